@@ -1,0 +1,108 @@
+import { writeFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { createApp } from '../app.ts';
+import { createToken } from '../auth/tokens.service.ts';
+import { readConfig, type ConfigFlags } from '../config.ts';
+import { migrateToLatest, openDatabase } from '../db/database.ts';
+import { systemClock } from '../lib/clock.ts';
+import { exportCaseFiles } from '../export/export.service.ts';
+
+interface StoreFlags {
+  data?: string;
+  db?: string;
+}
+
+/** Opens the configured store, migrated, for a command that runs and exits. */
+async function withStore<T>(flags: StoreFlags, run: (handle: ReturnType<typeof openDatabase>) => Promise<T>): Promise<T> {
+  const config = readConfig(flags as ConfigFlags);
+  const handle = openDatabase({ url: config.dbUrl, dataDir: config.dataDir });
+  try {
+    await migrateToLatest(handle.db);
+    return await run(handle);
+  } finally {
+    await handle.close();
+  }
+}
+
+function buildProgram(out: (line: string) => void): Command {
+  const program = new Command('vigil').description('Vigil: case files, early warning and proof').exitOverride();
+  program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  const store = (command: Command) =>
+    command.option('--data <dir>', 'data directory (SQLite, keys, blobs)').option('--db <url>', 'postgres://… instead of SQLite');
+
+  store(
+    program
+      .command('serve')
+      .description('serve the API and web UI (and run the worker)')
+      .option('--port <port>', 'port to listen on')
+      .option('--host <host>', 'address to listen on')
+      .option('--demo', 'fill an empty store with the demo data set')
+      .option('--no-worker', 'do not run the background worker in this process'),
+  ).action(async (flags: ConfigFlags) => {
+    const config = readConfig(flags);
+    const app = await createApp(config);
+    const url = await app.start();
+    out(`Vigil is serving on ${url}`);
+    const stop = async () => {
+      await app.stop();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    await new Promise(() => {});
+  });
+
+  store(program.command('migrate').description('bring the database schema up to date')).action(async (flags: StoreFlags) => {
+    const config = readConfig(flags as ConfigFlags);
+    const handle = openDatabase({ url: config.dbUrl, dataDir: config.dataDir });
+    try {
+      const applied = await migrateToLatest(handle.db);
+      out(applied.length ? `applied: ${applied.join(', ')}` : 'the schema is up to date');
+    } finally {
+      await handle.close();
+    }
+  });
+
+  const token = program.command('token').description('API tokens');
+  store(
+    token
+      .command('create')
+      .description('create a bearer token and print it (only its hash is kept)')
+      .requiredOption('--role <role>', 'admin, coordinator, researcher or viewer')
+      .option('--name <name>', 'who or what the token is for'),
+  ).action(async (flags: StoreFlags & { role: string; name?: string }) => {
+    const created = await withStore(flags, (h) => createToken(h.db, systemClock, { role: flags.role, name: flags.name }));
+    out(created.token);
+  });
+
+  store(
+    program
+      .command('export')
+      .description('export every case file')
+      .option('--format <format>', 'json', 'json')
+      .option('--out <file>', 'write to a file instead of standard output'),
+  ).action(async (flags: StoreFlags & { format: string; out?: string }) => {
+    if (flags.format !== 'json') throw new CliError(`unsupported export format "${flags.format}" (json)`);
+    const text = await withStore(flags, (h) => exportCaseFiles({ db: h.db, dialect: h.dialect, clock: systemClock }));
+    if (flags.out) writeFileSync(flags.out, text, { mode: 0o600 });
+    else process.stdout.write(text);
+  });
+
+  return program;
+}
+
+export class CliError extends Error {}
+
+/** Runs the CLI; returns the exit status. Failures print one line to standard error. */
+export async function main(argv: string[], out: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<number> {
+  const program = buildProgram(out);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`vigil: ${message.split('\n')[0]}\n`);
+    return 1;
+  }
+}

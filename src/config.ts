@@ -1,0 +1,42 @@
+import { resolve } from 'node:path';
+
+/** Everything Vigil reads from its environment, read once here and passed in. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  dbUrl: string | undefined;
+  demo: boolean;
+  worker: boolean;
+  bodyLimit: number;
+  logger: boolean;
+}
+
+export interface ConfigFlags {
+  port?: string | number | undefined;
+  host?: string | undefined;
+  data?: string | undefined;
+  db?: string | undefined;
+  demo?: boolean | undefined;
+  worker?: boolean | undefined;
+}
+
+export class ConfigError extends Error {}
+
+export function readConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): Config {
+  const portText = String(flags.port ?? env.VIGIL_PORT ?? '8080');
+  const port = Number(portText);
+  if (!/^\d{1,5}$/.test(portText) || port > 65535) throw new ConfigError(`port must be a number from 0 to 65535, not "${portText}"`);
+  const dbUrl = flags.db ?? env.VIGIL_DB ?? undefined;
+  if (dbUrl && !/^postgres(ql)?:\/\//.test(dbUrl)) throw new ConfigError('--db takes a postgres:// URL (leave it out for SQLite in the data directory)');
+  return {
+    port,
+    host: flags.host ?? env.VIGIL_HOST ?? '127.0.0.1',
+    dataDir: resolve(flags.data ?? env.VIGIL_DATA ?? './vigil-data'),
+    dbUrl: dbUrl || undefined,
+    demo: flags.demo ?? false,
+    worker: flags.worker ?? true,
+    bodyLimit: 1024 * 1024,
+    logger: env.VIGIL_LOG !== 'off',
+  };
+}

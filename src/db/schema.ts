@@ -1,0 +1,181 @@
+/** Row shapes as stored. They stop at the repositories: services see domain objects. */
+
+interface VersionedRow {
+  version: number;
+  created_at: string;
+  updated_at: string;
+  retracted_at: string | null;
+  retraction_reason: string | null;
+}
+
+export interface PersonRow extends VersionedRow {
+  id: string;
+  case_seq: number;
+  case_number: string;
+  sex: string | null;
+  birth: string | null;
+  birth_earliest: string | null;
+  ethnicity: string | null;
+  citizenships: string;
+  hometown: string | null;
+  residence: string | null;
+  occupation: string | null;
+  father_name: string | null;
+  national_id: string | null;
+  notes: string | null;
+  risk: string | null;
+  verification: number | null;
+  consent: string | null;
+  published: number;
+  duplicate_of: string | null;
+  current_status: string | null;
+  current_status_id: string | null;
+}
+
+export interface PersonNameRow {
+  id: string;
+  person_id: string;
+  position: number;
+  text: string;
+  script: string;
+  lang: string | null;
+  kind: string;
+}
+
+export interface StatusEntryRow extends VersionedRow {
+  id: string;
+  case_id: string;
+  person_id: string;
+  status: string;
+  date: string;
+  date_earliest: string;
+  date_latest: string | null;
+  place: string | null;
+  whereabouts_acknowledged: string | null;
+  contact_permitted: string | null;
+  note: string | null;
+}
+
+export interface SourceRow extends VersionedRow {
+  id: string;
+  case_id: string | null;
+  kind: string;
+  title: string;
+  publisher: string | null;
+  url: string | null;
+  date: string | null;
+  date_earliest: string | null;
+  language: string | null;
+  reliability: string | null;
+  confidential: number;
+  confidential_identity: string | null;
+}
+
+export interface CitationRow {
+  id: string;
+  case_id: string | null;
+  source_id: string;
+  target_type: string;
+  target_id: string;
+  field: string | null;
+  hand: string;
+  note: string | null;
+  created_at: string;
+  retracted_at: string | null;
+}
+
+export interface ActorRow extends VersionedRow {
+  id: string;
+  case_id: string | null;
+  name: string;
+  names: string;
+  type: string;
+  parent_id: string | null;
+  place: string | null;
+}
+
+export interface EventRow extends VersionedRow {
+  id: string;
+  case_id: string | null;
+  title: string;
+  date: string | null;
+  date_earliest: string | null;
+  date_latest: string | null;
+  place: string | null;
+  description: string | null;
+}
+
+export interface ActRow {
+  id: string;
+  event_id: string;
+  case_id: string | null;
+  position: number;
+  type: string;
+  victim_id: string | null;
+  perpetrators: string;
+  date: string | null;
+  date_earliest: string | null;
+  place: string | null;
+  status_at_end: string | null;
+}
+
+export interface RelationRow extends VersionedRow {
+  id: string;
+  case_id: string | null;
+  from_person_id: string;
+  to_person_id: string;
+  relation: string;
+  trusted_contact: number;
+  contact: string | null;
+}
+
+export interface InterventionRow extends VersionedRow {
+  id: string;
+  case_id: string | null;
+  person_id: string;
+  type: string;
+  addressee: string | null;
+  date: string | null;
+  date_earliest: string | null;
+  status: string;
+  note: string | null;
+  response: string | null;
+}
+
+export interface RevisionRow {
+  id: string;
+  case_id: string | null;
+  entity: string;
+  entity_id: string;
+  version: number;
+  action: string;
+  actor: string;
+  at: string;
+  changes: string;
+  reason: string | null;
+}
+
+export interface ApiTokenRow {
+  id: string;
+  name: string | null;
+  role: string;
+  token_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface Database {
+  counters: { name: string; value: number };
+  persons: PersonRow;
+  person_names: PersonNameRow;
+  status_entries: StatusEntryRow;
+  sources: SourceRow;
+  citations: CitationRow;
+  actors: ActorRow;
+  events: EventRow;
+  acts: ActRow;
+  relations: RelationRow;
+  interventions: InterventionRow;
+  revisions: RevisionRow;
+  api_tokens: ApiTokenRow;
+}

@@ -1,0 +1,204 @@
+import type { Kysely } from 'kysely';
+import type { Database, PersonNameRow, PersonRow } from '../db/schema.ts';
+import { newId } from '../lib/ids.ts';
+import type { StatusEntry } from '../timeline/statuses.types.ts';
+import type { Consent } from './persons.schemas.ts';
+import type { Person, PersonName } from './persons.types.ts';
+
+type Db = Kysely<Database>;
+
+export function formatCaseNumber(seq: number): string {
+  return `VG-${String(seq).padStart(6, '0')}`;
+}
+
+/** Takes the next case number; the counter row's lock serialises concurrent creators on PostgreSQL. */
+export async function takeNextCaseSeq(db: Db): Promise<number> {
+  const row = await db
+    .updateTable('counters')
+    .set((eb) => ({ value: eb('value', '+', 1) }))
+    .where('name', '=', 'case_number')
+    .returning('value')
+    .executeTakeFirstOrThrow();
+  return Number(row.value);
+}
+
+function toPerson(row: PersonRow, names: PersonName[], current: StatusEntry | null): Person {
+  return {
+    id: row.id,
+    case_number: row.case_number,
+    names,
+    sex: row.sex,
+    birth: row.birth,
+    ethnicity: row.ethnicity,
+    citizenships: JSON.parse(row.citizenships) as string[],
+    hometown: row.hometown,
+    residence: row.residence,
+    occupation: row.occupation,
+    father_name: row.father_name,
+    national_id: row.national_id,
+    notes: row.notes,
+    risk: row.risk,
+    verification: row.verification,
+    consent: row.consent ? (JSON.parse(row.consent) as Consent) : null,
+    published: row.published === 1,
+    duplicate_of: row.duplicate_of,
+    current_status: current,
+    version: row.version,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    retracted_at: row.retracted_at,
+    retraction_reason: row.retraction_reason,
+  };
+}
+
+/** The stored form of the editable fields. */
+export type PersonFields = Omit<
+  Person,
+  'id' | 'case_number' | 'names' | 'current_status' | 'version' | 'created_at' | 'updated_at' | 'retracted_at' | 'retraction_reason'
+>;
+
+function fieldsToRow(fields: Partial<PersonFields>): Partial<PersonRow> {
+  const row: Partial<PersonRow> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    if (key === 'citizenships') row.citizenships = JSON.stringify(value);
+    else if (key === 'consent') row.consent = value === null ? null : JSON.stringify(value);
+    else if (key === 'published') row.published = value ? 1 : 0;
+    else (row as Record<string, unknown>)[key] = value;
+  }
+  return row;
+}
+
+export async function insertPerson(
+  db: Db,
+  person: { id: string; case_seq: number; at: string; birth_earliest: string | null; fields: PersonFields },
+): Promise<void> {
+  await db
+    .insertInto('persons')
+    .values({
+      ...(fieldsToRow(person.fields) as PersonRow),
+      id: person.id,
+      case_seq: person.case_seq,
+      case_number: formatCaseNumber(person.case_seq),
+      birth_earliest: person.birth_earliest,
+      version: 1,
+      created_at: person.at,
+      updated_at: person.at,
+      retracted_at: null,
+      retraction_reason: null,
+      current_status: null,
+      current_status_id: null,
+    })
+    .execute();
+}
+
+export async function replaceNames(db: Db, personId: string, names: PersonName[]): Promise<void> {
+  await db.deleteFrom('person_names').where('person_id', '=', personId).execute();
+  if (names.length === 0) return;
+  await db
+    .insertInto('person_names')
+    .values(names.map((name, position): PersonNameRow => ({ id: newId(), person_id: personId, position, ...name })))
+    .execute();
+}
+
+/** Applies an update only if the row is still at `expectedVersion`; false means someone was first. */
+export async function updatePersonFields(
+  db: Db,
+  id: string,
+  expectedVersion: number,
+  change: { at: string; birth_earliest?: string | null; fields: Partial<PersonFields> },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('persons')
+    .set({
+      ...fieldsToRow(change.fields),
+      ...(change.birth_earliest !== undefined ? { birth_earliest: change.birth_earliest } : {}),
+      updated_at: change.at,
+      version: expectedVersion + 1,
+    })
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function retractPersonRow(db: Db, id: string, expectedVersion: number, at: string, reason: string): Promise<boolean> {
+  const result = await db
+    .updateTable('persons')
+    .set({ retracted_at: at, retraction_reason: reason, updated_at: at, version: expectedVersion + 1 })
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .where('retracted_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function setCurrentStatus(db: Db, personId: string, current: { id: string; status: string } | null): Promise<void> {
+  await db
+    .updateTable('persons')
+    .set({ current_status: current?.status ?? null, current_status_id: current?.id ?? null })
+    .where('id', '=', personId)
+    .execute();
+}
+
+async function namesByPerson(db: Db, ids: string[]): Promise<Map<string, PersonName[]>> {
+  const byPerson = new Map<string, PersonName[]>(ids.map((id) => [id, []]));
+  if (ids.length === 0) return byPerson;
+  const rows = await db
+    .selectFrom('person_names')
+    .select(['person_id', 'text', 'script', 'lang', 'kind'])
+    .where('person_id', 'in', ids)
+    .orderBy('person_id')
+    .orderBy('position')
+    .execute();
+  for (const { person_id, ...name } of rows) byPerson.get(person_id)?.push(name);
+  return byPerson;
+}
+
+export type StatusLoader = (ids: string[]) => Promise<Map<string, StatusEntry>>;
+
+export async function findPersonById(db: Db, id: string, loadStatuses: StatusLoader): Promise<Person | null> {
+  const row = await db.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return null;
+  const [names, statuses] = await Promise.all([
+    namesByPerson(db, [id]),
+    row.current_status_id ? loadStatuses([row.current_status_id]) : Promise.resolve(new Map<string, StatusEntry>()),
+  ]);
+  return toPerson(row, names.get(id) ?? [], row.current_status_id ? (statuses.get(row.current_status_id) ?? null) : null);
+}
+
+export async function personExists(db: Db, id: string): Promise<boolean> {
+  const row = await db.selectFrom('persons').select('id').where('id', '=', id).where('retracted_at', 'is', null).executeTakeFirst();
+  return row !== undefined;
+}
+
+export interface PersonFilter {
+  status?: string | undefined;
+  ethnicity?: string | undefined;
+  risk?: string | undefined;
+  includeRetracted?: boolean | undefined;
+  afterSeq?: number | undefined;
+  limit: number;
+}
+
+/** A page of persons in case-number order; returns one extra row to tell whether more follow. */
+export async function listPersons(db: Db, filter: PersonFilter, loadStatuses: StatusLoader): Promise<Person[]> {
+  let query = db.selectFrom('persons').selectAll();
+  if (filter.status) query = query.where('current_status', '=', filter.status);
+  if (filter.ethnicity) query = query.where('ethnicity', '=', filter.ethnicity);
+  if (filter.risk) query = query.where('risk', '=', filter.risk);
+  if (!filter.includeRetracted) query = query.where('retracted_at', 'is', null);
+  if (filter.afterSeq !== undefined) query = query.where('case_seq', '>', filter.afterSeq);
+  const rows = await query.orderBy('case_seq').limit(filter.limit + 1).execute();
+  const ids = rows.map((r) => r.id);
+  const statusIds = rows.flatMap((r) => (r.current_status_id ? [r.current_status_id] : []));
+  const [names, statuses] = await Promise.all([namesByPerson(db, ids), loadStatuses(statusIds)]);
+  return rows.map((row) =>
+    toPerson(row, names.get(row.id) ?? [], row.current_status_id ? (statuses.get(row.current_status_id) ?? null) : null),
+  );
+}
+
+export async function findCaseSeq(db: Db, id: string): Promise<number | null> {
+  const row = await db.selectFrom('persons').select('case_seq').where('id', '=', id).executeTakeFirst();
+  return row ? Number(row.case_seq) : null;
+}

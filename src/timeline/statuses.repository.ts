@@ -1,0 +1,75 @@
+import type { Kysely } from 'kysely';
+import type { Database, StatusEntryRow } from '../db/schema.ts';
+import { citationsFor } from '../sources/citations.repository.ts';
+import type { StatusEntry } from './statuses.types.ts';
+
+type Db = Kysely<Database>;
+
+export async function insertStatusEntry(db: Db, row: StatusEntryRow): Promise<void> {
+  await db.insertInto('status_entries').values(row).execute();
+}
+
+async function withCitations(db: Db, rows: StatusEntryRow[]): Promise<StatusEntry[]> {
+  const citations = await citationsFor(db, 'status_entry', rows.map((r) => r.id));
+  return rows.map((row) => ({
+    id: row.id,
+    person_id: row.person_id,
+    status: row.status,
+    date: row.date,
+    date_earliest: row.date_earliest,
+    place: row.place,
+    whereabouts_acknowledged: row.whereabouts_acknowledged,
+    contact_permitted: row.contact_permitted,
+    note: row.note,
+    citations: citations.get(row.id) ?? [],
+    version: row.version,
+    created_at: row.created_at,
+    retracted_at: row.retracted_at,
+    retraction_reason: row.retraction_reason,
+  }));
+}
+
+export async function findStatusEntriesByIds(db: Db, ids: string[]): Promise<Map<string, StatusEntry>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('status_entries').selectAll().where('id', 'in', ids).execute();
+  const entries = await withCitations(db, rows);
+  return new Map(entries.map((e) => [e.id, e]));
+}
+
+export async function findStatusEntry(db: Db, id: string): Promise<StatusEntry | null> {
+  return (await findStatusEntriesByIds(db, [id])).get(id) ?? null;
+}
+
+/** The timeline in date order (earliest possible day, ties by recording time). */
+export async function listTimeline(db: Db, personId: string, includeRetracted: boolean): Promise<StatusEntry[]> {
+  let query = db.selectFrom('status_entries').selectAll().where('person_id', '=', personId);
+  if (!includeRetracted) query = query.where('retracted_at', 'is', null);
+  const rows = await query.orderBy('date_earliest').orderBy('created_at').orderBy('id').limit(1000).execute();
+  return withCitations(db, rows);
+}
+
+/** The status now: the entry latest by date, not by entry order. */
+export async function findLatestStatus(db: Db, personId: string): Promise<{ id: string; status: string } | null> {
+  const row = await db
+    .selectFrom('status_entries')
+    .select(['id', 'status'])
+    .where('person_id', '=', personId)
+    .where('retracted_at', 'is', null)
+    .orderBy('date_earliest', 'desc')
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+export async function retractStatusRow(db: Db, id: string, expectedVersion: number, at: string, reason: string): Promise<boolean> {
+  const result = await db
+    .updateTable('status_entries')
+    .set({ retracted_at: at, retraction_reason: reason, updated_at: at, version: expectedVersion + 1 })
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .where('retracted_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

@@ -1,0 +1,11 @@
+declare module 'edtf' {
+  interface ExtDate {
+    readonly type: string;
+    readonly edtf: string;
+    readonly min: number;
+    readonly max: number;
+    readonly precision?: number;
+  }
+  function edtf(text: string): ExtDate;
+  export default edtf;
+}

@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createApp, type App } from '../../src/app.ts';
+import { createToken } from '../../src/auth/tokens.service.ts';
+import type { Role } from '../../src/auth/roles.ts';
+import { readConfig } from '../../src/config.ts';
+import type { Clock } from '../../src/lib/clock.ts';
+
+/** The database the suite runs on: SQLite always, PostgreSQL when VIGIL_TEST_DB names one. */
+export const TEST_DB = process.env.VIGIL_TEST_DB || undefined;
+export const BACKEND = TEST_DB ? 'postgres' : 'sqlite';
+
+export interface TestApp {
+  app: App;
+  url: string;
+  dataDir: string;
+  tokens: Record<Role, string>;
+  /** Real HTTP against the running server; JSON in, JSON out. */
+  api(method: string, path: string, options?: { body?: unknown; token?: string | null; headers?: Record<string, string>; raw?: string }): Promise<ApiResponse>;
+  stop(): Promise<void>;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  body: any;
+  text: string;
+}
+
+let schemaCounter = 0;
+
+/** Starts a real Vigil on a random port with its own empty store (a temp dir, or a fresh PG schema). */
+export async function startTestApp(options: { clock?: Clock } = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'vigil-test-'));
+  let schema: string | undefined;
+  if (TEST_DB) {
+    schema = `t_${process.pid}_${Date.now()}_${schemaCounter++}`;
+    const client = new pg.Client({ connectionString: TEST_DB });
+    await client.connect();
+    await client.query(`create schema ${schema}`);
+    await client.end();
+  }
+  const config = { ...readConfig({ data: dataDir, db: TEST_DB, port: 0 }, {}), logger: false };
+  const app = await createApp(config, { ...(options.clock ? { clock: options.clock } : {}), ...(schema ? { dbSchema: schema } : {}) });
+  const url = await app.start();
+  const tokens = {} as Record<Role, string>;
+  for (const role of ['admin', 'coordinator', 'researcher', 'viewer'] as const) {
+    tokens[role] = (await createToken(app.ctx.db, app.ctx.clock, { role, name: `test ${role}` })).token;
+  }
+  return {
+    app,
+    url,
+    dataDir,
+    tokens,
+    async api(method, path, opts = {}) {
+      const token = opts.token === undefined ? tokens.researcher : opts.token;
+      const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+      if (token) headers.authorization = `Bearer ${token}`;
+      let body: string | undefined = opts.raw;
+      if (opts.body !== undefined) {
+        body = JSON.stringify(opts.body);
+        headers['content-type'] ??= 'application/json';
+      } else if (opts.raw !== undefined) headers['content-type'] ??= 'application/json';
+      const response = await fetch(url + path, { method, headers, body });
+      const text = await response.text();
+      let parsed: unknown = null;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        parsed = null;
+      }
+      return { status: response.status, headers: response.headers, body: parsed, text };
+    },
+    async stop() {
+      await app.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+      if (schema && TEST_DB) {
+        const client = new pg.Client({ connectionString: TEST_DB });
+        await client.connect();
+        await client.query(`drop schema ${schema} cascade`);
+        await client.end();
+      }
+    },
+  };
+}
+
+/** A person with sensible defaults; tests override what they care about. */
+export function personInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    names: [
+      { text: 'Жанаргүл Жұматай', script: 'Cyrl', lang: 'kk', kind: 'primary' },
+      { text: 'Zhanargul Zhumatai', script: 'Latn', lang: 'en', kind: 'transliteration' },
+    ],
+    sex: 'female',
+    birth: '1970~',
+    ethnicity: 'kazakh',
+    citizenships: ['CN'],
+    risk: 'high',
+    ...overrides,
+  };
+}
