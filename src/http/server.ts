@@ -38,6 +38,8 @@ export async function buildServer(ctx: ServiceContext, options: ServerOptions): 
   // Presenters name every field; the response schemas document them but do not filter.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
+  // The API speaks JSON; web forms post urlencoded. Anything else is a 415, not a string body.
+  app.removeContentTypeParser('text/plain');
   await app.register(formbody, { bodyLimit: options.bodyLimit });
   await app.register(swagger, {
     openapi: {
