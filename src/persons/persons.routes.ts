@@ -4,7 +4,6 @@ import { principalOf, requireReader, requireWriter } from '../http/auth.ts';
 import { ErrorResponse, IdParams, ListOf, ListQuery, RetractBody } from '../http/schemas.ts';
 import { etag, expectedVersion } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
-import { listTimeline } from '../timeline/statuses.repository.ts';
 import { presentPerson, presentRevision } from './persons.presenter.ts';
 import {
   CreatePersonBody,
@@ -14,7 +13,7 @@ import {
   type CreatePersonInput,
   type UpdatePersonInput,
 } from './persons.schemas.ts';
-import { createPerson, getPerson, listPersons, personHistory, retractPerson, updatePerson } from './persons.service.ts';
+import { createPerson, getPersonWithTimeline, listPersons, personHistory, retractPerson, updatePerson } from './persons.service.ts';
 
 const tags = ['persons'];
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
@@ -42,8 +41,7 @@ export function personRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     '/api/v1/persons/:id',
     { preHandler: requireReader, schema: { tags, params: IdParams, response: { 200: PersonOutput, ...errors } } },
     async (request, reply) => {
-      const person = await getPerson(ctx, request.params.id);
-      const timeline = await listTimeline(ctx.db, person.id, false);
+      const { person, timeline } = await getPersonWithTimeline(ctx, request.params.id);
       return reply.header('etag', etag(person.version)).send(presentPerson(person, { timeline }));
     },
   );

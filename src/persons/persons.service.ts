@@ -5,7 +5,8 @@ import { newId } from '../lib/ids.ts';
 import { insertRevision, listRevisionsForCase, type Revision } from '../records/revisions.repository.ts';
 import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
-import { findStatusEntriesByIds } from '../timeline/statuses.repository.ts';
+import { findStatusEntriesByIds, listTimeline } from '../timeline/statuses.repository.ts';
+import type { StatusEntry } from '../timeline/statuses.types.ts';
 import { decodeCursor, encodeCursor } from '../http/schemas.ts';
 import type { CreatePersonInput, ListPersonsQuery, UpdatePersonInput } from './persons.schemas.ts';
 import {
@@ -44,6 +45,15 @@ export async function getPerson(ctx: ServiceContext, id: string): Promise<Person
   const person = await findPersonById(ctx.db, id, statusLoader(ctx));
   if (!person) throw new NotFoundError('person');
   return person;
+}
+
+const noStatuses: StatusLoader = async () => new Map();
+
+/** A person with the timeline; the current status is the timeline's last entry, so it is read once. */
+export async function getPersonWithTimeline(ctx: ServiceContext, id: string): Promise<{ person: Person; timeline: StatusEntry[] }> {
+  const [person, timeline] = await Promise.all([findPersonById(ctx.db, id, noStatuses), listTimeline(ctx.db, id, false)]);
+  if (!person) throw new NotFoundError('person');
+  return { person: { ...person, current_status: timeline.at(-1) ?? null }, timeline };
 }
 
 export async function createPerson(ctx: ServiceContext, principal: Principal, input: CreatePersonInput): Promise<Person> {
