@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'vigil-data/', 'bench/data/'] },
+  { ignores: ['node_modules/', 'vigil-data/', 'bench/data/', 'dist/'] },
   ...tseslint.configs.recommended,
   {
     rules: {

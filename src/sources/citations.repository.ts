@@ -60,3 +60,21 @@ export async function existingSourceIds(db: Db, ids: string[]): Promise<Set<stri
     .execute();
   return new Set(rows.map((r) => r.id));
 }
+
+/** Citations of replaced claims are retracted, not deleted, so history can still name them. */
+export async function retractCitationsFor(db: Db, type: CitationTarget, ids: string[], at: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('citations')
+    .set({ retracted_at: at })
+    .where('target_type', '=', type)
+    .where('target_id', 'in', ids)
+    .where('retracted_at', 'is', null)
+    .execute();
+}
+
+/** Citations follow their claim when it is filed under another case. */
+export async function moveCitationsToCase(db: Db, type: CitationTarget, ids: string[], caseId: string | null): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('citations').set({ case_id: caseId }).where('target_type', '=', type).where('target_id', 'in', ids).execute();
+}

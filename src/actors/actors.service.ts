@@ -1,0 +1,168 @@
+import type { Kysely } from 'kysely';
+import type { Principal } from '../auth/roles.ts';
+import type { Database } from '../db/schema.ts';
+import { decodeKeyCursor, encodeKeyCursor } from '../records/list-cursor.ts';
+import { InvalidInputError, NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
+import { newId } from '../lib/ids.ts';
+import { insertRevision } from '../records/revisions.repository.ts';
+import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
+import type { ServiceContext } from '../services.ts';
+import {
+  existingActorIds,
+  findActorById,
+  findActorParentId,
+  insertActor,
+  listActorRows,
+  retractActorRow,
+  updateActorRow,
+  type ActorFields,
+} from './actors.repository.ts';
+import type { ActorNameInput, CreateActorInput, ListActorsQuery, UpdateActorInput } from './actors.schemas.ts';
+import type { Actor, ActorName } from './actors.types.ts';
+
+const ENTITY = 'actor';
+/** Deeper than any real chain of command; stops the walk if stored data ever held a loop. */
+const MAX_HIERARCHY_DEPTH = 100;
+
+function normaliseNames(names: ActorNameInput[]): ActorName[] {
+  return names.map((n) => ({ text: n.text, script: n.script, lang: n.lang ?? null }));
+}
+
+function assertNotBlank(value: string | undefined, field: string): void {
+  if (value !== undefined && value.trim() === '') throw new InvalidInputError(`${field} must not be blank`, { [field]: 'must not be blank' });
+}
+
+/** The parent must be a live actor, and never the actor itself or one of its descendants. */
+async function assertParent(db: Kysely<Database>, actorId: string | null, parentId: string | null | undefined): Promise<void> {
+  if (!parentId) return;
+  if (parentId === actorId) throw new UnprocessableError('an actor cannot be its own parent', { parent_id: 'names this actor' });
+  if (!(await existingActorIds(db, [parentId])).has(parentId)) {
+    throw new UnprocessableError('parent_id names no actor, or a retracted one', { parent_id: 'names no actor, or a retracted one' });
+  }
+  if (!actorId) return;
+  let current: string | null = parentId;
+  for (let depth = 0; current && depth < MAX_HIERARCHY_DEPTH; depth++) {
+    current = await findActorParentId(db, current);
+    if (current === actorId) throw new UnprocessableError('parent_id would make the hierarchy a loop', { parent_id: 'is below this actor' });
+  }
+  if (current) throw new UnprocessableError('the hierarchy above parent_id is too deep', { parent_id: 'is in too deep a hierarchy' });
+}
+
+export async function getActor(ctx: ServiceContext, id: string): Promise<Actor> {
+  const actor = await findActorById(ctx.db, id);
+  if (!actor) throw new NotFoundError('actor');
+  return actor;
+}
+
+export async function createActor(ctx: ServiceContext, principal: Principal, input: CreateActorInput): Promise<Actor> {
+  assertNotBlank(input.name, 'name');
+  input.names?.forEach((n, i) => assertNotBlank(n.text, `names.${i}.text`));
+  const names = normaliseNames(input.names ?? []);
+  const name = input.name ?? names[0]?.text;
+  if (name === undefined) throw new InvalidInputError('an actor needs a name or names', { name: 'is required (or give names)' });
+  const fields: ActorFields = { name, names, type: input.type, parent_id: input.parent_id ?? null, place: input.place ?? null };
+  const id = newId();
+  const at = ctx.clock.now().toISOString();
+  await ctx.db.transaction().execute(async (trx) => {
+    await assertParent(trx, null, fields.parent_id);
+    await insertActor(trx, { id, at, fields });
+    await insertRevision(trx, {
+      case_id: null,
+      entity: ENTITY,
+      entity_id: id,
+      version: 1,
+      action: 'create',
+      actor: principal.actor,
+      at,
+      changes: diffChanges(null, { ...fields }),
+      reason: null,
+    });
+  });
+  return getActor(ctx, id);
+}
+
+export async function updateActor(
+  ctx: ServiceContext,
+  principal: Principal,
+  id: string,
+  input: UpdateActorInput,
+  expected: number,
+): Promise<Actor> {
+  const before = await getActor(ctx, id);
+  if (before.retracted_at) throw new RetractedRecordError('this actor');
+  assertCurrentVersion(before.version, expected);
+  assertNotBlank(input.name, 'name');
+  input.names?.forEach((n, i) => assertNotBlank(n.text, `names.${i}.text`));
+  const fields: Partial<ActorFields> = {};
+  if (input.name !== undefined) fields.name = input.name;
+  if (input.names !== undefined) fields.names = normaliseNames(input.names);
+  if (input.type !== undefined) fields.type = input.type;
+  if (input.parent_id !== undefined) fields.parent_id = input.parent_id;
+  if (input.place !== undefined) fields.place = input.place;
+  const beforeSubset = Object.fromEntries(Object.keys(fields).map((k) => [k, before[k as keyof Actor]]));
+  const changes = diffChanges(beforeSubset, fields);
+  if (Object.keys(changes).length === 0) return before;
+  const at = ctx.clock.now().toISOString();
+  await ctx.db.transaction().execute(async (trx) => {
+    if (fields.parent_id !== undefined) await assertParent(trx, id, fields.parent_id);
+    if (!(await updateActorRow(trx, id, expected, { at, fields }))) throw new StaleVersionError(expected + 1, expected);
+    await insertRevision(trx, {
+      case_id: null,
+      entity: ENTITY,
+      entity_id: id,
+      version: expected + 1,
+      action: 'update',
+      actor: principal.actor,
+      at,
+      changes,
+      reason: null,
+    });
+  });
+  return getActor(ctx, id);
+}
+
+/** Acts already naming a retracted actor keep it (they are history); new ones cannot name it. */
+export async function retractActor(
+  ctx: ServiceContext,
+  principal: Principal,
+  id: string,
+  reason: string,
+  expected: number | undefined,
+): Promise<Actor> {
+  const before = await getActor(ctx, id);
+  if (before.retracted_at) throw new RetractedRecordError('this actor');
+  const version = expected ?? before.version;
+  assertCurrentVersion(before.version, version);
+  const at = ctx.clock.now().toISOString();
+  await ctx.db.transaction().execute(async (trx) => {
+    if (!(await retractActorRow(trx, id, version, at, reason))) throw new StaleVersionError(version + 1, version);
+    await insertRevision(trx, {
+      case_id: null,
+      entity: ENTITY,
+      entity_id: id,
+      version: version + 1,
+      action: 'retract',
+      actor: principal.actor,
+      at,
+      changes: { retracted_at: { from: null, to: at } },
+      reason,
+    });
+  });
+  return getActor(ctx, id);
+}
+
+/** Actors by name, paged: for the API, the perpetrator picker and demo data. */
+export async function listActors(ctx: ServiceContext, query: ListActorsQuery): Promise<{ items: Actor[]; next_cursor: string | null }> {
+  const limit = query.limit ?? 50;
+  const keys = decodeKeyCursor(query.cursor, 2);
+  const rows = await listActorRows(ctx.db, {
+    type: query.type,
+    parentId: query.parent_id,
+    includeRetracted: query.include_retracted,
+    after: keys ? { name: keys[0]!, id: keys[1]! } : undefined,
+    limit,
+  });
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, next_cursor: rows.length > limit && last ? encodeKeyCursor([last.name, last.id]) : null };
+}

@@ -1,0 +1,18 @@
+/** One step of the advocacy log: an appeal made on a person's behalf and what came of it. */
+export interface Intervention {
+  id: string;
+  person_id: string;
+  type: string;
+  addressee: string | null;
+  date: string | null;
+  /** Earliest day the date can mean: the sort key. */
+  date_earliest: string | null;
+  status: string;
+  note: string | null;
+  response: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  retracted_at: string | null;
+  retraction_reason: string | null;
+}

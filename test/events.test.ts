@@ -1,0 +1,318 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { listEventsForPerson } from '../src/events/events.service.ts';
+import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
+
+describe(`events API (${BACKEND})`, () => {
+  let t: TestApp;
+  let police: string;
+  let court: string;
+  let source: string;
+  before(async () => {
+    t = await startTestApp();
+    police = (await t.api('POST', '/api/v1/actors', { body: { name: 'Ghulja City PSB', type: 'police' } })).body.id;
+    court = (await t.api('POST', '/api/v1/actors', { body: { name: 'Ili Intermediate Court', type: 'court' } })).body.id;
+    source = (await t.api('POST', '/api/v1/sources', { body: { kind: 'testimony', title: 'Sister, by phone' } })).body.id;
+  });
+  after(async () => {
+    await t.stop();
+  });
+
+  const MISSING = '01a22566-2c15-770d-9624-01048a0a9716';
+  const newPerson = async (): Promise<string> => (await t.api('POST', '/api/v1/persons', { body: personInput() })).body.id;
+  const countEvents = async () => (await t.api('GET', '/api/v1/events?limit=200&include_retracted=true')).body.items.length;
+  const arrest = (victimId: string, overrides: Record<string, unknown> = {}) => ({
+    title: 'Night arrest at home',
+    date: '2021-02-19',
+    place: 'Ghulja',
+    description: 'Taken from home by four officers.',
+    acts: [
+      {
+        type: 'arrest',
+        victim_id: victimId,
+        perpetrators: [
+          { actor_id: police, involvement: 'direct' },
+          { actor_id: court, involvement: 'ordered' },
+        ],
+        date: '2021-02-19',
+        place: 'home, Ghulja',
+        status_at_end: 'detained',
+        citations: [{ source_id: source, hand: 'first_hand', note: 'she saw it' }],
+      },
+    ],
+    citations: [{ source_id: source, hand: 'second_hand' }],
+    ...overrides,
+  });
+
+  it('creates an event with acts, perpetrators and citations, filed under the first victim', async () => {
+    const victim = await newPerson();
+    const created = await t.api('POST', '/api/v1/events', { body: arrest(victim) });
+    assert.equal(created.status, 201);
+    assert.equal(created.headers.get('etag'), '"1"');
+    const read = await t.api('GET', `/api/v1/events/${created.body.id}`);
+    assert.equal(read.status, 200);
+    assert.equal(read.headers.get('etag'), '"1"');
+    const e = read.body;
+    assert.equal(e.person_id, victim);
+    assert.equal(e.title, 'Night arrest at home');
+    assert.equal(e.date, '2021-02-19');
+    assert.equal(e.acts.length, 1);
+    const [act] = e.acts;
+    assert.equal(act.type, 'arrest');
+    assert.equal(act.victim_id, victim);
+    assert.deepEqual(act.perpetrators, [
+      { actor_id: police, involvement: 'direct' },
+      { actor_id: court, involvement: 'ordered' },
+    ]);
+    assert.equal(act.status_at_end, 'detained');
+    assert.deepEqual(
+      act.citations.map((c: { source_id: string; hand: string; note: string }) => [c.source_id, c.hand, c.note]),
+      [[source, 'first_hand', 'she saw it']],
+    );
+    assert.deepEqual(
+      e.citations.map((c: { source_id: string; hand: string }) => [c.source_id, c.hand]),
+      [[source, 'second_hand']],
+    );
+    assert.equal(e.retracted, false);
+    assert.equal(e.version, 1);
+  });
+
+  it('files under an explicit case, defaults involvement to unknown and allows an event without acts', async () => {
+    const caseId = await newPerson();
+    const victim = await newPerson();
+    const created = await t.api('POST', '/api/v1/events', {
+      body: { title: 'Raid', person_id: caseId, acts: [{ type: 'raid', victim_id: victim, perpetrators: [{ actor_id: police }] }] },
+    });
+    assert.equal(created.status, 201);
+    assert.equal(created.body.person_id, caseId);
+    assert.equal(created.body.acts[0].perpetrators[0].involvement, 'unknown');
+    const bare = await t.api('POST', '/api/v1/events', { body: { title: 'Mass detentions in the village', date: '2017-04/2017-06' } });
+    assert.equal(bare.status, 201);
+    assert.equal(bare.body.person_id, null);
+    assert.deepEqual(bare.body.acts, []);
+    assert.equal(bare.body.date, '2017-04/2017-06');
+  });
+
+  it('answers 422 naming every bad reference, and writes nothing', async () => {
+    const victim = await newPerson();
+    const retired = await newPerson();
+    await t.api('POST', `/api/v1/persons/${retired}/retract`, { body: { reason: 'entered twice' } });
+    const goneActor = (await t.api('POST', '/api/v1/actors', { body: { name: 'Gone', type: 'other' } })).body.id;
+    await t.api('POST', `/api/v1/actors/${goneActor}/retract`, { body: { reason: 'not a real body' } });
+    const before = await countEvents();
+    const res = await t.api('POST', '/api/v1/events', {
+      body: {
+        title: 'Bad refs',
+        person_id: retired,
+        acts: [
+          { type: 'arrest', victim_id: MISSING, perpetrators: [{ actor_id: police }, { actor_id: goneActor }] },
+          { type: 'threat', victim_id: victim, perpetrators: [{ actor_id: MISSING }] },
+        ],
+      },
+    });
+    assert.equal(res.status, 422);
+    assert.deepEqual(Object.keys(res.body.error.fields).sort(), [
+      'acts.0.perpetrators.1.actor_id',
+      'acts.0.victim_id',
+      'acts.1.perpetrators.0.actor_id',
+      'person_id',
+    ]);
+    const badSource = await t.api('POST', '/api/v1/events', {
+      body: arrest(victim, { citations: [], acts: [{ type: 'arrest', victim_id: victim, citations: [{ source_id: MISSING }] }] }),
+    });
+    assert.equal(badSource.status, 422);
+    assert.ok(badSource.body.error.fields['acts.0.citations.0.source_id']);
+    const badEventSource = await t.api('POST', '/api/v1/events', { body: arrest(victim, { citations: [{ source_id: MISSING }] }) });
+    assert.equal(badEventSource.status, 422);
+    assert.ok(badEventSource.body.error.fields['citations.0.source_id']);
+    const retiredSource = (await t.api('POST', '/api/v1/sources', { body: { kind: 'social_media', title: 'Deleted post' } })).body.id;
+    await t.api('POST', `/api/v1/sources/${retiredSource}/retract`, { body: { reason: 'fabricated screenshot' } });
+    const citesRetracted = await t.api('POST', '/api/v1/events', { body: arrest(victim, { citations: [{ source_id: retiredSource }] }) });
+    assert.equal(citesRetracted.status, 422);
+    assert.ok(citesRetracted.body.error.fields['citations.0.source_id']);
+    assert.equal(await countEvents(), before);
+    const citations = await t.app.ctx.db.selectFrom('citations').select('id').where('source_id', '=', MISSING).execute();
+    assert.equal(citations.length, 0);
+  });
+
+  it("lists a person's events — filed under the case or naming the person as victim — by date, undated last", async () => {
+    const subject = await newPerson();
+    const other = await newPerson();
+    const post = async (body: Record<string, unknown>) => (await t.api('POST', '/api/v1/events', { body })).body.id as string;
+    const later = await post({ title: 'Sentencing', date: '2022-11', person_id: subject });
+    const undated = await post({ title: 'Undated summons', person_id: subject });
+    const byAct = await post({ title: 'Relative questioned', person_id: other, acts: [{ type: 'summons', victim_id: subject, date: '2019~' }] });
+    const early = await post({ title: 'First harassment', date: '2018-03-01', person_id: subject });
+    const sameDayLater = await post({ title: 'Same day, recorded later', date: '2022-11-01', person_id: subject });
+    await post({ title: 'Unrelated', date: '2010', person_id: other });
+    const retracted = await post({ title: 'Wrong', date: '2015', person_id: subject });
+    await t.api('POST', `/api/v1/events/${retracted}/retract`, { body: { reason: 'entered on wrong file' } });
+
+    const expected = [early, byAct, later, sameDayLater, undated];
+    const all = await t.api('GET', `/api/v1/events?person_id=${subject}`);
+    assert.deepEqual(all.body.items.map((e: { id: string }) => e.id), expected);
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: { items: Array<{ id: string }>; next_cursor: string | null } } = await t.api(
+        'GET',
+        `/api/v1/events?person_id=${subject}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      assert.equal(page.status, 200);
+      seen.push(...page.body.items.map((e) => e.id));
+      cursor = page.body.next_cursor;
+    } while (cursor);
+    assert.deepEqual(seen, expected);
+
+    const direct = await listEventsForPerson(t.app.ctx, subject);
+    assert.deepEqual(direct.map((e) => e.id), expected);
+    const withRetracted = await listEventsForPerson(t.app.ctx, subject, { includeRetracted: true });
+    assert.deepEqual(withRetracted.map((e) => e.id), [retracted, early, byAct, later, sameDayLater, undated]);
+    assert.equal((await t.api('GET', '/api/v1/events?cursor=WyJ4Il0')).status, 400);
+  });
+
+  it('replaces acts wholesale on PATCH, keeps the old ones in history and retracts their citations', async () => {
+    const victim = await newPerson();
+    const { body: e } = await t.api('POST', '/api/v1/events', { body: arrest(victim) });
+    const oldActId = e.acts[0].id;
+    const patched = await t.api('PATCH', `/api/v1/events/${e.id}`, {
+      headers: { 'if-match': '"1"' },
+      body: {
+        title: 'Arrest and transfer to camp',
+        acts: [
+          { type: 'arrest', victim_id: victim, perpetrators: [{ actor_id: police, involvement: 'direct' }], date: '2021-02-19', status_at_end: 'detained' },
+          { type: 'detention', victim_id: victim, date: '2021-03~', status_at_end: 'camp' },
+        ],
+      },
+    });
+    assert.equal(patched.status, 200);
+    assert.equal(patched.headers.get('etag'), '"2"');
+    assert.equal(patched.body.title, 'Arrest and transfer to camp');
+    assert.deepEqual(patched.body.acts.map((a: { type: string }) => a.type), ['arrest', 'detention']);
+    assert.ok(!patched.body.acts.some((a: { id: string }) => a.id === oldActId));
+    assert.deepEqual(patched.body.citations.map((c: { source_id: string }) => c.source_id), [source], 'event citations untouched');
+    const oldCitations = await t.app.ctx.db.selectFrom('citations').select(['retracted_at']).where('target_id', '=', oldActId).execute();
+    assert.equal(oldCitations.length, 1);
+    assert.notEqual(oldCitations[0]!.retracted_at, null);
+
+    const history = await t.api('GET', `/api/v1/persons/${victim}/history`);
+    const mine = history.body.items.filter((r: { entity: string; entity_id: string }) => r.entity === 'event' && r.entity_id === e.id);
+    assert.deepEqual(mine.map((r: { action: string }) => r.action), ['update', 'create']);
+    const change = mine[0].changes;
+    assert.deepEqual(change.title, { from: 'Night arrest at home', to: 'Arrest and transfer to camp' });
+    assert.equal(change.acts.from.length, 1);
+    assert.deepEqual(change.acts.from[0].citations, [{ source_id: source, hand: 'first_hand', field: null, note: 'she saw it' }]);
+    assert.deepEqual(change.acts.to.map((a: { status_at_end: string }) => a.status_at_end), ['detained', 'camp']);
+    assert.equal(change.citations, undefined);
+
+    const same = await t.api('PATCH', `/api/v1/events/${e.id}`, { body: { title: 'Arrest and transfer to camp', version: 2 } });
+    assert.equal(same.body.version, 2, 'no change, no new version');
+    const stale = await t.api('PATCH', `/api/v1/events/${e.id}`, { body: { title: 'Stale', version: 1 } });
+    assert.equal(stale.status, 409);
+    const blind = await t.api('PATCH', `/api/v1/events/${e.id}`, { body: { title: 'Blind' } });
+    assert.equal(blind.status, 400);
+    const badActor = await t.api('PATCH', `/api/v1/events/${e.id}`, {
+      body: { acts: [{ type: 'arrest', victim_id: victim, perpetrators: [{ actor_id: MISSING }] }], version: 2 },
+    });
+    assert.equal(badActor.status, 422);
+    assert.ok(badActor.body.error.fields['acts.0.perpetrators.0.actor_id']);
+    const now = await t.api('GET', `/api/v1/events/${e.id}`);
+    assert.equal(now.body.version, 2);
+    assert.equal(now.body.acts.length, 2);
+  });
+
+  it('replaces citations, moves the event to another case and records it there', async () => {
+    const victim = await newPerson();
+    const other = await newPerson();
+    const { body: e } = await t.api('POST', '/api/v1/events', { body: arrest(victim) });
+    const patched = await t.api('PATCH', `/api/v1/events/${e.id}`, { body: { person_id: other, citations: [], version: 1 } });
+    assert.equal(patched.status, 200);
+    assert.equal(patched.body.person_id, other);
+    assert.deepEqual(patched.body.citations, []);
+    assert.equal(patched.body.acts[0].citations.length, 1);
+    const history = await t.api('GET', `/api/v1/persons/${other}/history`);
+    const update = history.body.items.find((r: { entity_id: string }) => r.entity_id === e.id);
+    assert.deepEqual(update.changes.person_id, { from: victim, to: other });
+    assert.equal(update.changes.citations.to.length, 0);
+    const victimEvents = await t.api('GET', `/api/v1/events?person_id=${victim}`);
+    assert.ok(victimEvents.body.items.some((x: { id: string }) => x.id === e.id), 'still listed for the victim');
+  });
+
+  it('retracts with a reason and refuses later edits', async () => {
+    const victim = await newPerson();
+    const { body: e } = await t.api('POST', '/api/v1/events', { body: arrest(victim) });
+    const short = await t.api('POST', `/api/v1/events/${e.id}/retract`, { body: { reason: 'x' } });
+    assert.equal(short.status, 400);
+    const retracted = await t.api('POST', `/api/v1/events/${e.id}/retract`, { body: { reason: 'confused with another arrest', version: 1 } });
+    assert.equal(retracted.status, 200);
+    assert.equal(retracted.body.retracted, true);
+    assert.equal(retracted.body.retraction_reason, 'confused with another arrest');
+    assert.equal((await t.api('PATCH', `/api/v1/events/${e.id}`, { body: { title: 'x', version: 2 } })).status, 409);
+    assert.equal((await t.api('POST', `/api/v1/events/${e.id}/retract`, { body: { reason: 'again please' } })).status, 409);
+    const history = await t.api('GET', `/api/v1/persons/${victim}/history`);
+    assert.equal(history.body.items[0].action, 'retract');
+    assert.equal(history.body.items[0].reason, 'confused with another arrest');
+    const listed = await t.api('GET', `/api/v1/events?person_id=${victim}`);
+    assert.deepEqual(listed.body.items, []);
+  });
+
+  it('rejects malformed, wrong-type, unknown-field and oversized input and writes nothing', async () => {
+    const victim = await newPerson();
+    const before = await countEvents();
+    const act = (overrides: Record<string, unknown>) => ({ title: 't', acts: [{ type: 'arrest', victim_id: victim, ...overrides }] });
+    const cases: Array<[string, { body?: unknown; raw?: string }, number, string?]> = [
+      ['malformed JSON', { raw: '{"title": "x", "acts": [' }, 400],
+      ['no title', { body: { date: '2021' } }, 400, 'title'],
+      ['blank title', { body: { title: ' \t ' } }, 400, 'title'],
+      ['bad date', { body: { title: 't', date: 'last spring' } }, 400, 'date'],
+      ['acts not array', { body: { title: 't', acts: { type: 'arrest' } } }, 400, 'acts'],
+      ['unknown act type', { body: act({ type: 'interrogation' }) }, 400, 'acts.0.type'],
+      ['no victim', { body: { title: 't', acts: [{ type: 'arrest' }] } }, 400, 'acts.0.victim_id'],
+      ['victim not an id', { body: act({ victim_id: 42 }) }, 400, 'acts.0.victim_id'],
+      ['status_at_end unknown', { body: act({ status_at_end: 'vanished' }) }, 400, 'acts.0.status_at_end'],
+      ['bad involvement', { body: act({ perpetrators: [{ actor_id: police, involvement: 'maybe' }] }) }, 400, 'acts.0.perpetrators.0.involvement'],
+      ['unknown perpetrator field', { body: act({ perpetrators: [{ actor_id: police, rank: 3 }] }) }, 400, 'acts.0.perpetrators.0.rank'],
+      ['unknown act field', { body: act({ weapon: 'baton' }) }, 400, 'acts.0.weapon'],
+      ['unknown event field', { body: { title: 't', severity: 9 } }, 400, 'severity'],
+      ['bad act date', { body: act({ date: '2021-02-30' }) }, 400, 'acts.0.date'],
+      ['bad citation hand', { body: act({ citations: [{ source_id: source, hand: 'third_hand' }] }) }, 400, 'acts.0.citations.0.hand'],
+      ['too many acts', { body: { title: 't', acts: Array.from({ length: 101 }, () => ({ type: 'threat', victim_id: victim })) } }, 400, 'acts'],
+      ['control character', { body: { title: 'a\u001bb' } }, 400, 'title'],
+      ['long description', { body: { title: 't', description: 'x'.repeat(20001) } }, 400, 'description'],
+      ['oversized body', { body: { title: 't', description: 'x'.repeat(1_100_000) } }, 413],
+    ];
+    for (const [label, request, status, field] of cases) {
+      const res = await t.api('POST', '/api/v1/events', request);
+      assert.equal(res.status, status, label);
+      assert.equal(typeof res.body.error.message, 'string', label);
+      if (field) assert.ok(res.body.error.fields?.[field], `${label}: ${JSON.stringify(res.body)}`);
+    }
+    assert.equal(await countEvents(), before);
+  });
+
+  it('keeps HTML and invisible characters as given, as JSON data', async () => {
+    const victim = await newPerson();
+    const title = '<script>alert(1)</script>\u202Egnirrats\u200B';
+    const res = await t.api('POST', '/api/v1/events', {
+      body: { title, description: '<iframe src="https://evil.example"></iframe>', acts: [{ type: 'threat', victim_id: victim, place: '<b>x</b>' }] },
+    });
+    assert.equal(res.status, 201);
+    const read = await t.api('GET', `/api/v1/events/${res.body.id}`);
+    assert.equal(read.body.title, title);
+    assert.equal(read.body.description, '<iframe src="https://evil.example"></iframe>');
+    assert.equal(read.body.acts[0].place, '<b>x</b>');
+  });
+
+  it('needs a token to read and a writer to change', async () => {
+    const victim = await newPerson();
+    const { body: e } = await t.api('POST', '/api/v1/events', { body: arrest(victim) });
+    assert.equal((await t.api('GET', '/api/v1/events', { token: null })).status, 401);
+    assert.equal((await t.api('GET', `/api/v1/events/${e.id}`, { token: t.tokens.viewer })).status, 200);
+    assert.equal((await t.api('POST', '/api/v1/events', { body: arrest(victim), token: t.tokens.viewer })).status, 403);
+    assert.equal((await t.api('PATCH', `/api/v1/events/${e.id}`, { body: { title: 'v', version: 1 }, token: t.tokens.viewer })).status, 403);
+    assert.equal((await t.api('POST', `/api/v1/events/${e.id}/retract`, { body: { reason: 'viewer try' }, token: t.tokens.viewer })).status, 403);
+    assert.equal((await t.api('GET', `/api/v1/events/${MISSING}`)).status, 404);
+    assert.equal((await t.api('GET', '/api/v1/events/1')).status, 400);
+  });
+});
