@@ -75,6 +75,12 @@ describe(`vigil CLI (${BACKEND})`, () => {
         body: JSON.stringify(personInput({ occupation: 'herder' })),
       });
       assert.equal(created.status, 201);
+      const source = await fetch(`${url}/api/v1/sources`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'voice_recording', title: 'Voice message from her sister', person_id: (await created.json()).id }),
+      });
+      assert.equal(source.status, 201);
     } finally {
       await app.stop();
     }
@@ -106,5 +112,11 @@ describe(`vigil CLI (${BACKEND})`, () => {
     assert.equal(exported.persons.length, 1);
     assert.equal(exported.persons[0].occupation, 'herder');
     assert.equal(exported.persons[0].names[0].text, 'Жанаргүл Жұматай');
+    assert.equal(exported.sources.length, 1);
+    assert.equal(exported.sources[0].title, 'Voice message from her sister');
+    for (const collection of ['actors', 'events', 'relations', 'interventions']) assert.deepEqual(exported[collection], []);
+    const toStdout = vigil(['export', ...storeArgs]);
+    assert.equal(toStdout.status, 0, toStdout.stderr);
+    assert.deepEqual(JSON.parse(toStdout.stdout).persons, exported.persons);
   });
 });

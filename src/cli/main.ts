@@ -1,4 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Command, CommanderError } from 'commander';
 import { createApp } from '../app.ts';
 import { createToken } from '../auth/tokens.service.ts';
@@ -83,9 +85,10 @@ function buildProgram(out: (line: string) => void): Command {
       .option('--out <file>', 'write to a file instead of standard output'),
   ).action(async (flags: StoreFlags & { format: string; out?: string }) => {
     if (flags.format !== 'json') throw new CliError(`unsupported export format "${flags.format}" (json)`);
-    const text = await withStore(flags, (h) => exportCaseFiles({ db: h.db, dialect: h.dialect, clock: systemClock }));
-    if (flags.out) writeFileSync(flags.out, text, { mode: 0o600 });
-    else process.stdout.write(text);
+    await withStore(flags, async (h) => {
+      const target = flags.out ? createWriteStream(flags.out, { mode: 0o600 }) : process.stdout;
+      await pipeline(Readable.from(exportCaseFiles({ db: h.db, dialect: h.dialect, clock: systemClock })), target, { end: Boolean(flags.out) });
+    });
   });
 
   return program;
