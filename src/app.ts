@@ -1,11 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.ts';
+import { loadDemoData } from './demo/load-demo.ts';
 import { buildServer } from './http/server.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
+import { actorRoutes } from './actors/actors.routes.ts';
+import { eventRoutes } from './events/events.routes.ts';
+import { interventionRoutes } from './interventions/interventions.routes.ts';
+import { interventionPages } from './interventions/interventions.pages.ts';
+import { personPages } from './persons/persons.pages.ts';
 import { personRoutes } from './persons/persons.routes.ts';
+import { relationRoutes } from './relations/relations.routes.ts';
+import { sourceRoutes } from './sources/sources.routes.ts';
 import type { ServiceContext } from './services.ts';
+import { sourcePages } from './sources/sources.pages.ts';
 import { statusRoutes } from './timeline/statuses.routes.ts';
+import { statusPages } from './timeline/statuses.pages.ts';
+import { renderHtmlError, webPages } from './web/web.pages.ts';
 
 export interface App {
   ctx: ServiceContext;
@@ -22,7 +33,7 @@ export interface AppOptions {
   dbSchema?: string;
 }
 
-const ROUTES = [personRoutes, statusRoutes];
+const ROUTES = [personRoutes, statusRoutes, sourceRoutes, actorRoutes, eventRoutes, relationRoutes, interventionRoutes, webPages, personPages, statusPages, sourcePages, interventionPages];
 
 /** Opens the store, brings its schema up to date and wires the HTTP server; `start` listens. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -34,7 +45,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     throw error;
   }
   const ctx: ServiceContext = { db: database.db, dialect: database.dialect, clock: options.clock ?? systemClock };
-  const server = await buildServer(ctx, { bodyLimit: config.bodyLimit, logger: config.logger, routes: ROUTES });
+  if (config.demo) {
+    // Fills only an empty store, so `--demo` is safe on every start.
+    try {
+      await loadDemoData(ctx);
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
+  }
+  const server = await buildServer(ctx, { bodyLimit: config.bodyLimit, logger: config.logger, routes: ROUTES, demo: config.demo, renderHtmlError });
   return {
     ctx,
     server,

@@ -1,19 +1,26 @@
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { authenticate } from '../auth/tokens.service.ts';
 import type { ServiceContext } from '../services.ts';
 import { credentialOf } from './auth.ts';
 import { toHttpError } from './errors.ts';
 import { coercingAjv, strictAjv } from './validation.ts';
 
+/** Settings a route registrar may need beyond the service context. */
+export interface RouteSettings {
+  /** Serving with `--demo`: e.g. the sign-in page offers a one-click demo account. */
+  demo: boolean;
+}
+
 export interface ServerOptions {
   bodyLimit: number;
   logger: boolean;
   /** Feature routes, registered after the shared plumbing. */
-  routes: Array<(app: FastifyInstance, ctx: ServiceContext) => void>;
-  /** Renders an HTML error page for non-API paths. */
-  renderHtmlError?: (status: number, message: string) => string;
+  routes: Array<(app: FastifyInstance, ctx: ServiceContext, settings: RouteSettings) => void>;
+  /** Renders an HTML error page for non-API paths (the request gives the reader's language). */
+  renderHtmlError?: (status: number, message: string, request: FastifyRequest) => string;
+  demo?: boolean;
 }
 
 const SECURITY_HEADERS = {
@@ -62,14 +69,14 @@ export async function buildServer(ctx: ServiceContext, options: ServerOptions): 
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     if (status === 401) reply.header('www-authenticate', 'Bearer');
     if (!request.url.startsWith('/api/') && options.renderHtmlError) {
-      return reply.code(status).type('text/html; charset=utf-8').send(options.renderHtmlError(status, body.error.message));
+      return reply.code(status).type('text/html; charset=utf-8').send(options.renderHtmlError(status, body.error.message, request));
     }
     return reply.code(status).send(body);
   });
 
   app.setNotFoundHandler((request, reply) => {
     if (!request.url.startsWith('/api/') && options.renderHtmlError) {
-      return reply.code(404).type('text/html; charset=utf-8').send(options.renderHtmlError(404, 'There is no page at this address.'));
+      return reply.code(404).type('text/html; charset=utf-8').send(options.renderHtmlError(404, 'There is no page at this address.', request));
     }
     return reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
   });
@@ -77,6 +84,6 @@ export async function buildServer(ctx: ServiceContext, options: ServerOptions): 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  for (const register of options.routes) register(app, ctx);
+  for (const register of options.routes) register(app, ctx, { demo: options.demo ?? false });
   return app;
 }

@@ -37,7 +37,10 @@ export function InterventionList(props: { interventions: Intervention[]; i18n: T
             <strong>{i18n.label('intervention.type', item.type)}</strong>
             {item.addressee ? (
               <span>
-                → <RecordText text={item.addressee} />
+                <span class="arrow" aria-hidden="true">
+                  →{' '}
+                </span>
+                <RecordText text={item.addressee} />
               </span>
             ) : null}
             <span class={`chip tone-${STATUS_TONES[item.status] ?? 'muted'}`}>{i18n.label('intervention.status', item.status)}</span>
@@ -61,12 +64,13 @@ export function InterventionForm(props: { personId: string; values: Intervention
     <details class="add-form" open={Object.keys(errors).length > 0} id="add-intervention">
       <summary>{i18n.t('intervention.add')}</summary>
       <form method="post" action={`/persons/${props.personId}/interventions`} novalidate>
-        <ErrorSummary errors={errors} labels={interventionFieldLabels(i18n)} i18n={i18n} />
+        <ErrorSummary errors={errors} labels={interventionFieldLabels(i18n)} i18n={i18n} form="intervention" />
         <div class="grid grid-3">
-          <SelectField name="type" label={i18n.t('field.type')} value={values.type} options={enumOptions(INTERVENTION_TYPES, 'intervention.type', i18n)} error={errors.type} required />
-          <TextField name="addressee" label={i18n.t('field.addressee')} value={values.addressee} error={errors.addressee} maxLength={500} />
-          <TextField name="date" label={i18n.t('field.date')} value={values.date} error={errors.date} hint={i18n.t('hint.date')} dir="ltr" maxLength={64} />
+          <SelectField form="intervention" name="type" label={i18n.t('field.type')} value={values.type} options={enumOptions(INTERVENTION_TYPES, 'intervention.type', i18n)} error={errors.type} required />
+          <TextField form="intervention" name="addressee" label={i18n.t('field.addressee')} value={values.addressee} error={errors.addressee} maxLength={500} />
+          <TextField form="intervention" name="date" label={i18n.t('field.date')} value={values.date} error={errors.date} hint={i18n.t('hint.date')} dir="ltr" maxLength={64} />
           <SelectField
+            form="intervention"
             name="status"
             label={i18n.t('field.status')}
             value={values.status}
@@ -74,8 +78,8 @@ export function InterventionForm(props: { personId: string; values: Intervention
             error={errors.status}
           />
         </div>
-        <TextArea name="note" label={i18n.t('field.note')} value={values.note} error={errors.note} rows={2} />
-        <TextArea name="response" label={i18n.t('field.response')} value={values.response} error={errors.response} rows={2} />
+        <TextArea form="intervention" name="note" label={i18n.t('field.note')} value={values.note} error={errors.note} rows={2} />
+        <TextArea form="intervention" name="response" label={i18n.t('field.response')} value={values.response} error={errors.response} rows={2} />
         <div class="actions">
           <button type="submit" class="btn btn-primary">
             {i18n.t('intervention.submit')}

@@ -99,15 +99,16 @@ export function SourceForm(props: { personId: string; values: SourceFormValues; 
     <details class="add-form" open={open} id="add-source">
       <summary>{i18n.t('source.add')}</summary>
       <form method="post" action={`/persons/${props.personId}/sources`} novalidate>
-        <ErrorSummary errors={errors} labels={sourceFieldLabels(i18n)} i18n={i18n} />
+        <ErrorSummary errors={errors} labels={sourceFieldLabels(i18n)} i18n={i18n} form="source" />
         <div class="grid grid-3">
-          <SelectField name="kind" label={i18n.t('field.kind_of_source')} value={values.kind} options={enumOptions(SOURCE_KINDS, 'source.kind', i18n)} error={errors.kind} required />
-          <TextField name="title" label={i18n.t('field.title')} value={values.title} error={errors.title} maxLength={500} required />
-          <TextField name="publisher" label={i18n.t('field.publisher')} value={values.publisher} error={errors.publisher} maxLength={300} />
-          <TextField name="url" label={i18n.t('field.url')} value={values.url} error={errors.url} hint={i18n.t('hint.url')} dir="ltr" maxLength={2000} />
-          <TextField name="date" label={i18n.t('field.date')} value={values.date} error={errors.date} hint={i18n.t('hint.date')} dir="ltr" maxLength={64} />
-          <TextField name="language" label={i18n.t('field.language')} value={values.language} error={errors.language} hint={i18n.t('hint.lang')} dir="ltr" maxLength={35} />
+          <SelectField form="source" name="kind" label={i18n.t('field.kind_of_source')} value={values.kind} options={enumOptions(SOURCE_KINDS, 'source.kind', i18n)} error={errors.kind} required />
+          <TextField form="source" name="title" label={i18n.t('field.title')} value={values.title} error={errors.title} maxLength={500} required />
+          <TextField form="source" name="publisher" label={i18n.t('field.publisher')} value={values.publisher} error={errors.publisher} maxLength={300} />
+          <TextField form="source" name="url" label={i18n.t('field.url')} value={values.url} error={errors.url} hint={i18n.t('hint.url')} dir="ltr" maxLength={2000} />
+          <TextField form="source" name="date" label={i18n.t('field.date')} value={values.date} error={errors.date} hint={i18n.t('hint.date')} dir="ltr" maxLength={64} />
+          <TextField form="source" name="language" label={i18n.t('field.language')} value={values.language} error={errors.language} hint={i18n.t('hint.lang')} dir="ltr" maxLength={35} />
           <SelectField
+            form="source"
             name="reliability"
             label={i18n.t('field.reliability')}
             value={values.reliability}
@@ -115,8 +116,9 @@ export function SourceForm(props: { personId: string; values: SourceFormValues; 
             error={errors.reliability}
           />
         </div>
-        <CheckboxField name="confidential" label={i18n.t('field.confidential')} checked={values.confidential === 'on'} error={errors.confidential} />
+        <CheckboxField form="source" name="confidential" label={i18n.t('field.confidential')} checked={values.confidential === 'on'} error={errors.confidential} />
         <TextArea
+          form="source"
           name="confidential_identity"
           label={i18n.t('field.confidential_identity')}
           value={values.confidential_identity}

@@ -1,0 +1,92 @@
+import type { ComponentChildren } from 'preact';
+import { assetUrl } from './assets.ts';
+import { LANGUAGE_NAMES, LANGUAGES, type Language } from './i18n.ts';
+import type { PageContext } from './page.ts';
+
+/** The current address with `lang` set, so switching language keeps the page, its filters and paging. */
+function languageHref(url: string, lang: Language): string {
+  const parsed = new URL(url, 'http://vigil.invalid');
+  parsed.searchParams.set('lang', lang);
+  return `${parsed.pathname}${parsed.search}`;
+}
+
+function LanguageSwitcher(props: { page: PageContext }) {
+  const { i18n, url } = props.page;
+  return (
+    <nav class="langs" aria-label={i18n.t('nav.language')}>
+      <ul>
+        {LANGUAGES.map((lang) => (
+          <li key={lang}>
+            <a href={languageHref(url, lang)} hreflang={lang} lang={lang} aria-current={lang === i18n.lang ? 'true' : undefined}>
+              {LANGUAGE_NAMES[lang]}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+export type Section = 'persons' | 'new-person' | 'login' | null;
+
+/** Every page: one stylesheet and one optional script, both served by Vigil; nothing inline. */
+export function Layout(props: { page: PageContext; title: string; section?: Section; children: ComponentChildren }) {
+  const { i18n, principal } = props.page;
+  const current = (section: Section) => (props.section === section ? 'page' : undefined);
+  return (
+    <html lang={i18n.lang} dir={i18n.dir}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <meta name="robots" content="noindex, nofollow" />
+        <title>{`${props.title} · ${i18n.t('app.name')}`}</title>
+        <link rel="stylesheet" href={assetUrl('vigil.css')} />
+        <link rel="icon" type="image/svg+xml" href={assetUrl('favicon.svg')} />
+        <script src={assetUrl('vigil.js')} defer />
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          {i18n.t('nav.skip')}
+        </a>
+        <header class="topbar">
+          <div class="wrap topbar-inner">
+            <a class="brand" href={principal ? '/persons' : '/login'}>
+              <img src={assetUrl('favicon.svg')} alt="" width={20} height={20} />
+              <span>{i18n.t('app.name')}</span>
+            </a>
+            {principal ? (
+              <nav class="mainnav" aria-label={i18n.t('nav.main')}>
+                <a href="/persons" aria-current={current('persons')}>
+                  {i18n.t('nav.persons')}
+                </a>
+                {props.page.canWrite ? (
+                  <a href="/persons/new" aria-current={current('new-person')}>
+                    {i18n.t('nav.new_person')}
+                  </a>
+                ) : null}
+              </nav>
+            ) : null}
+            <div class="topbar-end">
+              <LanguageSwitcher page={props.page} />
+              {principal ? (
+                <form method="post" action="/logout" class="signout">
+                  <span class="who">{i18n.t('nav.signed_in_as', { role: i18n.label('role', principal.role) })}</span>
+                  <button type="submit" class="btn btn-quiet btn-small">
+                    {i18n.t('nav.sign_out')}
+                  </button>
+                </form>
+              ) : null}
+            </div>
+          </div>
+        </header>
+        <main id="main" class="wrap" tabindex={-1}>
+          {props.children}
+        </main>
+        <footer class="wrap footer">
+          <p>{i18n.t('footer.text')}</p>
+        </footer>
+      </body>
+    </html>
+  );
+}
