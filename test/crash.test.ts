@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { BACKEND, TEST_DB, personInput } from './helpers/test-app.ts';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'vigil.js');
+
+/** Starts `vigil serve` as a real process and resolves with its URL once it listens. */
+function serve(storeArgs: string[]): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...storeArgs], {
+    env: { ...process.env, VIGIL_LOG: 'off', VIGIL_DB: '', VIGIL_DATA: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /serving on (http:\/\/\S+)/.exec(output);
+      if (match) resolve({ child, url: match[1]!, exited });
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`vigil serve exited with ${code}: ${output}`)));
+  });
+}
+
+describe(`crash safety: kill -9 during writes (${BACKEND})`, () => {
+  let dataDir: string;
+  let storeArgs: string[];
+  let schema: string | undefined;
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'vigil-crash-'));
+    storeArgs = ['--data', dataDir];
+    if (TEST_DB) {
+      schema = `crash_${process.pid}_${Date.now()}`;
+      const client = new pg.Client({ connectionString: TEST_DB });
+      await client.connect();
+      await client.query(`create schema ${schema}`);
+      await client.end();
+      const url = new URL(TEST_DB);
+      url.searchParams.set('options', `-c search_path=${schema}`);
+      storeArgs.push('--db', url.toString());
+    }
+  });
+
+  after(async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    if (schema && TEST_DB) {
+      const client = new pg.Client({ connectionString: TEST_DB });
+      await client.connect();
+      await client.query(`drop schema ${schema} cascade`);
+      await client.end();
+    }
+  });
+
+  it('keeps every acknowledged write across repeated kills', async () => {
+    const token = spawnSync(process.execPath, [BIN, 'token', 'create', '--role', 'researcher', ...storeArgs], { encoding: 'utf8' }).stdout.trim();
+    assert.match(token, /^vgl_/);
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const acknowledged: Array<{ id: string; status: string }> = [];
+
+    for (let round = 0; round < 3; round++) {
+      const { child, url, exited } = await serve(storeArgs);
+      let stop = false;
+      const writer = async () => {
+        while (!stop) {
+          try {
+            const person = await fetch(`${url}/api/v1/persons`, { method: 'POST', headers, body: JSON.stringify(personInput()) });
+            if (person.status !== 201) continue;
+            const { id } = (await person.json()) as { id: string };
+            const entry = await fetch(`${url}/api/v1/persons/${id}/statuses`, {
+              method: 'POST',
+              headers,
+              body: JSON.stringify({ status: 'detained', date: '2021-02-19' }),
+            });
+            acknowledged.push({ id, status: entry.status === 201 ? 'detained' : '' });
+          } catch {
+            return; // the server is gone
+          }
+        }
+      };
+      const writers = Array.from({ length: 4 }, writer);
+      // Kill mid-stream: after some writes have landed in this round, at a varying moment.
+      const target = acknowledged.length + 5;
+      while (acknowledged.length < target) await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 50 + round * 120));
+      child.kill('SIGKILL');
+      stop = true;
+      await Promise.all(writers);
+      await exited;
+    }
+
+    assert.ok(acknowledged.length > 10, `only ${acknowledged.length} writes were acknowledged`);
+    const { child, url, exited } = await serve(storeArgs);
+    try {
+      for (const { id, status } of acknowledged) {
+        const res = await fetch(`${url}/api/v1/persons/${id}`, { headers });
+        assert.equal(res.status, 200, `acknowledged person ${id} is missing`);
+        const person = (await res.json()) as { current_status: { status: string } | null; timeline: unknown[] };
+        if (status) assert.equal(person.current_status?.status, status, `acknowledged status of ${id} is missing`);
+      }
+      const seqs = new Set<string>();
+      let cursor: string | null = null;
+      do {
+        const page = (await (await fetch(`${url}/api/v1/persons?limit=200${cursor ? `&cursor=${cursor}` : ''}`, { headers })).json()) as {
+          items: Array<{ case_number: string }>;
+          next_cursor: string | null;
+        };
+        for (const p of page.items) seqs.add(p.case_number);
+        cursor = page.next_cursor;
+      } while (cursor);
+      assert.ok(seqs.size >= acknowledged.length);
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  });
+});
