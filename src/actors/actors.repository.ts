@@ -60,17 +60,6 @@ export async function updateActorRow(db: Db, id: string, expectedVersion: number
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function retractActorRow(db: Db, id: string, expectedVersion: number, at: string, reason: string): Promise<boolean> {
-  const result = await db
-    .updateTable('actors')
-    .set({ retracted_at: at, retraction_reason: reason, updated_at: at, version: expectedVersion + 1 })
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion)
-    .where('retracted_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
-
 export async function findActorById(db: Db, id: string): Promise<Actor | null> {
   const row = await db.selectFrom('actors').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? toActor(row) : null;

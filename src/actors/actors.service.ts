@@ -4,6 +4,7 @@ import type { Database } from '../db/schema.ts';
 import { decodeKeyCursor, encodeKeyCursor } from '../records/list-cursor.ts';
 import { InvalidInputError, NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
+import { retractRecord } from '../records/retraction.ts';
 import { insertRevision } from '../records/revisions.repository.ts';
 import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
@@ -13,7 +14,6 @@ import {
   findActorParentId,
   insertActor,
   listActorRows,
-  retractActorRow,
   updateActorRow,
   type ActorFields,
 } from './actors.repository.ts';
@@ -130,24 +130,7 @@ export async function retractActor(
   expected: number | undefined,
 ): Promise<Actor> {
   const before = await getActor(ctx, id);
-  if (before.retracted_at) throw new RetractedRecordError('this actor');
-  const version = expected ?? before.version;
-  assertCurrentVersion(before.version, version);
-  const at = ctx.clock.now().toISOString();
-  await ctx.db.transaction().execute(async (trx) => {
-    if (!(await retractActorRow(trx, id, version, at, reason))) throw new StaleVersionError(version + 1, version);
-    await insertRevision(trx, {
-      case_id: null,
-      entity: ENTITY,
-      entity_id: id,
-      version: version + 1,
-      action: 'retract',
-      actor: principal.actor,
-      at,
-      changes: { retracted_at: { from: null, to: at } },
-      reason,
-    });
-  });
+  await retractRecord(ctx, principal, { table: 'actors', entity: ENTITY, what: 'this actor', record: before, caseId: null }, reason, expected);
   return getActor(ctx, id);
 }
 

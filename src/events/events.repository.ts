@@ -97,17 +97,6 @@ export async function updateEventRow(
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function retractEventRow(db: Db, id: string, expectedVersion: number, at: string, reason: string): Promise<boolean> {
-  const result = await db
-    .updateTable('events')
-    .set({ retracted_at: at, retraction_reason: reason, updated_at: at, version: expectedVersion + 1 })
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion)
-    .where('retracted_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
-
 /** Events with their acts and the citations of both, in the order of `rows`. */
 async function withActs(db: Db, rows: EventRow[]): Promise<Event[]> {
   const eventIds = rows.map((r) => r.id);

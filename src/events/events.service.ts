@@ -6,6 +6,7 @@ import { parseEdtf, type EdtfDate } from '../lib/edtf.ts';
 import { InvalidInputError, NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { personExists } from '../persons/persons.repository.ts';
+import { retractRecord } from '../records/retraction.ts';
 import { insertRevision } from '../records/revisions.repository.ts';
 import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
@@ -18,7 +19,6 @@ import {
   insertActs,
   insertEvent,
   listEventRows,
-  retractEventRow,
   setActsCase,
   updateEventRow,
   type EventFields,
@@ -233,24 +233,7 @@ export async function retractEvent(
   expected: number | undefined,
 ): Promise<Event> {
   const before = await getEvent(ctx, id);
-  if (before.retracted_at) throw new RetractedRecordError('this event');
-  const version = expected ?? before.version;
-  assertCurrentVersion(before.version, version);
-  const at = ctx.clock.now().toISOString();
-  await ctx.db.transaction().execute(async (trx) => {
-    if (!(await retractEventRow(trx, id, version, at, reason))) throw new StaleVersionError(version + 1, version);
-    await insertRevision(trx, {
-      case_id: before.person_id,
-      entity: ENTITY,
-      entity_id: id,
-      version: version + 1,
-      action: 'retract',
-      actor: principal.actor,
-      at,
-      changes: { retracted_at: { from: null, to: at } },
-      reason,
-    });
-  });
+  await retractRecord(ctx, principal, { table: 'events', entity: ENTITY, what: 'this event', record: before, caseId: before.person_id }, reason, expected);
   return getEvent(ctx, id);
 }
 

@@ -68,17 +68,6 @@ export async function updateInterventionRow(
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function retractInterventionRow(db: Db, id: string, expectedVersion: number, at: string, reason: string): Promise<boolean> {
-  const result = await db
-    .updateTable('interventions')
-    .set({ retracted_at: at, retraction_reason: reason, updated_at: at, version: expectedVersion + 1 })
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion)
-    .where('retracted_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
-
 export async function findInterventionById(db: Db, id: string): Promise<Intervention | null> {
   const row = await db.selectFrom('interventions').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? toIntervention(row) : null;

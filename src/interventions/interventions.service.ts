@@ -4,6 +4,7 @@ import { parseEdtf } from '../lib/edtf.ts';
 import { NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { personExists } from '../persons/persons.repository.ts';
+import { retractRecord } from '../records/retraction.ts';
 import { insertRevision } from '../records/revisions.repository.ts';
 import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
@@ -12,7 +13,6 @@ import {
   insertIntervention,
   interventionSortKey,
   listInterventionRows,
-  retractInterventionRow,
   updateInterventionRow,
   type InterventionFields,
 } from './interventions.repository.ts';
@@ -109,24 +109,7 @@ export async function retractIntervention(
   expected: number | undefined,
 ): Promise<Intervention> {
   const before = await getIntervention(ctx, id);
-  if (before.retracted_at) throw new RetractedRecordError('this intervention');
-  const version = expected ?? before.version;
-  assertCurrentVersion(before.version, version);
-  const at = ctx.clock.now().toISOString();
-  await ctx.db.transaction().execute(async (trx) => {
-    if (!(await retractInterventionRow(trx, id, version, at, reason))) throw new StaleVersionError(version + 1, version);
-    await insertRevision(trx, {
-      case_id: before.person_id,
-      entity: ENTITY,
-      entity_id: id,
-      version: version + 1,
-      action: 'retract',
-      actor: principal.actor,
-      at,
-      changes: { retracted_at: { from: null, to: at } },
-      reason,
-    });
-  });
+  await retractRecord(ctx, principal, { table: 'interventions', entity: ENTITY, what: 'this intervention', record: before, caseId: before.person_id }, reason, expected);
   return getIntervention(ctx, id);
 }
 

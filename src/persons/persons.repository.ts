@@ -122,17 +122,6 @@ export async function updatePersonFields(
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function retractPersonRow(db: Db, id: string, expectedVersion: number, at: string, reason: string): Promise<boolean> {
-  const result = await db
-    .updateTable('persons')
-    .set({ retracted_at: at, retraction_reason: reason, updated_at: at, version: expectedVersion + 1 })
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion)
-    .where('retracted_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
-
 export async function setCurrentStatus(db: Db, personId: string, current: { id: string; status: string } | null): Promise<void> {
   await db
     .updateTable('persons')

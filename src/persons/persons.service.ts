@@ -2,6 +2,7 @@ import type { Principal } from '../auth/roles.ts';
 import { parseEdtf } from '../lib/edtf.ts';
 import { NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
+import { retractRecord } from '../records/retraction.ts';
 import { insertRevision, listRevisionsForCase, type Revision } from '../records/revisions.repository.ts';
 import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
@@ -15,7 +16,6 @@ import {
   listPersons as listPersonRows,
   personExists,
   replaceNames,
-  retractPersonRow,
   takeNextCaseSeq,
   updatePersonFields,
   type PersonFields,
@@ -144,24 +144,7 @@ export async function retractPerson(
   expected: number | undefined,
 ): Promise<Person> {
   const before = await getPerson(ctx, id);
-  if (before.retracted_at) throw new RetractedRecordError('this person');
-  const version = expected ?? before.version;
-  assertCurrentVersion(before.version, version);
-  const at = ctx.clock.now().toISOString();
-  await ctx.db.transaction().execute(async (trx) => {
-    if (!(await retractPersonRow(trx, id, version, at, reason))) throw new StaleVersionError(version + 1, version);
-    await insertRevision(trx, {
-      case_id: id,
-      entity: ENTITY,
-      entity_id: id,
-      version: version + 1,
-      action: 'retract',
-      actor: principal.actor,
-      at,
-      changes: { retracted_at: { from: null, to: at } },
-      reason,
-    });
-  });
+  await retractRecord(ctx, principal, { table: 'persons', entity: ENTITY, what: 'this person', record: before, caseId: id }, reason, expected);
   return getPerson(ctx, id);
 }
 

@@ -67,17 +67,6 @@ export async function updateRelationRow(
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function retractRelationRow(db: Db, id: string, expectedVersion: number, at: string, reason: string): Promise<boolean> {
-  const result = await db
-    .updateTable('relations')
-    .set({ retracted_at: at, retraction_reason: reason, updated_at: at, version: expectedVersion + 1 })
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion)
-    .where('retracted_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
-
 export async function findRelationById(db: Db, id: string): Promise<Relation | null> {
   const row = await db.selectFrom('relations').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? toRelation(row) : null;

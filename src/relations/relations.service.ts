@@ -5,6 +5,7 @@ import { decodeKeyCursor, encodeKeyCursor } from '../records/list-cursor.ts';
 import { NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { personExists } from '../persons/persons.repository.ts';
+import { retractRecord } from '../records/retraction.ts';
 import { insertRevision } from '../records/revisions.repository.ts';
 import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
@@ -12,7 +13,6 @@ import {
   findRelationById,
   insertRelation,
   listRelationRows,
-  retractRelationRow,
   updateRelationRow,
   type RelationFields,
 } from './relations.repository.ts';
@@ -122,24 +122,7 @@ export async function retractRelation(
   expected: number | undefined,
 ): Promise<Relation> {
   const before = await getRelation(ctx, id);
-  if (before.retracted_at) throw new RetractedRecordError('this relation');
-  const version = expected ?? before.version;
-  assertCurrentVersion(before.version, version);
-  const at = ctx.clock.now().toISOString();
-  await ctx.db.transaction().execute(async (trx) => {
-    if (!(await retractRelationRow(trx, id, version, at, reason))) throw new StaleVersionError(version + 1, version);
-    await insertRevision(trx, {
-      case_id: before.from_person_id,
-      entity: ENTITY,
-      entity_id: id,
-      version: version + 1,
-      action: 'retract',
-      actor: principal.actor,
-      at,
-      changes: { retracted_at: { from: null, to: at } },
-      reason,
-    });
-  });
+  await retractRecord(ctx, principal, { table: 'relations', entity: ENTITY, what: 'this relation', record: before, caseId: before.from_person_id }, reason, expected);
   return getRelation(ctx, id);
 }
 

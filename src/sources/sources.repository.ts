@@ -80,17 +80,6 @@ export async function updateSourceRow(
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function retractSourceRow(db: Db, id: string, expectedVersion: number, at: string, reason: string): Promise<boolean> {
-  const result = await db
-    .updateTable('sources')
-    .set({ retracted_at: at, retraction_reason: reason, updated_at: at, version: expectedVersion + 1 })
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion)
-    .where('retracted_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
-
 export async function findSourceById(db: Db, id: string): Promise<Source | null> {
   const row = await db.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? toSource(row) : null;

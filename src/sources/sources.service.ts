@@ -6,6 +6,7 @@ import { parseEdtf } from '../lib/edtf.ts';
 import { InvalidInputError, NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { personExists } from '../persons/persons.repository.ts';
+import { retractRecord } from '../records/retraction.ts';
 import { insertRevision } from '../records/revisions.repository.ts';
 import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
@@ -13,7 +14,6 @@ import {
   findSourceById,
   insertSource,
   listSourceRows,
-  retractSourceRow,
   updateSourceRow,
   type SourceFields,
 } from './sources.repository.ts';
@@ -151,24 +151,7 @@ export async function retractSource(
   expected: number | undefined,
 ): Promise<Source> {
   const before = await getSource(ctx, id);
-  if (before.retracted_at) throw new RetractedRecordError('this source');
-  const version = expected ?? before.version;
-  assertCurrentVersion(before.version, version);
-  const at = ctx.clock.now().toISOString();
-  await ctx.db.transaction().execute(async (trx) => {
-    if (!(await retractSourceRow(trx, id, version, at, reason))) throw new StaleVersionError(version + 1, version);
-    await insertRevision(trx, {
-      case_id: before.person_id,
-      entity: ENTITY,
-      entity_id: id,
-      version: version + 1,
-      action: 'retract',
-      actor: principal.actor,
-      at,
-      changes: { retracted_at: { from: null, to: at } },
-      reason,
-    });
-  });
+  await retractRecord(ctx, principal, { table: 'sources', entity: ENTITY, what: 'this source', record: before, caseId: before.person_id }, reason, expected);
   return getSource(ctx, id);
 }
 

@@ -62,14 +62,3 @@ export async function findLatestStatus(db: Db, personId: string): Promise<{ id: 
     .executeTakeFirst();
   return row ?? null;
 }
-
-export async function retractStatusRow(db: Db, id: string, expectedVersion: number, at: string, reason: string): Promise<boolean> {
-  const result = await db
-    .updateTable('status_entries')
-    .set({ retracted_at: at, retraction_reason: reason, updated_at: at, version: expectedVersion + 1 })
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion)
-    .where('retracted_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}

@@ -1,15 +1,16 @@
 import type { Principal } from '../auth/roles.ts';
 import { parseEdtf } from '../lib/edtf.ts';
-import { NotFoundError, RetractedRecordError, StaleVersionError } from '../lib/errors.ts';
+import { NotFoundError, RetractedRecordError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { getPerson } from '../persons/persons.service.ts';
 import { setCurrentStatus } from '../persons/persons.repository.ts';
+import { retractRecord } from '../records/retraction.ts';
 import { insertRevision } from '../records/revisions.repository.ts';
-import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
+import { diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
 import { citeSources } from '../sources/citations.service.ts';
 import type { CreateStatusInput } from './statuses.schemas.ts';
-import { findLatestStatus, findStatusEntry, insertStatusEntry, listTimeline, retractStatusRow } from './statuses.repository.ts';
+import { findLatestStatus, findStatusEntry, insertStatusEntry, listTimeline } from './statuses.repository.ts';
 import type { StatusEntry } from './statuses.types.ts';
 
 const ENTITY = 'status_entry';
@@ -85,24 +86,13 @@ export async function retractStatusEntry(
 ): Promise<StatusEntry> {
   const entry = await findStatusEntry(ctx.db, entryId);
   if (!entry || entry.person_id !== personId) throw new NotFoundError('status entry');
-  if (entry.retracted_at) throw new RetractedRecordError('this status entry');
-  const version = expected ?? entry.version;
-  assertCurrentVersion(entry.version, version);
-  const at = ctx.clock.now().toISOString();
-  await ctx.db.transaction().execute(async (trx) => {
-    if (!(await retractStatusRow(trx, entryId, version, at, reason))) throw new StaleVersionError(version + 1, version);
-    await setCurrentStatus(trx, personId, await findLatestStatus(trx, personId));
-    await insertRevision(trx, {
-      case_id: personId,
-      entity: ENTITY,
-      entity_id: entryId,
-      version: version + 1,
-      action: 'retract',
-      actor: principal.actor,
-      at,
-      changes: { retracted_at: { from: null, to: at } },
-      reason,
-    });
-  });
+  await retractRecord(
+    ctx,
+    principal,
+    { table: 'status_entries', entity: ENTITY, what: 'this status entry', record: entry, caseId: personId },
+    reason,
+    expected,
+    async (trx) => setCurrentStatus(trx, personId, await findLatestStatus(trx, personId)),
+  );
   return (await findStatusEntry(ctx.db, entryId))!;
 }

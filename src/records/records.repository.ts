@@ -1,0 +1,25 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+
+/** Tables whose rows carry version, updated_at and the retraction columns. */
+export type VersionedTable = 'persons' | 'status_entries' | 'sources' | 'actors' | 'events' | 'relations' | 'interventions';
+
+/** Marks a row retracted if it is still at `expectedVersion` and not yet retracted; false otherwise. */
+export async function retractRow(
+  db: Kysely<Database>,
+  table: VersionedTable,
+  id: string,
+  expectedVersion: number,
+  at: string,
+  reason: string,
+): Promise<boolean> {
+  // Every versioned table has these columns; one table's type stands for all.
+  const result = await db
+    .updateTable(table as 'sources')
+    .set({ retracted_at: at, retraction_reason: reason, updated_at: at, version: expectedVersion + 1 })
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .where('retracted_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
