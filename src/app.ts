@@ -4,12 +4,15 @@ import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/databas
 import { loadDemoData } from './demo/load-demo.ts';
 import { buildServer } from './http/server.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
+import { actorPages } from './actors/actors.pages.ts';
 import { actorRoutes } from './actors/actors.routes.ts';
+import { eventPages } from './events/events.pages.ts';
 import { eventRoutes } from './events/events.routes.ts';
 import { interventionRoutes } from './interventions/interventions.routes.ts';
 import { interventionPages } from './interventions/interventions.pages.ts';
 import { personPages } from './persons/persons.pages.ts';
 import { personRoutes } from './persons/persons.routes.ts';
+import { relationPages } from './relations/relations.pages.ts';
 import { relationRoutes } from './relations/relations.routes.ts';
 import { sourceRoutes } from './sources/sources.routes.ts';
 import type { ServiceContext } from './services.ts';
@@ -33,7 +36,23 @@ export interface AppOptions {
   dbSchema?: string;
 }
 
-const ROUTES = [personRoutes, statusRoutes, sourceRoutes, actorRoutes, eventRoutes, relationRoutes, interventionRoutes, webPages, personPages, statusPages, sourcePages, interventionPages];
+const ROUTES = [
+  personRoutes,
+  statusRoutes,
+  sourceRoutes,
+  actorRoutes,
+  eventRoutes,
+  relationRoutes,
+  interventionRoutes,
+  webPages,
+  personPages,
+  statusPages,
+  sourcePages,
+  interventionPages,
+  eventPages,
+  relationPages,
+  actorPages,
+];
 
 /** Opens the store, brings its schema up to date and wires the HTTP server; `start` listens. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {

@@ -10,55 +10,12 @@ import { CATALOGS, LANGUAGES, fromAcceptLanguage, translator } from '../src/web/
 import en from '../src/web/messages/en.json' with { type: 'json' };
 import { HAVE_CHROMIUM, launchBrowser, openContext } from './helpers/browser.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
+import { inputValue, session, textOf, webClient } from './helpers/web-client.ts';
 
 const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>';
 const CYRILLIC = 'Жанаргүл Жұматай';
 const ARABIC = 'جانارگۇل جۇماتاي';
 const CHINESE = '加纳尔古丽·朱马泰';
-
-interface WebResponse {
-  status: number;
-  headers: Headers;
-  html: string;
-  location: string | null;
-}
-
-/** A browser-like client over real HTTP: form posts, cookies by hand, redirects not followed. */
-function webClient(t: TestApp) {
-  async function request(method: string, path: string, options: { cookie?: string | null; form?: Record<string, string> | Array<[string, string]>; headers?: Record<string, string>; raw?: string } = {}) {
-    const headers: Record<string, string> = { ...(options.headers ?? {}) };
-    if (options.cookie) headers.cookie = options.cookie;
-    let body: string | undefined = options.raw;
-    if (options.form) {
-      body = new URLSearchParams(options.form as Record<string, string>).toString();
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-    }
-    const response = await fetch(t.url + path, { method, headers, body, redirect: 'manual' });
-    return { status: response.status, headers: response.headers, html: await response.text(), location: response.headers.get('location') } satisfies WebResponse;
-  }
-  return {
-    get: (path: string, cookie: string | null = session(t), headers: Record<string, string> = {}) => request('GET', path, { cookie, headers }),
-    post: (path: string, form: Record<string, string> | Array<[string, string]>, cookie: string | null = session(t), headers: Record<string, string> = {}) =>
-      request('POST', path, { form, cookie, headers }),
-    request,
-  };
-}
-
-function session(t: TestApp, role: keyof TestApp['tokens'] = 'researcher'): string {
-  return `vigil_session=${encodeURIComponent(t.tokens[role])}`;
-}
-
-/** The text of the element with this id, tags stripped (enough for checking messages next to fields). */
-function textOf(html: string, id: string): string | null {
-  const match = new RegExp(`<(\\w+)[^>]*\\bid="${id}"[^>]*>([\\s\\S]*?)</\\1>`).exec(html);
-  return match ? match[2]!.replace(/<[^>]+>/g, '').trim() : null;
-}
-
-function inputValue(html: string, name: string): string | null {
-  const match = new RegExp(`<input[^>]*\\bname="${name.replace(/\./g, '\\.')}"[^>]*>`).exec(html);
-  if (!match) return null;
-  return /\bvalue="([^"]*)"/.exec(match[0])?.[1] ?? '';
-}
 
 async function personCount(t: TestApp): Promise<number> {
   const list = await t.api('GET', '/api/v1/persons?limit=200&include_retracted=true');

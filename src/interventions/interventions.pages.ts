@@ -1,43 +1,74 @@
 import type { FastifyInstance } from 'fastify';
 import { validate } from '../http/validation.ts';
-import { InvalidInputError, UnprocessableError } from '../lib/errors.ts';
 import { renderPersonPage, withPerson } from '../persons/persons.pages.ts';
+import { getPerson } from '../persons/persons.service.ts';
 import type { ServiceContext } from '../services.ts';
-import { localiseFieldErrors, optionalText } from '../web/forms.ts';
+import { optionalText } from '../web/forms.ts';
 import { requirePageWriter } from '../web/guards.ts';
-import { field, pageContext, seeOther } from '../web/page.ts';
-import { CreateInterventionBody, type CreateInterventionInput } from './interventions.schemas.ts';
-import { createIntervention } from './interventions.service.ts';
-import { INTERVENTION_FORM_FIELDS, type InterventionFormValues } from './interventions.views.tsx';
+import { pageContext, seeOther, sendPage } from '../web/page.ts';
+import { recordEditPages, saveErrors } from '../web/record-pages.tsx';
+import { CreateInterventionBody, UpdateInterventionBody, type CreateInterventionInput } from './interventions.schemas.ts';
+import { createIntervention, getIntervention, retractIntervention, updateIntervention } from './interventions.service.ts';
+import {
+  INTERVENTION_EDIT_FORM,
+  INTERVENTION_FORM_FIELDS,
+  InterventionEditView,
+  RetractInterventionView,
+  interventionFormValuesOf,
+  type InterventionFormValues,
+} from './interventions.views.tsx';
 
-function interventionInputFrom(personId: string, values: InterventionFormValues): Record<string, unknown> {
-  return {
-    person_id: personId,
-    type: values.type,
+const ALL_FIELDS: ReadonlySet<string> = new Set(INTERVENTION_FORM_FIELDS);
+
+/** The form in the API's input shape, limited to the fields named in `only` (an edit sends what changed). */
+function interventionInputFrom(values: InterventionFormValues, only: ReadonlySet<string> = ALL_FIELDS): Record<string, unknown> {
+  const input: Record<string, unknown> = {
+    type: values.type || undefined,
     addressee: optionalText(values.addressee),
     date: optionalText(values.date),
-    ...(values.status ? { status: values.status } : {}),
+    status: values.status || undefined,
     note: optionalText(values.note),
     response: optionalText(values.response),
   };
+  return Object.fromEntries(Object.entries(input).filter(([name]) => only.has(name)));
 }
 
-/** Logging an intervention (an appeal made for the person) from the person page. */
+/** Logging an intervention (an appeal made for the person) from the person page, editing and retracting it. */
 export function interventionPages(app: FastifyInstance, ctx: ServiceContext): void {
   app.post<{ Params: { id: string } }>('/persons/:id/interventions', { preHandler: requirePageWriter }, async (request, reply) =>
     withPerson(request, reply, async (id) => {
-      const values = Object.fromEntries(INTERVENTION_FORM_FIELDS.map((name) => [name, field(request.body, name)])) as InterventionFormValues;
+      const values = INTERVENTION_EDIT_FORM.read(request.body);
       try {
-        const input = validate(CreateInterventionBody, interventionInputFrom(id, values)) as CreateInterventionInput;
+        const input = validate(CreateInterventionBody, { person_id: id, ...interventionInputFrom(values) }) as CreateInterventionInput;
         await createIntervention(ctx, request.principal!, input);
         return seeOther(reply, `/persons/${id}?saved=intervention#interventions`);
       } catch (error) {
-        if (!(error instanceof InvalidInputError || error instanceof UnprocessableError)) throw error;
-        const fields = error instanceof InvalidInputError ? error.fields : ((error.details?.fields as Record<string, string>) ?? { body: error.message });
-        const errors = localiseFieldErrors(fields, pageContext(request, reply).i18n);
-        const status = error instanceof UnprocessableError ? 422 : 400;
-        return renderPersonPage(ctx, request, reply, id, { forms: { intervention: { values, errors } }, status });
+        const failed = saveErrors(error, pageContext(request, reply).i18n);
+        if (!failed) throw error;
+        return renderPersonPage(ctx, request, reply, id, { forms: { intervention: { values, errors: failed.errors } }, status: failed.status });
       }
     }),
   );
+
+  const caseNumberOf = async (personId: string) => (await getPerson(ctx, personId)).case_number;
+  recordEditPages(app, {
+    base: '/interventions',
+    what: 'this intervention',
+    load: (id) => getIntervention(ctx, id),
+    form: INTERVENTION_EDIT_FORM,
+    valuesOf: interventionFormValuesOf,
+    schema: UpdateInterventionBody,
+    inputFrom: (values, changed) => interventionInputFrom(values, changed),
+    update: (principal, id, input, version) => updateIntervention(ctx, principal, id, input, version),
+    retract: (principal, id, reason, version) => retractIntervention(ctx, principal, id, reason, version),
+    home: (item, flash) => `/persons/${item.person_id}?saved=${flash}#interventions`,
+    renderEdit: async (request, reply, intervention, status, state) =>
+      sendPage(reply, status, InterventionEditView({ page: pageContext(request, reply), intervention, caseNumber: await caseNumberOf(intervention.person_id), state })),
+    renderRetract: async (request, reply, intervention, status, reason, errors) =>
+      sendPage(
+        reply,
+        status,
+        RetractInterventionView({ page: pageContext(request, reply), intervention, caseNumber: await caseNumberOf(intervention.person_id), reason, errors }),
+      ),
+  });
 }

@@ -2,11 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Fragment, h } from 'preact';
 import { getActor } from '../actors/actors.service.ts';
 import { listEventsForPerson } from '../events/events.service.ts';
-import { EventList } from '../events/events.views.tsx';
+import { loadEventChoices } from '../events/events.choices.ts';
+import { EMPTY_EVENT_FORM, EventForm, EventList, SPARE_ACT_ROWS, withSpareActs, type EventFormValues } from '../events/events.views.tsx';
 import { listInterventionsForPerson } from '../interventions/interventions.service.ts';
 import { EMPTY_INTERVENTION_FORM, InterventionForm, InterventionList, type InterventionFormValues } from '../interventions/interventions.views.tsx';
 import { listRelationsForPerson } from '../relations/relations.service.ts';
-import { RelationList } from '../relations/relations.views.tsx';
+import { EMPTY_RELATION_FORM, RelationForm, RelationList, type RelationFormValues } from '../relations/relations.views.tsx';
 import { listSourcesForPerson } from '../sources/sources.service.ts';
 import { EMPTY_SOURCE_FORM, SourceForm, SourceList, type SourceFormValues } from '../sources/sources.views.tsx';
 import { RetractBody } from '../http/schemas.ts';
@@ -20,6 +21,7 @@ import { EMPTY_STATUS_FORM, type StatusFormValues } from '../timeline/statuses.v
 import type { FieldErrors } from '../web/components.tsx';
 import { detectScript, localiseFieldErrors, optionalText, trimSpaces } from '../web/forms.ts';
 import { requirePageReader, requirePageWriter, sendErrorPage } from '../web/guards.ts';
+import { lookUp } from '../web/record-pages.tsx';
 import { field, pageContext, queryOf, seeOther, sendPage, withQuery, type PageContext } from '../web/page.ts';
 import { CreatePersonBody, RISKS, UpdatePersonBody, type CreatePersonInput, type NameInput, type UpdatePersonInput } from './persons.schemas.ts';
 import { createPerson, getPerson, listPersons, personHistory, retractPerson, updatePerson } from './persons.service.ts';
@@ -42,7 +44,20 @@ import {
 const PAGE_SIZE = 50;
 const MAX_NAME_ROWS = 40;
 const SPARE_ROWS = 2;
-const FLASHES = new Set<Flash>(['created', 'saved', 'unchanged', 'status', 'retracted', 'status_retracted', 'source', 'intervention']);
+const FLASHES = new Set<Flash>([
+  'created',
+  'saved',
+  'unchanged',
+  'status',
+  'retracted',
+  'status_retracted',
+  'source',
+  'intervention',
+  'event',
+  'relation',
+  'record_saved',
+  'record_retracted',
+]);
 
 // ---------------------------------------------------------------- form ⇄ API input
 
@@ -198,26 +213,13 @@ export interface PersonPageForms {
   status?: { values: StatusFormValues; errors: FieldErrors };
   source?: { values: SourceFormValues; errors: FieldErrors };
   intervention?: { values: InterventionFormValues; errors: FieldErrors };
+  event?: { values: EventFormValues; errors: FieldErrors };
+  relation?: { values: RelationFormValues; errors: FieldErrors };
 }
 
 export interface PersonPageExtras {
   forms?: PersonPageForms;
   status?: number;
-}
-
-/** Looks up the records a section names (relatives, victims, perpetrators), skipping any that are gone. */
-async function lookUp<T>(ids: Iterable<string>, load: (id: string) => Promise<T>): Promise<Map<string, T>> {
-  const found = new Map<string, T>();
-  await Promise.all(
-    [...new Set(ids)].slice(0, 500).map(async (id) => {
-      try {
-        found.set(id, await load(id));
-      } catch (error) {
-        if (!(error instanceof NotFoundError)) throw error;
-      }
-    }),
-  );
-  return found;
 }
 
 function formState<V>(given: { values: V; errors: FieldErrors } | undefined, empty: V): { values: V; errors: FieldErrors } {
@@ -242,20 +244,36 @@ async function personSections(ctx: ServiceContext, person: Person, page: PageCon
   const [people, actors] = await Promise.all([lookUp(otherPeople, (id) => getPerson(ctx, id)), lookUp(perpetrators, (id) => getActor(ctx, id))]);
   const source = formState(forms.source, EMPTY_SOURCE_FORM);
   const intervention = formState(forms.intervention, EMPTY_INTERVENTION_FORM);
+  const relation = formState(forms.relation, EMPTY_RELATION_FORM);
+  const event = formState(forms.event, withSpareActs(EMPTY_EVENT_FORM, person.id, SPARE_ACT_ROWS));
+  const eventForm = editable
+    ? EventForm({ personId: person.id, ...event, choices: await loadEventChoices(ctx, i18n, person.id), open: Boolean(forms.event), i18n })
+    : null;
+  const canWrite = page.canWrite;
   return [
-    { id: 'events', title: i18n.t('section.events'), count: events.length, body: EventList({ events, personId: person.id, people, actors, i18n }) },
+    { id: 'events', title: i18n.t('section.events'), count: events.length, body: h(Fragment, null, EventList({ events, personId: person.id, people, actors, i18n, canWrite }), eventForm) },
     {
       id: 'sources',
       title: i18n.t('section.sources'),
       count: sources.length,
-      body: h(Fragment, null, SourceList({ sources, i18n }), editable ? SourceForm({ personId: person.id, ...source, i18n }) : null),
+      body: h(Fragment, null, SourceList({ sources, i18n, canWrite }), editable ? SourceForm({ personId: person.id, ...source, i18n }) : null),
     },
-    { id: 'relations', title: i18n.t('section.relations'), count: relations.length, body: RelationList({ relations, personId: person.id, people, i18n }) },
+    {
+      id: 'relations',
+      title: i18n.t('section.relations'),
+      count: relations.length,
+      body: h(
+        Fragment,
+        null,
+        RelationList({ relations, personId: person.id, people, i18n, canWrite }),
+        editable ? RelationForm({ personId: person.id, caseNumber: person.case_number, ...relation, i18n }) : null,
+      ),
+    },
     {
       id: 'interventions',
       title: i18n.t('section.interventions'),
       count: interventions.length,
-      body: h(Fragment, null, InterventionList({ interventions, i18n }), editable ? InterventionForm({ personId: person.id, ...intervention, i18n }) : null),
+      body: h(Fragment, null, InterventionList({ interventions, i18n, canWrite }), editable ? InterventionForm({ personId: person.id, ...intervention, i18n }) : null),
     },
   ];
 }

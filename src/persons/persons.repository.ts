@@ -156,6 +156,11 @@ export async function findPersonById(db: Db, id: string, loadStatuses: StatusLoa
   return toPerson(row, names.get(id) ?? [], row.current_status_id ? (statuses.get(row.current_status_id) ?? null) : null);
 }
 
+export async function findPersonIdByCaseNumber(db: Db, caseNumber: string): Promise<string | null> {
+  const row = await db.selectFrom('persons').select('id').where('case_number', '=', caseNumber).executeTakeFirst();
+  return row?.id ?? null;
+}
+
 export async function personExists(db: Db, id: string): Promise<boolean> {
   const row = await db.selectFrom('persons').select('id').where('id', '=', id).where('retracted_at', 'is', null).executeTakeFirst();
   return row !== undefined;

@@ -12,6 +12,8 @@ import { decodeCursor, encodeCursor } from '../http/schemas.ts';
 import type { CreatePersonInput, ListPersonsQuery, UpdatePersonInput } from './persons.schemas.ts';
 import {
   findPersonById,
+  findPersonIdByCaseNumber,
+  formatCaseNumber,
   insertPerson,
   listPersons as listPersonRows,
   personExists,
@@ -54,6 +56,14 @@ export async function getPersonWithTimeline(ctx: ServiceContext, id: string): Pr
   const [person, timeline] = await Promise.all([findPersonById(ctx.db, id, noStatuses), listTimeline(ctx.db, id, false)]);
   if (!person) throw new NotFoundError('person');
   return { person: { ...person, current_status: timeline.at(-1) ?? null }, timeline };
+}
+
+/** A person by case number as people type it: `VG-000123`, `vg-123` or `123`; null if there is none. */
+export async function findPersonByCaseNumber(ctx: ServiceContext, text: string): Promise<Person | null> {
+  const match = /^\s*(?:VG)?[-\s]?0*(\d{1,9})\s*$/i.exec(text);
+  if (!match) return null;
+  const id = await findPersonIdByCaseNumber(ctx.db, formatCaseNumber(Number(match[1])));
+  return id ? getPerson(ctx, id) : null;
 }
 
 export async function createPerson(ctx: ServiceContext, principal: Principal, input: CreatePersonInput): Promise<Person> {

@@ -464,7 +464,19 @@ export interface PersonSection {
   body: VNode;
 }
 
-export type Flash = 'created' | 'saved' | 'unchanged' | 'status' | 'retracted' | 'status_retracted' | 'source' | 'intervention';
+export type Flash =
+  | 'created'
+  | 'saved'
+  | 'unchanged'
+  | 'status'
+  | 'retracted'
+  | 'status_retracted'
+  | 'source'
+  | 'intervention'
+  | 'event'
+  | 'relation'
+  | 'record_saved'
+  | 'record_retracted';
 
 const FLASH_MESSAGES: Record<Flash, MessageKey> = {
   created: 'person.created',
@@ -475,6 +487,10 @@ const FLASH_MESSAGES: Record<Flash, MessageKey> = {
   status_retracted: 'timeline.retracted_done',
   source: 'source.added',
   intervention: 'intervention.added',
+  event: 'event.added',
+  relation: 'relation.added',
+  record_saved: 'person.saved',
+  record_retracted: 'record.retracted_done',
 };
 
 function Fact(props: { label: string; children: ComponentChildren }) {

@@ -1,18 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import { validate } from '../http/validation.ts';
-import { InvalidInputError, UnprocessableError } from '../lib/errors.ts';
 import { renderPersonPage, withPerson } from '../persons/persons.pages.ts';
+import { getPerson } from '../persons/persons.service.ts';
 import type { ServiceContext } from '../services.ts';
-import { localiseFieldErrors, optionalText, trimSpaces } from '../web/forms.ts';
+import { optionalText, trimSpaces } from '../web/forms.ts';
 import { requirePageWriter } from '../web/guards.ts';
-import { field, pageContext, seeOther } from '../web/page.ts';
-import { CreateSourceBody, type CreateSourceInput } from './sources.schemas.ts';
-import { createSource } from './sources.service.ts';
-import { SOURCE_FORM_FIELDS, type SourceFormValues } from './sources.views.tsx';
+import { pageContext, seeOther, sendPage } from '../web/page.ts';
+import { recordEditPages, saveErrors } from '../web/record-pages.tsx';
+import { CreateSourceBody, UpdateSourceBody, type CreateSourceInput } from './sources.schemas.ts';
+import { createSource, getSource, retractSource, updateSource } from './sources.service.ts';
+import type { Source } from './sources.types.ts';
+import { RetractSourceView, SOURCE_EDIT_FORM, SOURCE_FORM_FIELDS, SourceEditView, sourceFormValuesOf, type SourceFormValues } from './sources.views.tsx';
 
-function sourceInputFrom(personId: string, values: SourceFormValues): Record<string, unknown> {
-  return {
-    kind: values.kind,
+const ALL_FIELDS: ReadonlySet<string> = new Set(SOURCE_FORM_FIELDS);
+
+/** The form in the API's input shape, limited to the fields named in `only` (an edit sends what changed). */
+function sourceInputFrom(values: SourceFormValues, only: ReadonlySet<string> = ALL_FIELDS): Record<string, unknown> {
+  const input: Record<string, unknown> = {
+    kind: values.kind || undefined,
     title: trimSpaces(values.title),
     publisher: optionalText(values.publisher),
     url: optionalText(values.url),
@@ -21,26 +26,45 @@ function sourceInputFrom(personId: string, values: SourceFormValues): Record<str
     reliability: values.reliability || null,
     confidential: values.confidential === 'on',
     confidential_identity: optionalText(values.confidential_identity),
-    person_id: personId,
   };
+  return Object.fromEntries(Object.entries(input).filter(([name]) => only.has(name)));
 }
 
-/** Adding a source from the person page; it is filed under that person's case. */
+async function caseNumberOf(ctx: ServiceContext, source: Source): Promise<string | null> {
+  return source.person_id ? (await getPerson(ctx, source.person_id)).case_number : null;
+}
+
+/** Adding a source from the person page (filed under that case), editing and retracting it. */
 export function sourcePages(app: FastifyInstance, ctx: ServiceContext): void {
   app.post<{ Params: { id: string } }>('/persons/:id/sources', { preHandler: requirePageWriter }, async (request, reply) =>
     withPerson(request, reply, async (id) => {
-      const values = Object.fromEntries(SOURCE_FORM_FIELDS.map((name) => [name, field(request.body, name)])) as SourceFormValues;
+      const values = SOURCE_EDIT_FORM.read(request.body);
       try {
-        const input = validate(CreateSourceBody, sourceInputFrom(id, values)) as CreateSourceInput;
+        const input = validate(CreateSourceBody, { ...sourceInputFrom(values), person_id: id }) as CreateSourceInput;
         await createSource(ctx, request.principal!, input);
         return seeOther(reply, `/persons/${id}?saved=source#sources`);
       } catch (error) {
-        if (!(error instanceof InvalidInputError || error instanceof UnprocessableError)) throw error;
-        const fields = error instanceof InvalidInputError ? error.fields : ((error.details?.fields as Record<string, string>) ?? { body: error.message });
-        const errors = localiseFieldErrors(fields, pageContext(request, reply).i18n);
-        const status = error instanceof UnprocessableError ? 422 : 400;
-        return renderPersonPage(ctx, request, reply, id, { forms: { source: { values, errors } }, status });
+        const failed = saveErrors(error, pageContext(request, reply).i18n);
+        if (!failed) throw error;
+        return renderPersonPage(ctx, request, reply, id, { forms: { source: { values, errors: failed.errors } }, status: failed.status });
       }
     }),
   );
+
+  recordEditPages(app, {
+    base: '/sources',
+    what: 'this source',
+    load: (id) => getSource(ctx, id),
+    form: SOURCE_EDIT_FORM,
+    valuesOf: sourceFormValuesOf,
+    schema: UpdateSourceBody,
+    inputFrom: (values, changed) => sourceInputFrom(values, changed),
+    update: (principal, id, input, version) => updateSource(ctx, principal, id, input, version),
+    retract: (principal, id, reason, version) => retractSource(ctx, principal, id, reason, version),
+    home: (source, flash) => (source.person_id ? `/persons/${source.person_id}?saved=${flash}#sources` : '/persons'),
+    renderEdit: async (request, reply, source, status, state) =>
+      sendPage(reply, status, SourceEditView({ page: pageContext(request, reply), source, caseNumber: await caseNumberOf(ctx, source), state })),
+    renderRetract: async (request, reply, source, status, reason, errors) =>
+      sendPage(reply, status, RetractSourceView({ page: pageContext(request, reply), source, caseNumber: await caseNumberOf(ctx, source), reason, errors })),
+  });
 }

@@ -1,7 +1,7 @@
 import {
+  CaseNumber,
   CheckboxField,
   EdtfDate,
-  ErrorSummary,
   RecordText,
   SelectField,
   TextArea,
@@ -10,6 +10,18 @@ import {
   type FieldErrors,
 } from '../web/components.tsx';
 import type { Translator } from '../web/i18n.ts';
+import type { PageContext } from '../web/page.ts';
+import {
+  AddForm,
+  CaseCrumb,
+  NowSaved,
+  RecordEditPage,
+  RecordLinks,
+  RetractRecordView,
+  flatForm,
+  type EditState,
+  type RecordConflict,
+} from '../web/record-pages.tsx';
 import { RELIABILITY, SOURCE_KINDS } from './sources.schemas.ts';
 import type { Source } from './sources.types.ts';
 
@@ -44,7 +56,7 @@ export function sourceFieldLabels(i18n: Translator): Record<string, string> {
 }
 
 /** A case's sources; a URL is shown as a plain link that sends no referrer and opens nothing by itself. */
-export function SourceList(props: { sources: Source[]; i18n: Translator }) {
+export function SourceList(props: { sources: Source[]; i18n: Translator; canWrite: boolean }) {
   const { i18n } = props;
   if (!props.sources.length) return <p class="empty">{i18n.t('sources.empty')}</p>;
   return (
@@ -85,53 +97,141 @@ export function SourceList(props: { sources: Source[]; i18n: Translator }) {
               <RecordText text={source.confidential_identity} />
             </div>
           ) : null}
+          {props.canWrite && !source.retracted_at ? <RecordLinks base={`/sources/${source.id}`} i18n={i18n} /> : null}
         </li>
       ))}
     </ul>
   );
 }
 
-/** Adding a source to the case, folded away until needed; opened again when it comes back with errors. */
-export function SourceForm(props: { personId: string; values: SourceFormValues; errors: FieldErrors; i18n: Translator }) {
+/** The source's fields, shared by the add form on the person page and the edit page. */
+function SourceFields(props: { values: SourceFormValues; errors: FieldErrors; i18n: Translator; conflict?: RecordConflict | null }) {
   const { i18n, values, errors } = props;
-  const open = Object.keys(errors).length > 0;
+  const conflict = props.conflict ?? null;
+  const now = (name: string, show?: (value: string) => string) => <NowSaved conflict={conflict} name={name} i18n={i18n} show={show} />;
   return (
-    <details class="add-form" open={open} id="add-source">
-      <summary>{i18n.t('source.add')}</summary>
-      <form method="post" action={`/persons/${props.personId}/sources`} novalidate>
-        <ErrorSummary errors={errors} labels={sourceFieldLabels(i18n)} i18n={i18n} form="source" />
-        <div class="grid grid-3">
-          <SelectField form="source" name="kind" label={i18n.t('field.kind_of_source')} value={values.kind} options={enumOptions(SOURCE_KINDS, 'source.kind', i18n)} error={errors.kind} required />
-          <TextField form="source" name="title" label={i18n.t('field.title')} value={values.title} error={errors.title} maxLength={500} required />
-          <TextField form="source" name="publisher" label={i18n.t('field.publisher')} value={values.publisher} error={errors.publisher} maxLength={300} />
-          <TextField form="source" name="url" label={i18n.t('field.url')} value={values.url} error={errors.url} hint={i18n.t('hint.url')} dir="ltr" maxLength={2000} />
-          <TextField form="source" name="date" label={i18n.t('field.date')} value={values.date} error={errors.date} hint={i18n.t('hint.date')} dir="ltr" maxLength={64} />
-          <TextField form="source" name="language" label={i18n.t('field.language')} value={values.language} error={errors.language} hint={i18n.t('hint.lang')} dir="ltr" maxLength={35} />
-          <SelectField
-            form="source"
-            name="reliability"
-            label={i18n.t('field.reliability')}
-            value={values.reliability}
-            options={enumOptions(RELIABILITY, 'reliability', i18n)}
-            error={errors.reliability}
-          />
-        </div>
-        <CheckboxField form="source" name="confidential" label={i18n.t('field.confidential')} checked={values.confidential === 'on'} error={errors.confidential} />
-        <TextArea
+    <>
+      <div class="grid grid-3">
+        <SelectField
           form="source"
-          name="confidential_identity"
-          label={i18n.t('field.confidential_identity')}
-          value={values.confidential_identity}
-          error={errors.confidential_identity}
-          hint={i18n.t('hint.secret')}
-          rows={2}
+          name="kind"
+          label={i18n.t('field.kind_of_source')}
+          value={values.kind}
+          options={enumOptions(SOURCE_KINDS, 'source.kind', i18n)}
+          error={errors.kind}
+          extra={now('kind', (v) => i18n.label('source.kind', v))}
+          required
         />
-        <div class="actions">
-          <button type="submit" class="btn btn-primary">
-            {i18n.t('source.submit')}
-          </button>
-        </div>
-      </form>
-    </details>
+        <TextField form="source" name="title" label={i18n.t('field.title')} value={values.title} error={errors.title} maxLength={500} extra={now('title')} required />
+        <TextField form="source" name="publisher" label={i18n.t('field.publisher')} value={values.publisher} error={errors.publisher} maxLength={300} extra={now('publisher')} />
+        <TextField form="source" name="url" label={i18n.t('field.url')} value={values.url} error={errors.url} hint={i18n.t('hint.url')} dir="ltr" maxLength={2000} extra={now('url')} />
+        <TextField form="source" name="date" label={i18n.t('field.date')} value={values.date} error={errors.date} hint={i18n.t('hint.date')} dir="ltr" maxLength={64} extra={now('date')} />
+        <TextField form="source" name="language" label={i18n.t('field.language')} value={values.language} error={errors.language} hint={i18n.t('hint.lang')} dir="ltr" maxLength={35} extra={now('language')} />
+        <SelectField
+          form="source"
+          name="reliability"
+          label={i18n.t('field.reliability')}
+          value={values.reliability}
+          options={enumOptions(RELIABILITY, 'reliability', i18n)}
+          error={errors.reliability}
+          extra={now('reliability', (v) => i18n.label('reliability', v))}
+        />
+      </div>
+      <CheckboxField form="source" name="confidential" label={i18n.t('field.confidential')} checked={values.confidential === 'on'} error={errors.confidential} />
+      <TextArea
+        form="source"
+        name="confidential_identity"
+        label={i18n.t('field.confidential_identity')}
+        value={values.confidential_identity}
+        error={errors.confidential_identity}
+        hint={i18n.t('hint.secret')}
+        extra={now('confidential_identity')}
+        rows={2}
+      />
+    </>
   );
+}
+
+/** Adding a source to the case, from the person page. */
+export function SourceForm(props: { personId: string; values: SourceFormValues; errors: FieldErrors; i18n: Translator }) {
+  const { i18n } = props;
+  return (
+    <AddForm
+      id="add-source"
+      summary={i18n.t('source.add')}
+      action={`/persons/${props.personId}/sources`}
+      form="source"
+      errors={props.errors}
+      labels={sourceFieldLabels(i18n)}
+      submit={i18n.t('source.submit')}
+      i18n={i18n}
+    >
+      <SourceFields values={props.values} errors={props.errors} i18n={i18n} />
+    </AddForm>
+  );
+}
+
+export const SOURCE_EDIT_FORM = flatForm(SOURCE_FORM_FIELDS);
+
+export function sourceFormValuesOf(source: Source): SourceFormValues {
+  return {
+    kind: source.kind,
+    title: source.title,
+    publisher: source.publisher ?? '',
+    url: source.url ?? '',
+    date: source.date ?? '',
+    language: source.language ?? '',
+    reliability: source.reliability ?? '',
+    confidential: source.confidential ? 'on' : '',
+    confidential_identity: source.confidential_identity ?? '',
+  };
+}
+
+/** Where a source lives: its case, or the list of persons for a source shared by many cases. */
+export function sourceHome(source: Source): string {
+  return source.person_id ? `/persons/${source.person_id}#source-${source.id}` : '/persons';
+}
+
+export function SourceEditView(props: { page: PageContext; source: Source; caseNumber: string | null; state: EditState<SourceFormValues> }) {
+  const { page, source, state } = props;
+  const { i18n } = page;
+  return (
+    <RecordEditPage
+      page={page}
+      title={i18n.t('source.edit_title')}
+      crumb={<CaseCrumb href={sourceHome(source)} caseNumber={props.caseNumber} i18n={i18n} />}
+      base={`/sources/${source.id}`}
+      home={sourceHome(source)}
+      form="source"
+      editForm={SOURCE_EDIT_FORM}
+      state={state}
+      labels={sourceFieldLabels(i18n)}
+    >
+      <SourceFields values={state.values} errors={state.errors} i18n={i18n} conflict={state.conflict} />
+    </RecordEditPage>
+  );
+}
+
+export function RetractSourceView(props: { page: PageContext; source: Source; caseNumber: string | null; reason: string; errors: FieldErrors }) {
+  const { page, source } = props;
+  const { i18n } = page;
+  return RetractRecordView({
+    page,
+    title: i18n.t('source.retract_title'),
+    crumb: { href: sourceHome(source), label: props.caseNumber ? <CaseNumber value={props.caseNumber} /> : i18n.t('nav.persons') },
+    summary: (
+      <>
+        <span class="tag tag-muted">{i18n.label('source.kind', source.kind)}</span>
+        <strong>
+          <RecordText text={source.title} />
+        </strong>
+      </>
+    ),
+    intro: i18n.t('retract.record_intro'),
+    action: `/sources/${source.id}/retract`,
+    version: source.version,
+    reason: props.reason,
+    errors: props.errors,
+    submit: i18n.t('retract.record_submit'),
+  });
 }

@@ -27,7 +27,7 @@ function LanguageSwitcher(props: { page: PageContext }) {
   );
 }
 
-export type Section = 'persons' | 'new-person' | 'login' | null;
+export type Section = 'persons' | 'new-person' | 'actors' | 'login' | null;
 
 /** Every page: one stylesheet and one optional script, both served by Vigil; nothing inline. */
 export function Layout(props: { page: PageContext; title: string; section?: Section; children: ComponentChildren }) {
@@ -65,6 +65,9 @@ export function Layout(props: { page: PageContext; title: string; section?: Sect
                     {i18n.t('nav.new_person')}
                   </a>
                 ) : null}
+                <a href="/actors" aria-current={current('actors')}>
+                  {i18n.t('nav.actors')}
+                </a>
               </nav>
             ) : null}
             <div class="topbar-end">
