@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, PersonNameRow, PersonRow } from '../db/schema.ts';
+import { reusableQuery } from '../db/reusable-query.ts';
 import { newId } from '../lib/ids.ts';
 import type { StatusEntry } from '../timeline/statuses.types.ts';
 import type { Consent } from './persons.schemas.ts';
@@ -146,11 +147,16 @@ async function namesByPerson(db: Db, ids: string[]): Promise<Map<string, PersonN
 
 export type StatusLoader = (ids: string[]) => Promise<Map<string, StatusEntry>>;
 
+const selectPersonById = reusableQuery((db: Db, id: string) => db.selectFrom('persons').selectAll().where('id', '=', id));
+const selectNamesOfPerson = reusableQuery((db: Db, id: string) =>
+  db.selectFrom('person_names').select(['text', 'script', 'lang', 'kind']).where('person_id', '=', id).orderBy('position'),
+);
+
 export async function findPersonById(db: Db, id: string, loadStatuses: StatusLoader): Promise<Person | null> {
-  const row = await db.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst();
+  const [row] = await selectPersonById(db, id);
   if (!row) return null;
   const [names, statuses] = await Promise.all([
-    namesByPerson(db, [id]),
+    selectNamesOfPerson(db, id).then((rows) => new Map([[id, rows]])),
     row.current_status_id ? loadStatuses([row.current_status_id]) : Promise.resolve(new Map<string, StatusEntry>()),
   ]);
   return toPerson(row, names.get(id) ?? [], row.current_status_id ? (statuses.get(row.current_status_id) ?? null) : null);

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, StatusEntryRow } from '../db/schema.ts';
+import { reusableQuery } from '../db/reusable-query.ts';
 import { citationsFor } from '../sources/citations.repository.ts';
 import type { StatusEntry } from './statuses.types.ts';
 
@@ -40,11 +41,18 @@ export async function findStatusEntry(db: Db, id: string): Promise<StatusEntry |
   return (await findStatusEntriesByIds(db, [id])).get(id) ?? null;
 }
 
+const selectTimeline = (includeRetracted: boolean) =>
+  reusableQuery((db: Db, personId: string) => {
+    let query = db.selectFrom('status_entries').selectAll().where('person_id', '=', personId);
+    if (!includeRetracted) query = query.where('retracted_at', 'is', null);
+    return query.orderBy('date_earliest').orderBy('created_at').orderBy('id').limit(1000);
+  });
+const selectCurrentTimeline = selectTimeline(false);
+const selectWholeTimeline = selectTimeline(true);
+
 /** The timeline in date order (earliest possible day, ties by recording time). */
 export async function listTimeline(db: Db, personId: string, includeRetracted: boolean): Promise<StatusEntry[]> {
-  let query = db.selectFrom('status_entries').selectAll().where('person_id', '=', personId);
-  if (!includeRetracted) query = query.where('retracted_at', 'is', null);
-  const rows = await query.orderBy('date_earliest').orderBy('created_at').orderBy('id').limit(1000).execute();
+  const rows = await (includeRetracted ? selectWholeTimeline : selectCurrentTimeline)(db, personId);
   return withCitations(db, rows);
 }
 

@@ -82,7 +82,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createIndex('status_entries_person_idx')
     .on('status_entries')
-    .columns(['person_id', 'date_earliest', 'created_at'])
+    .columns(['person_id', 'date_earliest', 'created_at', 'id'])
     .execute();
 
   await versioned(
@@ -116,7 +116,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('retracted_at', 'text')
     .execute();
-  await db.schema.createIndex('citations_target_idx').on('citations').columns(['target_type', 'target_id']).execute();
+  await db.schema.createIndex('citations_target_idx').on('citations').columns(['target_type', 'target_id', 'id']).execute();
   await db.schema.createIndex('citations_source_idx').on('citations').columns(['source_id']).execute();
 
   await versioned(
