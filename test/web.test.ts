@@ -6,6 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { createApp } from '../src/app.ts';
 import { readConfig } from '../src/config.ts';
+import { ManualClock } from '../src/lib/clock.ts';
+import { SESSION_HOURS } from '../src/web/web.pages.ts';
 import { CATALOGS, LANGUAGES, fromAcceptLanguage, translator } from '../src/web/i18n.ts';
 import en from '../src/web/messages/en.json' with { type: 'json' };
 import { HAVE_CHROMIUM, launchBrowser, openContext } from './helpers/browser.ts';
@@ -48,8 +50,9 @@ function newPersonForm(overrides: Record<string, string> = {}): Record<string, s
 describe(`web UI over HTTP (${BACKEND})`, () => {
   let t: TestApp;
   let web: ReturnType<typeof webClient>;
+  const clock = new ManualClock(new Date());
   before(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ clock });
     web = webClient(t);
   });
   after(async () => {
@@ -93,14 +96,51 @@ describe(`web UI over HTTP (${BACKEND})`, () => {
     }
   });
 
-  it('signs out by clearing the cookie (POST), and offers a form on GET', async () => {
-    const confirm = await web.get('/logout');
+  it('signs in with a session of its own, which signing out revokes while the API token lives on', async () => {
+    const signedIn = await web.post('/login', { token: t.tokens.coordinator }, null);
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const sessionToken = decodeURIComponent(cookie.split('=')[1]!);
+    assert.notEqual(sessionToken, t.tokens.coordinator);
+    const confirm = await web.get('/logout', cookie);
     assert.equal(confirm.status, 200);
     assert.match(confirm.html, /<form method="post" action="\/logout"/);
-    const out = await web.post('/logout', {});
+    const out = await web.post('/logout', {}, cookie);
     assert.equal(out.status, 303);
     assert.equal(out.location, '/login?signed_out=1');
     assert.match(out.headers.get('set-cookie') ?? '', /^vigil_session=; Path=\/; HttpOnly; SameSite=Strict; Max-Age=0/);
+    // The old cookie no longer opens anything; the token the user typed still works.
+    assert.equal((await web.get('/persons', cookie)).status, 303);
+    assert.equal((await t.api('GET', '/api/v1/persons', { token: sessionToken })).status, 401);
+    assert.equal((await t.api('GET', '/api/v1/persons', { token: t.tokens.coordinator })).status, 200);
+  });
+
+  it('ends a web session after its lifetime', async () => {
+    const signedIn = await web.post('/login', { token: t.tokens.viewer }, null);
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    assert.equal((await web.get('/persons', cookie)).status, 200);
+    clock.advance(SESSION_HOURS * 3600_000 + 1000);
+    try {
+      assert.equal((await web.get('/persons', cookie)).status, 303);
+    } finally {
+      clock.advance(-(SESSION_HOURS * 3600_000 + 1000));
+    }
+  });
+
+  it('never lets the API act on the session cookie, and survives a malformed cookie', async () => {
+    const { body: person } = await t.api('POST', '/api/v1/persons', { body: personInput() });
+    const forged = await fetch(`${t.url}/api/v1/persons/${person.id}/statuses`, {
+      method: 'POST',
+      headers: { cookie: session(t), origin: 'http://127.0.0.1:9', 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'deceased', date: '2030' }),
+    });
+    assert.equal(forged.status, 401);
+    const asForm = await t.api('POST', `/api/v1/persons/${person.id}/retract`, { raw: 'reason=forged+by+a+form', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(asForm.status, 415);
+    assert.equal((await t.api('GET', `/api/v1/persons/${person.id}`)).body.retracted, false);
+    for (const path of ['/healthz', '/login', '/api/v1/persons']) {
+      const res = await fetch(t.url + path, { headers: { cookie: 'vigil_session=%E0%A4%A' } });
+      assert.notEqual(res.status, 500, path);
+    }
   });
 
   it('shows hostile names as text on every page, and invisible characters as visible markers', async () => {
@@ -433,7 +473,13 @@ describe(`web UI over HTTP (${BACKEND})`, () => {
     assert.match(response.html, /sent from another site/);
     const fetchSite = await web.post('/persons/new', newPersonForm(), session(t), { 'sec-fetch-site': 'cross-site' });
     assert.equal(fetchSite.status, 403);
+    const opaque = await web.post('/persons/new', newPersonForm(), session(t), { origin: 'null' });
+    assert.equal(opaque.status, 403, 'an opaque origin (sandboxed frame) is not this site');
+    const sameSitePort = await web.post('/persons/new', newPersonForm(), session(t), { origin: 'http://127.0.0.1:9' });
+    assert.equal(sameSitePort.status, 403, 'another port on the same host is another site');
     assert.equal(await personCount(t), before);
+    const ownForm = await web.post('/persons/new', newPersonForm(), session(t), { origin: 'null', 'sec-fetch-site': 'same-origin' });
+    assert.equal(ownForm.status, 303, 'our own no-referrer pages post with Origin: null');
     const sameOrigin = await web.post('/persons/new', newPersonForm(), session(t), { origin: t.url });
     assert.equal(sameOrigin.status, 303);
   });

@@ -13,3 +13,7 @@ const selectActiveToken = reusableQuery((db: Kysely<Database>, tokenHash: string
 export async function findActiveTokenByHash(db: Kysely<Database>, tokenHash: string): Promise<ApiTokenRow | undefined> {
   return (await selectActiveToken(db, tokenHash))[0];
 }
+
+export async function revokeTokenByHash(db: Kysely<Database>, tokenHash: string, at: string): Promise<void> {
+  await db.updateTable('api_tokens').set({ revoked_at: at }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
+}

@@ -5,7 +5,7 @@ import type { Clock } from '../lib/clock.ts';
 import { InvalidInputError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { isRole, type Principal, type Role } from './roles.ts';
-import { findActiveTokenByHash, insertToken } from './tokens.repository.ts';
+import { findActiveTokenByHash, insertToken, revokeTokenByHash } from './tokens.repository.ts';
 
 const PREFIX = 'vgl_';
 
@@ -18,7 +18,7 @@ function hashToken(token: string): string {
 export async function createToken(
   db: Kysely<Database>,
   clock: Clock,
-  input: { role: string; name?: string | undefined },
+  input: { role: string; name?: string | undefined; expiresAt?: Date | undefined },
 ): Promise<{ id: string; token: string; role: Role }> {
   if (!isRole(input.role)) throw new InvalidInputError(`unknown role "${input.role}" (admin, coordinator, researcher, viewer)`);
   if (input.name !== undefined && (input.name.length === 0 || input.name.length > 200)) {
@@ -32,14 +32,22 @@ export async function createToken(
     role: input.role,
     token_hash: hashToken(token),
     created_at: clock.now().toISOString(),
+    expires_at: input.expiresAt?.toISOString() ?? null,
     revoked_at: null,
   });
   return { id, token, role: input.role };
 }
 
-export async function authenticate(db: Kysely<Database>, token: string): Promise<Principal | null> {
+export async function authenticate(db: Kysely<Database>, clock: Clock, token: string): Promise<Principal | null> {
   if (!token.startsWith(PREFIX) || token.length > 100) return null;
   const row = await findActiveTokenByHash(db, hashToken(token));
   if (!row || !isRole(row.role)) return null;
+  if (row.expires_at !== null && row.expires_at <= clock.now().toISOString()) return null;
   return { actor: `token:${row.id}`, role: row.role, name: row.name };
+}
+
+/** Ends a token at once (a web session on sign-out). Unknown or already revoked tokens are ignored. */
+export async function revokeToken(db: Kysely<Database>, clock: Clock, token: string): Promise<void> {
+  if (!token.startsWith(PREFIX) || token.length > 100) return;
+  await revokeTokenByHash(db, hashToken(token), clock.now().toISOString());
 }

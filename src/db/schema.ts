@@ -161,6 +161,7 @@ export interface ApiTokenRow {
   role: string;
   token_hash: string;
   created_at: string;
+  expires_at: string | null;
   revoked_at: string | null;
 }
 

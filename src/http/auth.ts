@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { canWrite, type Principal } from '../auth/roles.ts';
 import { ForbiddenError, UnauthenticatedError } from '../lib/errors.ts';
+import { readCookie } from './cookies.ts';
 
 export const SESSION_COOKIE = 'vigil_session';
 
@@ -10,20 +11,18 @@ declare module 'fastify' {
   }
 }
 
-/** The bearer token of a request: the Authorization header, or the web session cookie. */
+/**
+ * The bearer token of a request: the Authorization header, or for web pages the session cookie.
+ * The API never takes the cookie, so a page on another site cannot act through a signed-in browser.
+ */
 export function credentialOf(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     return match ? match[1]! : null;
   }
-  const cookies = request.headers.cookie;
-  if (!cookies) return null;
-  for (const part of cookies.split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return decodeURIComponent(value.join('='));
-  }
-  return null;
+  if (request.url.startsWith('/api/')) return null;
+  return readCookie(request, SESSION_COOKIE);
 }
 
 export function principalOf(request: FastifyRequest): Principal {

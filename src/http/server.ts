@@ -61,7 +61,15 @@ export async function buildServer(ctx: ServiceContext, options: ServerOptions): 
   app.addHook('onRequest', async (request, reply) => {
     reply.headers(SECURITY_HEADERS);
     const credential = credentialOf(request);
-    request.principal = credential ? await authenticate(ctx.db, credential) : null;
+    request.principal = credential ? await authenticate(ctx.db, ctx.clock, credential) : null;
+  });
+
+  // Web forms post urlencoded; the API takes JSON only, so no form on any site can reach it.
+  app.addHook('preValidation', async (request) => {
+    const type = request.headers['content-type'];
+    if (request.url.startsWith('/api/') && request.body !== undefined && type && !/^application\/json\b/i.test(type)) {
+      throw Object.assign(new Error('send application/json'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 });
+    }
   });
 
   app.setErrorHandler((error, request, reply) => {

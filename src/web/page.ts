@@ -15,20 +15,9 @@ export interface PageContext {
   url: string;
 }
 
-export function readCookie(request: FastifyRequest, name: string): string | null {
-  const header = request.headers.cookie;
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key !== name) continue;
-    try {
-      return decodeURIComponent(value.join('='));
-    } catch {
-      return null;
-    }
-  }
-  return null;
-}
+import { readCookie } from '../http/cookies.ts';
+
+export { readCookie };
 
 export function queryOf(request: FastifyRequest): Record<string, unknown> {
   return (request.query ?? {}) as Record<string, unknown>;
@@ -79,7 +68,11 @@ export function safeNext(value: unknown): string {
 export function isCrossSite(request: FastifyRequest): boolean {
   if (request.headers['sec-fetch-site'] === 'cross-site') return true;
   const origin = request.headers.origin;
-  if (!origin || origin === 'null') return false;
+  // Our pages send no referrer, so browsers post our own forms with `Origin: null`; an opaque origin
+  // also comes from sandboxed frames and cross-site redirects, so it passes only when the browser
+  // itself says the request is same-origin.
+  if (origin === 'null') return request.headers['sec-fetch-site'] !== 'same-origin';
+  if (!origin) return false;
   try {
     return new URL(origin).host !== request.headers.host;
   } catch {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { renderToString } from 'preact-render-to-string';
-import { authenticate, createToken } from '../auth/tokens.service.ts';
+import { authenticate, createToken, revokeToken } from '../auth/tokens.service.ts';
 import { SESSION_COOKIE } from '../http/auth.ts';
 import type { ServiceContext } from '../services.ts';
 import { ASSETS } from './assets.ts';
@@ -8,7 +8,7 @@ import { ErrorView } from './error.views.tsx';
 import { sendErrorPage } from './guards.ts';
 import { LoginView, LogoutView } from './login.views.tsx';
 import { translator } from './i18n.ts';
-import { field, isCrossSite, pageContext, queryOf, safeNext, seeOther, sendPage, type PageContext } from './page.ts';
+import { field, isCrossSite, pageContext, queryOf, readCookie, safeNext, seeOther, sendPage, type PageContext } from './page.ts';
 
 export interface WebSettings {
   /** `vigil serve --demo`: the sign-in page offers a one-click demo account. */
@@ -23,8 +23,17 @@ function sessionCookie(request: FastifyRequest, value: string, maxAge?: number):
   return parts.join('; ');
 }
 
-function signIn(request: FastifyRequest, reply: FastifyReply, token: string): FastifyReply {
-  reply.header('set-cookie', sessionCookie(request, token));
+/** How long a web session lasts; the browser usually ends it sooner (no Max-Age). */
+export const SESSION_HOURS = 12;
+
+/**
+ * Signs in with a session of its own: a short-lived token with the principal's role, never the
+ * token the user typed, so signing out can revoke the session without touching their API token.
+ */
+async function signIn(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply, principal: { role: string; name: string | null }) {
+  const expiresAt = new Date(ctx.clock.now().getTime() + SESSION_HOURS * 3600_000);
+  const session = await createToken(ctx.db, ctx.clock, { role: principal.role, name: `web session: ${principal.name ?? 'token'}`.slice(0, 200), expiresAt });
+  reply.header('set-cookie', sessionCookie(request, session.token));
   return seeOther(reply, safeNext(field(request.body, 'next')));
 }
 
@@ -64,8 +73,8 @@ export function webPages(app: FastifyInstance, ctx: ServiceContext, settings: Pa
   app.post('/login', async (request, reply) => {
     if (isCrossSite(request)) return sendErrorPage(request, reply, 403, 'error.cross_site');
     const token = field(request.body, 'token').trim();
-    const principal = token ? await authenticate(ctx.db, token) : null;
-    if (principal) return signIn(request, reply, token);
+    const principal = token ? await authenticate(ctx.db, ctx.clock, token) : null;
+    if (principal) return signIn(ctx, request, reply, principal);
     const page = pageContext(request, reply);
     const errors = { token: page.i18n.t(token ? 'login.invalid' : 'login.missing') };
     return sendPage(reply, token ? 401 : 400, LoginView({ page, next: safeNext(field(request.body, 'next')), errors, demo, notice: null }));
@@ -74,8 +83,7 @@ export function webPages(app: FastifyInstance, ctx: ServiceContext, settings: Pa
   if (demo) {
     app.post('/login/demo', async (request, reply) => {
       if (isCrossSite(request)) return sendErrorPage(request, reply, 403, 'error.cross_site');
-      const created = await createToken(ctx.db, ctx.clock, { role: 'researcher', name: 'demo case worker (web)' });
-      return signIn(request, reply, created.token);
+      return signIn(ctx, request, reply, { role: 'researcher', name: 'demo case worker' });
     });
   }
 
@@ -86,6 +94,8 @@ export function webPages(app: FastifyInstance, ctx: ServiceContext, settings: Pa
 
   app.post('/logout', async (request, reply) => {
     if (isCrossSite(request)) return sendErrorPage(request, reply, 403, 'error.cross_site');
+    const session = readCookie(request, SESSION_COOKIE);
+    if (session) await revokeToken(ctx.db, ctx.clock, session);
     reply.header('set-cookie', sessionCookie(request, '', 0));
     return seeOther(reply, '/login?signed_out=1');
   });

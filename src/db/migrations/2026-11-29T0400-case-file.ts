@@ -215,6 +215,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('role', 'text', (c) => c.notNull())
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
     .addColumn('created_at', 'text', (c) => c.notNull())
+    // Web sessions are short-lived tokens; API tokens have no expiry.
+    .addColumn('expires_at', 'text')
     .addColumn('revoked_at', 'text')
     .execute();
 
