@@ -87,7 +87,11 @@ describe(`crash safety: kill -9 during writes (${BACKEND})`, () => {
       const writers = Array.from({ length: 4 }, writer);
       // Kill mid-stream: after some writes have landed in this round, at a varying moment.
       const target = acknowledged.length + 5;
-      while (acknowledged.length < target) await new Promise((resolve) => setTimeout(resolve, 10));
+      const deadline = Date.now() + 30_000;
+      while (acknowledged.length < target) {
+        if (Date.now() > deadline) throw new Error('the server acknowledged no writes for 30 s');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       await new Promise((resolve) => setTimeout(resolve, 50 + round * 120));
       child.kill('SIGKILL');
       stop = true;

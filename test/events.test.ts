@@ -239,6 +239,17 @@ describe(`events API (${BACKEND})`, () => {
     assert.ok(victimEvents.body.items.some((x: { id: string }) => x.id === e.id), 'still listed for the victim');
   });
 
+  it("shows an event filed under one case in the history of every victim", async () => {
+    const filedUnder = await newPerson();
+    const victim = await newPerson();
+    const { body: e } = await t.api('POST', '/api/v1/events', {
+      body: { title: 'Night raid on the village', date: '2018-04~', person_id: filedUnder, acts: [{ type: 'raid', victim_id: victim }] },
+    });
+    assert.equal(e.person_id, filedUnder);
+    const history = await t.api('GET', `/api/v1/persons/${victim}/history`);
+    assert.ok(history.body.items.some((r: { entity: string; entity_id: string; action: string }) => r.entity === 'event' && r.entity_id === e.id && r.action === 'create'));
+  });
+
   it('retracts with a reason and refuses later edits', async () => {
     const victim = await newPerson();
     const { body: e } = await t.api('POST', '/api/v1/events', { body: arrest(victim) });

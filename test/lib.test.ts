@@ -24,7 +24,7 @@ describe('EDTF dates', () => {
       assert.deepEqual(parseEdtf(input), { edtf, earliest, latest });
     });
   }
-  for (const input of ['', 'abc', '2021-02-30', '2021-13', '21-02-19', '2021/2020', '../..', 'x'.repeat(65), '2021-02-19<script>']) {
+  for (const input of ['Y12345', '-0500', 'Y-20000', '', 'abc', '2021-02-30', '2021-13', '21-02-19', '2021/2020', '../..', 'x'.repeat(65), '2021-02-19<script>']) {
     it(`rejects ${JSON.stringify(input.slice(0, 20))}`, () => {
       assert.throws(() => parseEdtf(input), EdtfError);
     });

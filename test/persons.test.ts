@@ -97,6 +97,9 @@ describe(`persons API (${BACKEND})`, () => {
     } while (cursor);
     assert.equal(seen.length, 5);
     assert.equal(new Set(seen).size, 5);
+    const forged = await t.api('GET', '/api/v1/persons?cursor=bm90LWEtY3Vyc29y');
+    assert.equal(forged.status, 400);
+    assert.ok(forged.body.error.fields.cursor);
   });
 
   it('answers 404 for an unknown person and 400 for a malformed id', async () => {

@@ -68,6 +68,10 @@ describe(`relations API (${BACKEND})`, () => {
     assert.deepEqual(mine[1].changes.contact, { changed: true });
     assert.deepEqual(mine[2].changes.contact, { changed: true });
     assert.doesNotMatch(history.text, /SECRET|hidden@example/);
+    // The other end's case shows the same changes: the relation is on that person's page too.
+    const otherEnd = await t.api('GET', `/api/v1/persons/${spouse}/history`);
+    const seen = otherEnd.body.items.filter((x: { entity: string }) => x.entity === 'relation');
+    assert.deepEqual(seen.map((x: { action: string }) => x.action), ['retract', 'update', 'create']);
   });
 
   it('refuses a missing, retracted or identical person with 422 naming the field, and writes nothing', async () => {

@@ -30,6 +30,26 @@ describe(`timeline API (${BACKEND})`, () => {
     );
   });
 
+  it('keeps the stored current status right under concurrent additions (what lists filter on)', async () => {
+    const id = await newPerson();
+    const entries: Array<[string, string]> = [
+      ['harassed', '2018'],
+      ['summoned', '2019-03'],
+      ['detained', '2020-06-01'],
+      ['camp', '2020-07~'],
+      ['imprisoned', '2022-01/2022-05'],
+      ['disappeared', '2024-11-02'],
+      ['house_arrest', '2021?'],
+      ['exit_banned', '2017-05'],
+    ];
+    const results = await Promise.all(entries.map(([status, date]) => t.api('POST', `/api/v1/persons/${id}/statuses`, { body: { status, date } })));
+    assert.deepEqual(results.map((r) => r.status), entries.map(() => 201));
+    const listed = await t.api('GET', '/api/v1/persons?status=disappeared&limit=200');
+    assert.ok(listed.body.items.some((p: { id: string }) => p.id === id), 'the list filter sees the latest-dated status');
+    const row = listed.body.items.find((p: { id: string }) => p.id === id);
+    assert.equal(row.current_status.date, '2024-11-02');
+  });
+
   it('orders entries by the earliest day they can mean, ties by recording time', async () => {
     const id = await newPerson();
     for (const [status, date] of [

@@ -491,6 +491,9 @@ describe(`web UI over HTTP (${BACKEND})`, () => {
     assert.match(textOf(short.html, 'f-reason-error') ?? '', /Too short/);
     const stale = await web.post(`/persons/${person.id}/retract`, { reason: 'duplicate of VG-000001', version: '7' });
     assert.equal(stale.status, 409);
+    const garbled = await web.post(`/persons/${person.id}/retract`, { reason: 'duplicate of VG-000001', version: 'latest' });
+    assert.equal(garbled.status, 400, 'a version that is not a number is refused, not skipped');
+    assert.equal((await t.api('GET', `/api/v1/persons/${person.id}`)).body.retracted, false);
     const done = await web.post(`/persons/${person.id}/retract`, { reason: 'duplicate of VG-000001', version: '1' });
     assert.equal(done.status, 303);
     const page = await web.get(`/persons/${person.id}`);

@@ -65,12 +65,6 @@ export async function findActorById(db: Db, id: string): Promise<Actor | null> {
   return row ? toActor(row) : null;
 }
 
-export async function findActorsByIds(db: Db, ids: string[]): Promise<Map<string, Actor>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom('actors').selectAll().where('id', 'in', ids).execute();
-  return new Map(rows.map((row) => [row.id, toActor(row)]));
-}
-
 /** The ids among `ids` that name an actor that exists and is not retracted. */
 export async function existingActorIds(db: Db, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();

@@ -117,6 +117,7 @@ export interface ActRow {
   date_earliest: string | null;
   place: string | null;
   status_at_end: string | null;
+  retracted_at: string | null;
 }
 
 export interface RelationRow extends VersionedRow {

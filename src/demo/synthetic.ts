@@ -10,8 +10,9 @@ import { diffChanges } from '../records/versioning.ts';
 
 /**
  * Large synthetic stores for benchmarks: persons with names in several scripts, a timeline of
- * status entries and a 'create' revision each, written as the services would write them.
- * Deterministic for a given seed and starting case number.
+ * status entries and the person's 'create' revision, row for row as the services write them,
+ * except that timeline entries get no revision of their own (so a synthetic history shows only the
+ * creation). Deterministic for a given seed and starting case number.
  */
 
 export interface SyntheticOptions {

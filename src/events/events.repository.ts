@@ -59,15 +59,16 @@ export async function insertActs(db: Db, eventId: string, caseId: string | null,
           date_earliest: act.date_earliest,
           place: act.place,
           status_at_end: act.status_at_end,
+          retracted_at: null,
         }),
       ),
     )
     .execute();
 }
 
-/** Acts are parts of their event: a PATCH replaces them all, and the event's revision keeps the old ones. */
-export async function deleteActs(db: Db, eventId: string): Promise<void> {
-  await db.deleteFrom('acts').where('event_id', '=', eventId).execute();
+/** Acts are parts of their event: a PATCH replaces them all; the old ones stay, retracted, and in the revision. */
+export async function retractActs(db: Db, eventId: string, at: string): Promise<void> {
+  await db.updateTable('acts').set({ retracted_at: at }).where('event_id', '=', eventId).where('retracted_at', 'is', null).execute();
 }
 
 export async function setActsCase(db: Db, eventId: string, caseId: string | null): Promise<void> {
@@ -103,7 +104,14 @@ async function withActs(db: Db, rows: EventRow[]): Promise<Event[]> {
   const actRows =
     eventIds.length === 0
       ? []
-      : await db.selectFrom('acts').selectAll().where('event_id', 'in', eventIds).orderBy('event_id').orderBy('position').execute();
+      : await db
+          .selectFrom('acts')
+          .selectAll()
+          .where('event_id', 'in', eventIds)
+          .where('retracted_at', 'is', null)
+          .orderBy('event_id')
+          .orderBy('position')
+          .execute();
   const [eventCitations, actCitations] = await Promise.all([
     citationsFor(db, 'event', eventIds),
     citationsFor(db, 'act', actRows.map((a) => a.id)),
@@ -168,7 +176,7 @@ export async function listEventRows(db: Db, filter: EventFilter): Promise<Event[
     query = query.where((eb) =>
       eb.or([
         eb('events.case_id', '=', personId),
-        eb('events.id', 'in', eb.selectFrom('acts').select('acts.event_id').where('acts.victim_id', '=', personId)),
+        eb('events.id', 'in', eb.selectFrom('acts').select('acts.event_id').where('acts.victim_id', '=', personId).where('acts.retracted_at', 'is', null)),
       ]),
     );
   }

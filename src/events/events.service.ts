@@ -13,7 +13,7 @@ import type { ServiceContext } from '../services.ts';
 import { moveCitationsToCase, retractCitationsFor, type CitationInput } from '../sources/citations.repository.ts';
 import { citeSources } from '../sources/citations.service.ts';
 import {
-  deleteActs,
+  retractActs,
   eventSortKey,
   findEventById,
   insertActs,
@@ -207,7 +207,7 @@ export async function updateEvent(
     }
     if (newActs) {
       await retractCitationsFor(trx, 'act', oldActIds, at);
-      await deleteActs(trx, id);
+      await retractActs(trx, id, at);
       await writeActs(trx, id, caseId, newActs, at);
     }
     await insertRevision(trx, {

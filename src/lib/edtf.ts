@@ -14,7 +14,12 @@ export class EdtfError extends Error {}
 
 const OPEN = new Set(['..', '']);
 
+// Years 0000-9999 only: the day keys below sort as text, and no record needs other years.
+const MIN_MS = new Date('0000-01-01T00:00:00Z').getTime();
+const MAX_MS = new Date('9999-12-31T23:59:59.999Z').getTime();
+
 function isoDay(ms: number): string {
+  if (ms < MIN_MS || ms > MAX_MS) throw new EdtfError('dates must fall within the years 0000 to 9999');
   return new Date(ms).toISOString().slice(0, 10);
 }
 

@@ -21,10 +21,10 @@ import { EMPTY_STATUS_FORM, type StatusFormValues } from '../timeline/statuses.v
 import type { FieldErrors } from '../web/components.tsx';
 import { detectScript, localiseFieldErrors, optionalText, trimSpaces } from '../web/forms.ts';
 import { requirePageReader, requirePageWriter, sendErrorPage } from '../web/guards.ts';
-import { lookUp } from '../web/record-pages.tsx';
+import { lookUp, versionOf } from '../web/record-pages.tsx';
 import { field, pageContext, queryOf, seeOther, sendPage, withQuery, type PageContext } from '../web/page.ts';
 import { CreatePersonBody, RISKS, UpdatePersonBody, type CreatePersonInput, type NameInput, type UpdatePersonInput } from './persons.schemas.ts';
-import { createPerson, getPerson, listPersons, personHistory, retractPerson, updatePerson } from './persons.service.ts';
+import { createPerson, getPerson, listPersons, personHistory, personRevisionsSince, retractPerson, updatePerson } from './persons.service.ts';
 import { normaliseName, type Person } from './persons.types.ts';
 import {
   EMPTY_NAME_ROW,
@@ -177,10 +177,8 @@ const SECRET_VALUE = Symbol('secret');
  * history, so nothing is guessed.
  */
 async function mergeConflict(ctx: ServiceContext, now: Person, given: number, values: PersonFormValues): Promise<{ conflict: EditConflict; values: PersonFormValues }> {
-  const history = await personHistory(ctx, now.id, { limit: 200 });
   const base = new Map<string, unknown>();
-  for (const revision of [...history.items].reverse()) {
-    if (revision.entity !== 'person' || revision.entity_id !== now.id || revision.version <= given) continue;
+  for (const revision of await personRevisionsSince(ctx, now.id, given)) {
     for (const [name, change] of Object.entries(revision.changes)) {
       if (!base.has(name)) base.set(name, 'from' in change ? change.from : SECRET_VALUE);
     }
@@ -474,10 +472,9 @@ export function personPages(app: FastifyInstance, ctx: ServiceContext): void {
   app.post<{ Params: { id: string } }>('/persons/:id/retract', { preHandler: requirePageWriter }, async (request, reply) =>
     withPerson(request, reply, async (id) => {
       const reason = field(request.body, 'reason');
-      const versionText = field(request.body, 'version');
-      const version = /^\d{1,9}$/.test(versionText) ? Number(versionText) : undefined;
+      const version = versionOf(field(request.body, 'version'));
       try {
-        const input = validate(RetractBody, { reason: trimSpaces(reason), ...(version ? { version } : {}) });
+        const input = validate(RetractBody, { reason: trimSpaces(reason), ...(version === undefined ? {} : { version }) });
         await retractPerson(ctx, request.principal!, id, input.reason, input.version);
         return seeOther(reply, `/persons/${id}?saved=retracted`);
       } catch (error) {

@@ -123,6 +123,14 @@ export async function updatePersonFields(
   return Number(result.numUpdatedRows) === 1;
 }
 
+/**
+ * Holds the person row until the transaction ends, so concurrent timeline writers take turns and
+ * each derives the current status from what the other committed. SQLite has one writer anyway.
+ */
+export async function lockPersonRow(db: Db, dialect: 'sqlite' | 'postgres', id: string): Promise<void> {
+  if (dialect === 'postgres') await db.selectFrom('persons').select('id').where('id', '=', id).forUpdate().execute();
+}
+
 export async function setCurrentStatus(db: Db, personId: string, current: { id: string; status: string } | null): Promise<void> {
   await db
     .updateTable('persons')
@@ -196,9 +204,4 @@ export async function listPersons(db: Db, filter: PersonFilter, loadStatuses: St
   return rows.map((row) =>
     toPerson(row, names.get(row.id) ?? [], row.current_status_id ? (statuses.get(row.current_status_id) ?? null) : null),
   );
-}
-
-export async function findCaseSeq(db: Db, id: string): Promise<number | null> {
-  const row = await db.selectFrom('persons').select('case_seq').where('id', '=', id).executeTakeFirst();
-  return row ? Number(row.case_seq) : null;
 }

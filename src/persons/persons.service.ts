@@ -1,9 +1,9 @@
 import type { Principal } from '../auth/roles.ts';
 import { parseEdtf } from '../lib/edtf.ts';
-import { NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
+import { InvalidInputError, NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { retractRecord } from '../records/retraction.ts';
-import { insertRevision, listRevisionsForCase, type Revision } from '../records/revisions.repository.ts';
+import { insertRevision, listRevisionsForCase, listRevisionsForEntity, type Revision } from '../records/revisions.repository.ts';
 import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
 import { findStatusEntriesByIds, listTimeline } from '../timeline/statuses.repository.ts';
@@ -49,13 +49,13 @@ export async function getPerson(ctx: ServiceContext, id: string): Promise<Person
   return person;
 }
 
-const noStatuses: StatusLoader = async () => new Map();
-
-/** A person with the timeline; the current status is the timeline's last entry, so it is read once. */
+/** A person with the timeline; the current status comes from the timeline already read when it is there. */
 export async function getPersonWithTimeline(ctx: ServiceContext, id: string): Promise<{ person: Person; timeline: StatusEntry[] }> {
-  const [person, timeline] = await Promise.all([findPersonById(ctx.db, id, noStatuses), listTimeline(ctx.db, id, false)]);
+  const timeline = await listTimeline(ctx.db, id, false);
+  const read = new Map(timeline.map((entry) => [entry.id, entry]));
+  const person = await findPersonById(ctx.db, id, (ids) => (ids.every((i) => read.has(i)) ? Promise.resolve(read) : findStatusEntriesByIds(ctx.db, ids)));
   if (!person) throw new NotFoundError('person');
-  return { person: { ...person, current_status: timeline.at(-1) ?? null }, timeline };
+  return { person, timeline };
 }
 
 /** A person by case number as people type it: `VG-000123`, `vg-123` or `123`; null if there is none. */
@@ -161,7 +161,10 @@ export async function retractPerson(
 export async function listPersons(ctx: ServiceContext, query: ListPersonsQuery): Promise<{ items: Person[]; next_cursor: string | null }> {
   const limit = query.limit ?? 50;
   const after = decodeCursor(query.cursor);
-  const afterSeq = after !== undefined && /^\d{1,15}$/.test(after) ? Number(after) : undefined;
+  if (after !== undefined && !/^\d{1,15}$/.test(after)) {
+    throw new InvalidInputError('cursor is not one this list gave out', { cursor: 'is not a cursor from this list' });
+  }
+  const afterSeq = after === undefined ? undefined : Number(after);
   const rows = await listPersonRows(
     ctx.db,
     { status: query.status, ethnicity: query.ethnicity, risk: query.risk, includeRetracted: query.include_retracted, afterSeq, limit },
@@ -170,6 +173,11 @@ export async function listPersons(ctx: ServiceContext, query: ListPersonsQuery):
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return { items, next_cursor: rows.length > limit && last ? encodeCursor(Number(last.case_number.slice(3))) : null };
+}
+
+/** The person record's own revisions after `version`, oldest first (what a stale edit missed). */
+export async function personRevisionsSince(ctx: ServiceContext, id: string, version: number): Promise<Revision[]> {
+  return (await listRevisionsForEntity(ctx.db, ENTITY, id)).filter((revision) => revision.version > version);
 }
 
 /** Everything recorded about a case, newest first: the person and every record filed under it. */

@@ -37,7 +37,18 @@ export async function listRevisionsForCase(
   caseId: string,
   options: { before?: string | undefined; limit: number },
 ): Promise<Revision[]> {
-  let query = db.selectFrom('revisions').selectAll().where('case_id', '=', caseId);
+  // A case's history also holds the records filed under another case that name this person: a
+  // relation seen from its other end, an event in which the person is a victim.
+  let query = db
+    .selectFrom('revisions')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb('case_id', '=', caseId),
+        eb.and([eb('entity', '=', 'relation'), eb('entity_id', 'in', eb.selectFrom('relations').select('id').where('to_person_id', '=', caseId))]),
+        eb.and([eb('entity', '=', 'event'), eb('entity_id', 'in', eb.selectFrom('acts').select('event_id').where('victim_id', '=', caseId))]),
+      ]),
+    );
   if (options.before) query = query.where('id', '<', options.before);
   const rows = await query.orderBy('id', 'desc').limit(options.limit).execute();
   return rows.map(toRevision);

@@ -1,3 +1,4 @@
+import { versionOf } from '../web/record-pages.tsx';
 import type { FastifyInstance } from 'fastify';
 import { RetractBody } from '../http/schemas.ts';
 import { validate } from '../http/validation.ts';
@@ -73,11 +74,11 @@ export function statusPages(app: FastifyInstance, ctx: ServiceContext): void {
       withPerson(request, reply, async (id) => {
         const reason = field(request.body, 'reason');
         const versionText = field(request.body, 'version');
-        const version = /^\d{1,9}$/.test(versionText) ? Number(versionText) : undefined;
+        const version = versionOf(versionText);
         const entryId = request.params.status_id;
         try {
           if (!isId(entryId)) throw new NotFoundError('status entry');
-          const input = validate(RetractBody, { reason: trimSpaces(reason), ...(version ? { version } : {}) });
+          const input = validate(RetractBody, { reason: trimSpaces(reason), ...(version === undefined ? {} : { version }) });
           await retractStatusEntry(ctx, request.principal!, id, entryId, input.reason, input.version);
           return seeOther(reply, `/persons/${id}?saved=status_retracted#timeline`);
         } catch (error) {

@@ -3,7 +3,7 @@ import { parseEdtf } from '../lib/edtf.ts';
 import { NotFoundError, RetractedRecordError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { getPerson } from '../persons/persons.service.ts';
-import { setCurrentStatus } from '../persons/persons.repository.ts';
+import { lockPersonRow, setCurrentStatus } from '../persons/persons.repository.ts';
 import { retractRecord } from '../records/retraction.ts';
 import { insertRevision } from '../records/revisions.repository.ts';
 import { diffChanges } from '../records/versioning.ts';
@@ -40,6 +40,7 @@ export async function addStatusEntry(
     note: input.note ?? null,
   };
   await ctx.db.transaction().execute(async (trx) => {
+    await lockPersonRow(trx, ctx.dialect, personId);
     await insertStatusEntry(trx, {
       id,
       case_id: personId,
@@ -92,7 +93,10 @@ export async function retractStatusEntry(
     { table: 'status_entries', entity: ENTITY, what: 'this status entry', record: entry, caseId: personId },
     reason,
     expected,
-    async (trx) => setCurrentStatus(trx, personId, await findLatestStatus(trx, personId)),
+    async (trx) => {
+      await lockPersonRow(trx, ctx.dialect, personId);
+      await setCurrentStatus(trx, personId, await findLatestStatus(trx, personId));
+    },
   );
   return (await findStatusEntry(ctx.db, entryId))!;
 }

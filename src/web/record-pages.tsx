@@ -320,7 +320,8 @@ export async function retractFromForm(options: {
   const reason = field(request.body, 'reason');
   const version = versionOf(field(request.body, 'version'));
   try {
-    const input = validate(RetractBody, { reason: trimSpaces(reason), ...(typeof version === 'number' ? { version } : {}) });
+    // A version that is there but not a number is an error, never a retraction without a check.
+    const input = validate(RetractBody, { reason: trimSpaces(reason), ...(version === undefined ? {} : { version }) });
     await options.retract(input.reason, input.version);
     return seeOther(reply, options.done);
   } catch (error) {

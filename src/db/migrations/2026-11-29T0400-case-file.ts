@@ -158,6 +158,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('date_earliest', 'text')
     .addColumn('place', 'text')
     .addColumn('status_at_end', 'text')
+    // An event edit that replaces its acts retracts the old ones: citations may still point at them.
+    .addColumn('retracted_at', 'text')
     .execute();
   await db.schema.createIndex('acts_event_idx').on('acts').columns(['event_id', 'position']).execute();
   await db.schema.createIndex('acts_victim_idx').on('acts').columns(['victim_id']).execute();
