@@ -8,8 +8,7 @@ import { requirePageReader, requirePageWriter } from '../web/guards.ts';
 import { pageContext, queryOf, seeOther, sendPage, withQuery } from '../web/page.ts';
 import { recordEditPages, saveErrors } from '../web/record-pages.tsx';
 import { ACTOR_TYPES, CreateActorBody, UpdateActorBody, type CreateActorInput } from './actors.schemas.ts';
-import { createActor, getActor, listActors, retractActor, updateActor } from './actors.service.ts';
-import type { Actor } from './actors.types.ts';
+import { createActor, getActor, listActorChoices, listActors, retractActor, updateActor } from './actors.service.ts';
 import {
   ACTOR_EDIT_FORM,
   ACTOR_FORM_FIELDS,
@@ -24,21 +23,8 @@ import {
 
 const PAGE_SIZE = 50;
 /** Selects list every actor; far more than any organisation records, small enough for one page. */
-const MAX_CHOICES = 2000;
 const ALL_FIELDS: ReadonlySet<string> = new Set(ACTOR_FORM_FIELDS);
 const FLASHES = new Set(['actor_added', 'actor_saved', 'actor_retracted'] as const);
-
-/** Every live actor in name order, for perpetrator and parent selects. */
-export async function listActorChoices(ctx: ServiceContext): Promise<Actor[]> {
-  const actors: Actor[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listActors(ctx, { limit: 200, ...(cursor ? { cursor } : {}) });
-    actors.push(...page.items);
-    cursor = page.next_cursor ?? undefined;
-  } while (cursor && actors.length < MAX_CHOICES);
-  return actors;
-}
 
 function actorInputFrom(values: ActorFormValues, only: ReadonlySet<string> = ALL_FIELDS): Record<string, unknown> {
   const input: Record<string, unknown> = {

@@ -149,3 +149,18 @@ export async function listActors(ctx: ServiceContext, query: ListActorsQuery): P
   const last = items.at(-1);
   return { items, next_cursor: rows.length > limit && last ? encodeKeyCursor([last.name, last.id]) : null };
 }
+
+// Enough for any organisation's list of perpetrators, and a bound on one page's work.
+const MAX_CHOICES = 2000;
+
+/** Every live actor in name order, for perpetrator and parent selects. */
+export async function listActorChoices(ctx: ServiceContext): Promise<Actor[]> {
+  const actors: Actor[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listActors(ctx, { limit: 200, ...(cursor ? { cursor } : {}) });
+    actors.push(...page.items);
+    cursor = page.next_cursor ?? undefined;
+  } while (cursor && actors.length < MAX_CHOICES);
+  return actors;
+}

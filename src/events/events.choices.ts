@@ -1,5 +1,4 @@
-import { listActorChoices } from '../actors/actors.pages.ts';
-import { getActor } from '../actors/actors.service.ts';
+import { getActor, listActorChoices } from '../actors/actors.service.ts';
 import { actorOptions } from '../actors/actors.views.tsx';
 import { getPerson } from '../persons/persons.service.ts';
 import { listRelationsForPerson } from '../relations/relations.service.ts';
