@@ -1,44 +1,26 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { createApp } from '../src/app.ts';
 import { readConfig } from '../src/config.ts';
-import { BACKEND, TEST_DB, personInput } from './helpers/test-app.ts';
+import { BACKEND, personInput, createProcessStore } from './helpers/test-app.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'vigil.js');
 
 describe(`vigil CLI (${BACKEND})`, () => {
+  let store: Awaited<ReturnType<typeof createProcessStore>>;
   let dataDir: string;
   let storeArgs: string[];
-  let schema: string | undefined;
 
   before(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'vigil-cli-'));
-    storeArgs = ['--data', dataDir];
-    if (TEST_DB) {
-      schema = `cli_${process.pid}_${Date.now()}`;
-      const client = new pg.Client({ connectionString: TEST_DB });
-      await client.connect();
-      await client.query(`create schema ${schema}`);
-      await client.end();
-      const url = new URL(TEST_DB);
-      url.searchParams.set('options', `-c search_path=${schema}`);
-      storeArgs.push('--db', url.toString());
-    }
+    store = await createProcessStore('cli');
+    ({ dataDir, storeArgs } = store);
   });
 
   after(async () => {
-    rmSync(dataDir, { recursive: true, force: true });
-    if (schema && TEST_DB) {
-      const client = new pg.Client({ connectionString: TEST_DB });
-      await client.connect();
-      await client.query(`drop schema ${schema} cascade`);
-      await client.end();
-    }
+    await store.drop();
   });
 
   function vigil(args: string[], env: Record<string, string> = {}) {
@@ -65,8 +47,7 @@ describe(`vigil CLI (${BACKEND})`, () => {
     assert.match(res.stdout, /^vgl_[A-Za-z0-9_-]{43}\n$/);
     assert.equal(res.stderr, '');
     const token = res.stdout.trim();
-    const dbIndex = storeArgs.indexOf('--db');
-    const app = await createApp({ ...readConfig({ data: dataDir, db: dbIndex > 0 ? storeArgs[dbIndex + 1] : undefined, port: 0 }, {}), logger: false });
+    const app = await createApp({ ...readConfig({ data: dataDir, db: store.dbUrl, port: 0 }, {}), logger: false });
     try {
       const url = await app.start();
       const created = await fetch(`${url}/api/v1/persons`, {

@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
-import { BACKEND, TEST_DB, personInput } from './helpers/test-app.ts';
+import { BACKEND, personInput, createProcessStore } from './helpers/test-app.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'vigil.js');
 
@@ -29,33 +26,16 @@ function serve(storeArgs: string[]): Promise<{ child: ChildProcess; url: string;
 }
 
 describe(`crash safety: kill -9 during writes (${BACKEND})`, () => {
-  let dataDir: string;
+  let store: Awaited<ReturnType<typeof createProcessStore>>;
   let storeArgs: string[];
-  let schema: string | undefined;
 
   before(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'vigil-crash-'));
-    storeArgs = ['--data', dataDir];
-    if (TEST_DB) {
-      schema = `crash_${process.pid}_${Date.now()}`;
-      const client = new pg.Client({ connectionString: TEST_DB });
-      await client.connect();
-      await client.query(`create schema ${schema}`);
-      await client.end();
-      const url = new URL(TEST_DB);
-      url.searchParams.set('options', `-c search_path=${schema}`);
-      storeArgs.push('--db', url.toString());
-    }
+    store = await createProcessStore('crash');
+    ({ storeArgs } = store);
   });
 
   after(async () => {
-    rmSync(dataDir, { recursive: true, force: true });
-    if (schema && TEST_DB) {
-      const client = new pg.Client({ connectionString: TEST_DB });
-      await client.connect();
-      await client.query(`drop schema ${schema} cascade`);
-      await client.end();
-    }
+    await store.drop();
   });
 
   it('keeps every acknowledged write across repeated kills', async () => {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/roles.ts';
 import type { Database } from '../db/schema.ts';
-import { decodeKeyCursor, encodeKeyCursor } from '../records/list-cursor.ts';
+import { decodeKeyCursor, pageOf } from '../records/list-cursor.ts';
 import { InvalidInputError, NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { retractRecord } from '../records/retraction.ts';
@@ -145,9 +145,7 @@ export async function listActors(ctx: ServiceContext, query: ListActorsQuery): P
     after: keys ? { name: keys[0]!, id: keys[1]! } : undefined,
     limit,
   });
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return { items, next_cursor: rows.length > limit && last ? encodeKeyCursor([last.name, last.id]) : null };
+  return pageOf(rows, limit, (a) => [a.name, a.id]);
 }
 
 // Enough for any organisation's list of perpetrators, and a bound on one page's work.

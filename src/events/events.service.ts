@@ -26,11 +26,9 @@ import {
 } from './events.repository.ts';
 import type { ActInput, CreateEventInput, ListEventsQuery, UpdateEventInput } from './events.schemas.ts';
 import type { Act, Event } from './events.types.ts';
-import { decodeKeyCursor, encodeKeyCursor } from '../records/list-cursor.ts';
+import { CASE_LIST_LIMIT, decodeKeyCursor, pageOf } from '../records/list-cursor.ts';
 
 const ENTITY = 'event';
-/** A case with more events than this is an import gone wrong, not a file a page can show. */
-const CASE_LIST_LIMIT = 5000;
 
 type PreparedAct = NewAct & { citationInputs: CitationInput[] };
 
@@ -246,9 +244,7 @@ export async function listEvents(ctx: ServiceContext, query: ListEventsQuery): P
     after: keys ? [keys[0]!, keys[1]!, keys[2]!] : undefined,
     limit,
   });
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return { items, next_cursor: rows.length > limit && last ? encodeKeyCursor(eventSortKey(last)) : null };
+  return pageOf(rows, limit, eventSortKey);
 }
 
 /** A case's events (filed under it, or where the person is a victim), in date order: for pages, reports and export. */

@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/roles.ts';
-import { decodeKeyCursor, encodeKeyCursor } from '../records/list-cursor.ts';
+import { CASE_LIST_LIMIT, decodeKeyCursor, pageOf } from '../records/list-cursor.ts';
 import { parseEdtf } from '../lib/edtf.ts';
 import { NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
@@ -20,8 +20,6 @@ import type { CreateInterventionInput, ListInterventionsQuery, UpdateInterventio
 import type { Intervention } from './interventions.types.ts';
 
 const ENTITY = 'intervention';
-/** A case with more records than this is an import gone wrong, not a file a page can show. */
-const CASE_LIST_LIMIT = 5000;
 
 export async function getIntervention(ctx: ServiceContext, id: string): Promise<Intervention> {
   const intervention = await findInterventionById(ctx.db, id);
@@ -126,9 +124,7 @@ export async function listInterventions(
     after: keys ? [keys[0]!, keys[1]!, keys[2]!] : undefined,
     limit,
   });
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return { items, next_cursor: rows.length > limit && last ? encodeKeyCursor(interventionSortKey(last)) : null };
+  return pageOf(rows, limit, interventionSortKey);
 }
 
 /** A case's advocacy log in date order: for pages, reports (WGEID element e) and export. */

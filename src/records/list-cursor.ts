@@ -25,3 +25,13 @@ export function decodeKeyCursor(cursor: string | undefined, arity: number): stri
 
 /** Undated records sort after every dated one, on both databases (NULL ordering differs). */
 export const UNDATED_SORT_KEY = '9999-12-31';
+
+/** A page of a keyset list: `rows` holds one more than `limit` when more follow. */
+export function pageOf<T>(rows: T[], limit: number, sortKey: (item: T) => readonly string[]): { items: T[]; next_cursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, next_cursor: rows.length > limit && last ? encodeKeyCursor(sortKey(last)) : null };
+}
+
+/** A case with more records of one kind than this is an import gone wrong, not a file a page can show. */
+export const CASE_LIST_LIMIT = 5000;

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/roles.ts';
 import type { Database } from '../db/schema.ts';
-import { decodeKeyCursor, encodeKeyCursor } from '../records/list-cursor.ts';
+import { CASE_LIST_LIMIT, decodeKeyCursor, pageOf } from '../records/list-cursor.ts';
 import { NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { personExists } from '../persons/persons.repository.ts';
@@ -20,8 +20,6 @@ import type { ContactInput, CreateRelationInput, ListRelationsQuery, UpdateRelat
 import { RELATION_SECRET_FIELDS, type Contact, type Relation } from './relations.types.ts';
 
 const ENTITY = 'relation';
-/** A case with more records than this is an import gone wrong, not a file a page can show. */
-const CASE_LIST_LIMIT = 5000;
 
 /** Only the contact means given are kept; an empty contact is no contact. */
 function normaliseContact(input: ContactInput | null | undefined): Contact | null {
@@ -130,9 +128,7 @@ export async function listRelations(ctx: ServiceContext, query: ListRelationsQue
   const limit = query.limit ?? 50;
   const [afterId] = decodeKeyCursor(query.cursor, 1) ?? [];
   const rows = await listRelationRows(ctx.db, { personId: query.person_id, includeRetracted: query.include_retracted, afterId, limit });
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return { items, next_cursor: rows.length > limit && last ? encodeKeyCursor([last.id]) : null };
+  return pageOf(rows, limit, (r) => [r.id]);
 }
 
 /** A person's relations on either side, in recording order: for pages, watches, demo data and export. */

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/roles.ts';
 import type { Database } from '../db/schema.ts';
-import { decodeKeyCursor, encodeKeyCursor } from '../records/list-cursor.ts';
+import { CASE_LIST_LIMIT, decodeKeyCursor, pageOf } from '../records/list-cursor.ts';
 import { parseEdtf } from '../lib/edtf.ts';
 import { InvalidInputError, NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
@@ -21,8 +21,6 @@ import type { CreateSourceInput, ListSourcesQuery, UpdateSourceInput } from './s
 import { SOURCE_SECRET_FIELDS, type Source } from './sources.types.ts';
 
 const ENTITY = 'source';
-/** A case with more records than this is an import gone wrong, not a file a page can show. */
-const CASE_LIST_LIMIT = 5000;
 
 /**
  * Only web addresses: a `javascript:` or `data:` URL in a record would run in whoever clicks it,
@@ -165,9 +163,7 @@ export async function listSources(ctx: ServiceContext, query: ListSourcesQuery):
     afterId,
     limit,
   });
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return { items, next_cursor: rows.length > limit && last ? encodeKeyCursor([last.id]) : null };
+  return pageOf(rows, limit, (s) => [s.id]);
 }
 
 /** Every source filed under a case, in recording order: for pages, demo data and export. */

@@ -31,16 +31,45 @@ export interface ApiResponse {
 
 let schemaCounter = 0;
 
+async function onTestDb(query: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_DB });
+  await client.connect();
+  try {
+    await client.query(query);
+  } finally {
+    await client.end();
+  }
+}
+
+/** An empty store for `vigil` child processes: a temp data dir and, on PostgreSQL, a schema of its own. */
+export async function createProcessStore(prefix: string): Promise<{ dataDir: string; storeArgs: string[]; dbUrl: string | undefined; drop(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), `vigil-${prefix}-`));
+  let dbUrl: string | undefined;
+  const schema = `${prefix}_${process.pid}_${Date.now()}`;
+  if (TEST_DB) {
+    await onTestDb(`create schema ${schema}`);
+    const url = new URL(TEST_DB);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    dbUrl = url.toString();
+  }
+  return {
+    dataDir,
+    dbUrl,
+    storeArgs: ['--data', dataDir, ...(dbUrl ? ['--db', dbUrl] : [])],
+    async drop() {
+      rmSync(dataDir, { recursive: true, force: true });
+      if (TEST_DB) await onTestDb(`drop schema ${schema} cascade`);
+    },
+  };
+}
+
 /** Starts a real Vigil on a random port with its own empty store (a temp dir, or a fresh PG schema). */
 export async function startTestApp(options: { clock?: Clock } = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-test-'));
   let schema: string | undefined;
   if (TEST_DB) {
     schema = `t_${process.pid}_${Date.now()}_${schemaCounter++}`;
-    const client = new pg.Client({ connectionString: TEST_DB });
-    await client.connect();
-    await client.query(`create schema ${schema}`);
-    await client.end();
+    await onTestDb(`create schema ${schema}`);
   }
   const config = { ...readConfig({ data: dataDir, db: TEST_DB, port: 0 }, {}), logger: false };
   const app = await createApp(config, { ...(options.clock ? { clock: options.clock } : {}), ...(schema ? { dbSchema: schema } : {}) });
@@ -76,12 +105,7 @@ export async function startTestApp(options: { clock?: Clock } = {}): Promise<Tes
     async stop() {
       await app.stop();
       rmSync(dataDir, { recursive: true, force: true });
-      if (schema && TEST_DB) {
-        const client = new pg.Client({ connectionString: TEST_DB });
-        await client.connect();
-        await client.query(`drop schema ${schema} cascade`);
-        await client.end();
-      }
+      if (schema && TEST_DB) await onTestDb(`drop schema ${schema} cascade`);
     },
   };
 }
