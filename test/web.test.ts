@@ -10,7 +10,7 @@ import { ManualClock } from '../src/lib/clock.ts';
 import { SESSION_HOURS } from '../src/web/web.pages.ts';
 import { CATALOGS, LANGUAGES, fromAcceptLanguage, translator } from '../src/web/i18n.ts';
 import en from '../src/web/messages/en.json' with { type: 'json' };
-import { HAVE_CHROMIUM, launchBrowser, openContext } from './helpers/browser.ts';
+import { launchBrowser, openContext } from './helpers/browser.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
 import { inputValue, session, textOf, webClient } from './helpers/web-client.ts';
 
@@ -649,7 +649,7 @@ describe('web UI sign-in with --demo (sqlite)', () => {
   });
 });
 
-describe(`web UI in Chromium (${BACKEND})`, { skip: HAVE_CHROMIUM ? false : 'no Chromium at /usr/bin/chromium' }, () => {
+describe(`web UI in Chromium (${BACKEND})`, () => {
   let t: TestApp;
   let browser: Browser;
   before(async () => {

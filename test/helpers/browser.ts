@@ -3,9 +3,10 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 
 /** Debian's Chromium; tests never download a browser. */
 export const CHROMIUM = process.env.VIGIL_TEST_CHROMIUM || '/usr/bin/chromium';
-export const HAVE_CHROMIUM = existsSync(CHROMIUM);
 
+/** Launches Chromium; its absence fails the suite (npm's pretest installs it), it never skips. */
 export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run 'apt-get install chromium' (npm test's pretest does this as root)`);
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
