@@ -4,7 +4,6 @@
  */
 const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/u;
 const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF\u180E]/u;
-const OTHER_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/u;
 
 export type TextFlag = 'bidi_control' | 'zero_width';
 
@@ -15,10 +14,6 @@ export function textFlags(text: string): TextFlag[] {
   return flags;
 }
 
-/** C0 controls other than tab and newlines are never meaningful in a record. */
-export function hasControlCharacters(text: string): boolean {
-  return OTHER_CONTROL.test(text);
-}
 
 const INVISIBLE_GLOBAL = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C\u200B-\u200D\u2060\uFEFF\u180E]/gu;
 

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { renderToString } from 'preact-render-to-string';
 import { authenticate, createToken, revokeToken } from '../auth/tokens.service.ts';
 import { SESSION_COOKIE } from '../http/auth.ts';
+import type { RouteSettings } from '../http/server.ts';
 import type { ServiceContext } from '../services.ts';
 import { ASSETS } from './assets.ts';
 import { ErrorView } from './error.views.tsx';
@@ -9,11 +10,6 @@ import { sendErrorPage } from './guards.ts';
 import { LoginView, LogoutView } from './login.views.tsx';
 import { translator } from './i18n.ts';
 import { field, isCrossSite, pageContext, queryOf, readCookie, safeNext, seeOther, sendPage, type PageContext } from './page.ts';
-
-export interface WebSettings {
-  /** `vigil serve --demo`: the sign-in page offers a one-click demo account. */
-  demo: boolean;
-}
 
 function sessionCookie(request: FastifyRequest, value: string, maxAge?: number): string {
   // No Max-Age: the session ends with the browser session, which Tor Browser ends often.
@@ -46,7 +42,7 @@ export function renderHtmlError(status: number, message: string, request?: Fasti
 }
 
 /** Sign-in, sign-out, the root redirect and Vigil's own static files. */
-export function webPages(app: FastifyInstance, ctx: ServiceContext, settings: Partial<WebSettings> = {}): void {
+export function webPages(app: FastifyInstance, ctx: ServiceContext, settings: Partial<RouteSettings> = {}): void {
   const demo = settings.demo ?? false;
 
   app.get<{ Params: { name: string }; Querystring: { v?: string } }>('/assets/:name', { schema: { hide: true } }, async (request, reply) => {
