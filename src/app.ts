@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.ts';
+import type { DatabaseHandle } from './db/database.ts';
 import { loadDemoData } from './demo/load-demo.ts';
 import { buildServer } from './http/server.ts';
-import { systemClock, type Clock } from './lib/clock.ts';
+import type { Clock } from './lib/clock.ts';
+import { openStore } from './store.ts';
 import { actorPages } from './actors/actors.pages.ts';
 import { actorRoutes } from './actors/actors.routes.ts';
 import { eventPages } from './events/events.pages.ts';
@@ -56,14 +57,8 @@ const ROUTES = [
 
 /** Opens the store, brings its schema up to date and wires the HTTP server; `start` listens. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
-  const database = openDatabase({ url: config.dbUrl, dataDir: config.dataDir, schema: options.dbSchema });
-  try {
-    await migrateToLatest(database.db);
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
-  const ctx: ServiceContext = { db: database.db, dialect: database.dialect, clock: options.clock ?? systemClock };
+  const store = await openStore(config, options);
+  const { ctx, database } = store;
   if (config.demo) {
     // Fills only an empty store, so `--demo` is safe on every start.
     try {

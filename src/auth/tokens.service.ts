@@ -34,6 +34,10 @@ export async function createToken(
     created_at: clock.now().toISOString(),
     expires_at: input.expiresAt?.toISOString() ?? null,
     revoked_at: null,
+    user_id: null,
+    kind: 'api',
+    read_only: 0,
+    last_used_at: null,
   });
   return { id, token, role: input.role };
 }
@@ -43,7 +47,7 @@ export async function authenticate(db: Kysely<Database>, clock: Clock, token: st
   const row = await findActiveTokenByHash(db, hashToken(token));
   if (!row || !isRole(row.role)) return null;
   if (row.expires_at !== null && row.expires_at <= clock.now().toISOString()) return null;
-  return { actor: `token:${row.id}`, role: row.role, name: row.name };
+  return { userId: row.user_id ?? row.id, tokenId: row.id, actor: `user:${row.user_id ?? row.id}`, role: row.role, name: row.name, readOnly: row.read_only === 1 };
 }
 
 /** Ends a token at once (a web session on sign-out). Unknown or already revoked tokens are ignored. */

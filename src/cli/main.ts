@@ -6,7 +6,7 @@ import { createApp } from '../app.ts';
 import { createToken } from '../auth/tokens.service.ts';
 import { readConfig, type ConfigFlags } from '../config.ts';
 import { migrateToLatest, openDatabase } from '../db/database.ts';
-import { systemClock } from '../lib/clock.ts';
+import { openStore, type Store } from '../store.ts';
 import { exportCaseFiles } from '../export/export.service.ts';
 
 interface StoreFlags {
@@ -15,14 +15,12 @@ interface StoreFlags {
 }
 
 /** Opens the configured store, migrated, for a command that runs and exits. */
-async function withStore<T>(flags: StoreFlags, run: (handle: ReturnType<typeof openDatabase>) => Promise<T>): Promise<T> {
-  const config = readConfig(flags as ConfigFlags);
-  const handle = openDatabase({ url: config.dbUrl, dataDir: config.dataDir });
+async function withStore<T>(flags: StoreFlags, run: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(readConfig(flags as ConfigFlags));
   try {
-    await migrateToLatest(handle.db);
-    return await run(handle);
+    return await run(store);
   } finally {
-    await handle.close();
+    await store.close();
   }
 }
 
@@ -73,7 +71,7 @@ function buildProgram(out: (line: string) => void): Command {
       .requiredOption('--role <role>', 'admin, coordinator, researcher or viewer')
       .option('--name <name>', 'who or what the token is for'),
   ).action(async (flags: StoreFlags & { role: string; name?: string }) => {
-    const created = await withStore(flags, (h) => createToken(h.db, systemClock, { role: flags.role, name: flags.name }));
+    const created = await withStore(flags, (h) => createToken(h.ctx.db, h.ctx.clock, { role: flags.role, name: flags.name }));
     out(created.token);
   });
 
@@ -87,7 +85,7 @@ function buildProgram(out: (line: string) => void): Command {
     if (flags.format !== 'json') throw new CliError(`unsupported export format "${flags.format}" (json)`);
     await withStore(flags, async (h) => {
       const target = flags.out ? createWriteStream(flags.out, { mode: 0o600 }) : process.stdout;
-      await pipeline(Readable.from(exportCaseFiles({ db: h.db, dialect: h.dialect, clock: systemClock })), target, { end: Boolean(flags.out) });
+      await pipeline(Readable.from(exportCaseFiles(h.ctx)), target, { end: Boolean(flags.out) });
     });
   });
 

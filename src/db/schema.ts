@@ -10,6 +10,8 @@ interface VersionedRow {
 
 export interface PersonRow extends VersionedRow {
   id: string;
+  /** The case this person is filed under: its own id for a case, the case's id for a relative. */
+  case_id: string;
   case_seq: number;
   case_number: string;
   sex: string | null;
@@ -164,6 +166,77 @@ export interface ApiTokenRow {
   created_at: string;
   expires_at: string | null;
   revoked_at: string | null;
+  user_id: string | null;
+  /** `api` (made by a user or the CLI) or `session` (minted at web sign-in). */
+  kind: string;
+  read_only: number;
+  last_used_at: string | null;
+}
+
+export interface UserRow {
+  id: string;
+  email: string;
+  display_name: string | null;
+  role: string;
+  password_hash: string | null;
+  totp_secret: string | null;
+  totp_enabled_at: string | null;
+  recovery_codes: string | null;
+  failed_logins: number;
+  locked_until: string | null;
+  setup_token_hash: string | null;
+  setup_expires_at: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  disabled_at: string | null;
+}
+
+export interface CaseMemberRow {
+  case_id: string;
+  user_id: string;
+  role: string;
+  added_at: string;
+  added_by: string;
+}
+
+export interface BreakGlassRow {
+  id: string;
+  case_id: string;
+  user_id: string;
+  reason: string;
+  opened_at: string;
+  expires_at: string;
+}
+
+export interface NoticeRow {
+  id: string;
+  user_id: string;
+  case_id: string | null;
+  kind: string;
+  actor: string;
+  message: string;
+  created_at: string;
+  read_at: string | null;
+}
+
+export interface AuditEntryRow {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  case_id: string | null;
+  entity: string | null;
+  entity_id: string | null;
+  detail: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface DataKeyRow {
+  id: string;
+  wrapped: string;
+  created_at: string;
 }
 
 export interface Database {
@@ -180,4 +253,12 @@ export interface Database {
   interventions: InterventionRow;
   revisions: RevisionRow;
   api_tokens: ApiTokenRow;
+  users: UserRow;
+  case_members: CaseMemberRow;
+  break_glass: BreakGlassRow;
+  notices: NoticeRow;
+  audit_entries: AuditEntryRow;
+  audit_head: { id: number; seq: number; hash: string };
+  data_keys: DataKeyRow;
+  settings: { name: string; value: string };
 }

@@ -1,7 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { createActor } from '../actors/actors.service.ts';
 import { CreateActorBody, type CreateActorInput } from '../actors/actors.schemas.ts';
-import type { Principal } from '../auth/roles.ts';
+import { systemPrincipal, type Principal } from '../auth/roles.ts';
 import { CreateEventBody, type CreateEventInput } from '../events/events.schemas.ts';
 import { createEvent } from '../events/events.service.ts';
 import { validate } from '../http/validation.ts';
@@ -29,7 +29,7 @@ import {
 } from './demo-data.ts';
 
 /** Who the demo records are by, in every revision they write. */
-export const DEMO_PRINCIPAL: Principal = { actor: 'system:demo', role: 'admin', name: 'demo' };
+export const DEMO_PRINCIPAL: Principal = systemPrincipal('demo');
 
 export interface DemoLoadResult {
   /** False when the store already held a person, so nothing was written. */

@@ -35,5 +35,5 @@ export async function requireReader(request: FastifyRequest, _reply: FastifyRepl
 }
 
 export async function requireWriter(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
-  if (!canWrite(principalOf(request).role)) throw new ForbiddenError('viewers can read but not change records');
+  if (!canWrite(principalOf(request))) throw new ForbiddenError('viewers can read but not change records');
 }

@@ -5,6 +5,8 @@ import {
   NotFoundError,
   RetractedRecordError,
   StaleVersionError,
+  TamperedDataError,
+  TooManyAttemptsError,
   UnauthenticatedError,
   UnprocessableError,
   VersionRequiredError,
@@ -32,7 +34,11 @@ export function toHttpError(error: unknown): { status: number; body: ErrorBody }
                 ? 409
                 : error instanceof UnprocessableError
                   ? 422
-                  : 400;
+                  : error instanceof TooManyAttemptsError
+                    ? 429
+                    : error instanceof TamperedDataError
+                      ? 500
+                      : 400;
     return { status, body: { error: { code: error.code, message: error.message, ...(error.details ?? {}) } } };
   }
   const fastifyError = error as FastifyError;

@@ -59,3 +59,16 @@ export class UnprocessableError extends VigilError {
     super('unprocessable', message, Object.keys(fields).length ? { fields } : undefined);
   }
 }
+
+/** A sealed value failed authentication: it was changed, moved, or sealed under another key. */
+export class TamperedDataError extends VigilError {
+  constructor(readonly where: string) {
+    super('tampered', 'a stored value failed its integrity check; it has been changed outside Vigil or the key is wrong');
+  }
+}
+
+export class TooManyAttemptsError extends VigilError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('too_many_attempts', `too many attempts; try again in ${retryAfterSeconds} s`, { retry_after: retryAfterSeconds });
+  }
+}

@@ -21,6 +21,6 @@ export async function requirePageWriter(request: FastifyRequest, reply: FastifyR
   if (!request.principal) return seeOther(reply, '/login');
   const reading = request.method === 'GET' || request.method === 'HEAD';
   if (!reading && isCrossSite(request)) return sendErrorPage(request, reply, 403, 'error.cross_site');
-  if (!canWrite(request.principal.role)) return sendErrorPage(request, reply, 403, 'error.forbidden_write');
+  if (!canWrite(request.principal)) return sendErrorPage(request, reply, 403, 'error.forbidden_write');
   return undefined;
 }

@@ -37,7 +37,7 @@ export function pageContext(request: FastifyRequest, reply?: FastifyReply): Page
   });
   if (reply && asked === lang) reply.header('set-cookie', `${LANG_COOKIE}=${lang}; Path=/; Max-Age=31536000; SameSite=Lax`);
   const principal = request.principal ?? null;
-  const context = { i18n: translator(lang), principal, canWrite: principal ? canWrite(principal.role) : false, url: request.url };
+  const context = { i18n: translator(lang), principal, canWrite: principal ? canWrite(principal) : false, url: request.url };
   if (reply) contexts.set(request, context);
   return context;
 }
