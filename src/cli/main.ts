@@ -6,29 +6,17 @@ import { createApp } from '../app.ts';
 import { createToken } from '../auth/tokens.service.ts';
 import { readConfig, type ConfigFlags } from '../config.ts';
 import { migrateToLatest, openDatabase } from '../db/database.ts';
-import { openStore, type Store } from '../store.ts';
+import { registerAuditCommands } from '../audit/audit.cli.ts';
+import { registerBackupCommands } from '../backup/backup.cli.ts';
+import { registerKeyCommands } from '../keys/keys.cli.ts';
+import { registerUserCommands } from '../users/users.cli.ts';
+import { CliError, storeOptions, withStore, type StoreFlags } from './store-options.ts';
 import { exportCaseFiles } from '../export/export.service.ts';
-
-interface StoreFlags {
-  data?: string;
-  db?: string;
-}
-
-/** Opens the configured store, migrated, for a command that runs and exits. */
-async function withStore<T>(flags: StoreFlags, run: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(readConfig(flags as ConfigFlags));
-  try {
-    return await run(store);
-  } finally {
-    await store.close();
-  }
-}
 
 function buildProgram(out: (line: string) => void): Command {
   const program = new Command('vigil').description('Vigil: case files, early warning and proof').exitOverride();
   program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  const store = (command: Command) =>
-    command.option('--data <dir>', 'data directory (SQLite, keys, blobs)').option('--db <url>', 'postgres://… instead of SQLite');
+  const store = storeOptions;
 
   store(
     program
@@ -89,10 +77,12 @@ function buildProgram(out: (line: string) => void): Command {
     });
   });
 
+  registerUserCommands(program, out);
+  registerKeyCommands(program, out);
+  registerAuditCommands(program, out);
+  registerBackupCommands(program, out);
   return program;
 }
-
-export class CliError extends Error {}
 
 /** Runs the CLI; returns the exit status. Failures print one line to standard error. */
 export async function main(argv: string[], out: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<number> {
