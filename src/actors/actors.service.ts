@@ -5,7 +5,7 @@ import { decodeKeyCursor, pageOf } from '../records/list-cursor.ts';
 import { InvalidInputError, NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { retractRecord } from '../records/retraction.ts';
-import { insertRevision } from '../records/revisions.repository.ts';
+import { recordChange } from '../records/changes.ts';
 import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
 import {
@@ -66,7 +66,7 @@ export async function createActor(ctx: ServiceContext, principal: Principal, inp
   await ctx.db.transaction().execute(async (trx) => {
     await assertParent(trx, null, fields.parent_id);
     await insertActor(trx, { id, at, fields });
-    await insertRevision(trx, {
+    await recordChange(ctx, trx, {
       case_id: null,
       entity: ENTITY,
       entity_id: id,
@@ -106,7 +106,7 @@ export async function updateActor(
   await ctx.db.transaction().execute(async (trx) => {
     if (fields.parent_id !== undefined) await assertParent(trx, id, fields.parent_id);
     if (!(await updateActorRow(trx, id, expected, { at, fields }))) throw new StaleVersionError(expected + 1, expected);
-    await insertRevision(trx, {
+    await recordChange(ctx, trx, {
       case_id: null,
       entity: ENTITY,
       entity_id: id,

@@ -1,19 +1,61 @@
 import { sql, type Kysely } from 'kysely';
-import type { Dialect } from '../db/database.ts';
 import type { AuditEntryRow, Database } from '../db/schema.ts';
+import type { ChainHead } from './audit-chain.ts';
 
-/** Reads the chain head, locking it on PostgreSQL so concurrent appenders queue behind each other. */
-export async function lockAuditHead(trx: Kysely<Database>, dialect: Dialect): Promise<{ seq: number; hash: string }> {
-  const query = trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
-  const row = dialect === 'postgres' ? await query.forUpdate().executeTakeFirstOrThrow() : await query.executeTakeFirstOrThrow();
+// 10 parameters a row: 500 rows stay far below SQLite's and PostgreSQL's parameter limits.
+const INSERT_CHUNK = 500;
+
+/**
+ * Reads the chain head and takes the write lock on it, with a write as the transaction's first
+ * statement: PostgreSQL locks the row until commit, so appenders in other processes queue behind
+ * it; SQLite takes its write lock at once (waiting out busy_timeout) instead of failing to
+ * upgrade a stale read snapshot when another process wrote in between.
+ */
+export async function lockAuditHead(trx: Kysely<Database>): Promise<ChainHead> {
+  const row = await trx.updateTable('audit_head').set({ seq: sql`seq` }).where('id', '=', 1).returning(['seq', 'hash']).executeTakeFirst();
+  if (!row) throw new Error('the audit chain has no head row: the audit_head table was emptied');
   return { seq: Number(row.seq), hash: row.hash };
 }
 
+/** Writes entries already chained onto the locked head, and moves the head to the last. */
 export async function insertAuditEntries(trx: Kysely<Database>, rows: AuditEntryRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await trx.insertInto('audit_entries').values(rows).execute();
+  for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+    await trx
+      .insertInto('audit_entries')
+      .values(rows.slice(start, start + INSERT_CHUNK))
+      .execute();
+  }
   const last = rows.at(-1)!;
   await trx.updateTable('audit_head').set({ seq: last.seq, hash: last.hash }).where('id', '=', 1).execute();
+}
+
+export async function readAuditHead(db: Kysely<Database>): Promise<ChainHead | null> {
+  const row = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+  return row ? { seq: Number(row.seq), hash: row.hash } : null;
+}
+
+/** One page of the chain in seq order: entries after `afterSeq`, up to `uptoSeq` when given. */
+export async function listAuditEntriesAfter(db: Kysely<Database>, afterSeq: number, uptoSeq: number | null, limit: number): Promise<AuditEntryRow[]> {
+  let query = db.selectFrom('audit_entries').selectAll().where('seq', '>', afterSeq);
+  if (uptoSeq !== null) query = query.where('seq', '<=', uptoSeq);
+  const rows = await query.orderBy('seq').limit(limit).execute();
+  return rows.map((row) => ({ ...row, seq: Number(row.seq) }));
+}
+
+/**
+ * The first entry numbered past the head, read with the head in one statement (one snapshot):
+ * appends move both in one transaction, so any such entry was put there by hand.
+ */
+export async function findAuditEntryBeyondHead(db: Kysely<Database>): Promise<number | null> {
+  const row = await db
+    .selectFrom('audit_entries')
+    .select('seq')
+    .where('seq', '>', (eb) => eb.selectFrom('audit_head').select('seq').where('id', '=', 1))
+    .orderBy('seq')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? Number(row.seq) : null;
 }
 
 export async function listAuditEntriesForCase(db: Kysely<Database>, caseId: string, options: { beforeSeq?: number | undefined; limit: number }): Promise<AuditEntryRow[]> {

@@ -7,7 +7,7 @@ import { InvalidInputError, NotFoundError, RetractedRecordError, StaleVersionErr
 import { newId } from '../lib/ids.ts';
 import { personExists } from '../persons/persons.repository.ts';
 import { retractRecord } from '../records/retraction.ts';
-import { insertRevision } from '../records/revisions.repository.ts';
+import { recordChange } from '../records/changes.ts';
 import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
 import { moveCitationsToCase, retractCitationsFor, type CitationInput } from '../sources/citations.repository.ts';
@@ -129,7 +129,7 @@ export async function createEvent(ctx: ServiceContext, principal: Principal, inp
     await insertEvent(trx, { id, at, date_earliest: sortDate(date, acts), date_latest: date?.latest ?? null, fields });
     await citeSources(trx, { type: 'event', id, caseId: fields.person_id, at }, citations);
     await writeActs(trx, id, fields.person_id, acts, at);
-    await insertRevision(trx, {
+    await recordChange(ctx, trx, {
       case_id: fields.person_id,
       entity: ENTITY,
       entity_id: id,
@@ -208,7 +208,7 @@ export async function updateEvent(
       await retractActs(trx, id, at);
       await writeActs(trx, id, caseId, newActs, at);
     }
-    await insertRevision(trx, {
+    await recordChange(ctx, trx, {
       case_id: caseId ?? before.person_id,
       entity: ENTITY,
       entity_id: id,

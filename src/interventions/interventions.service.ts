@@ -5,7 +5,7 @@ import { NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableEr
 import { newId } from '../lib/ids.ts';
 import { personExists } from '../persons/persons.repository.ts';
 import { retractRecord } from '../records/retraction.ts';
-import { insertRevision } from '../records/revisions.repository.ts';
+import { recordChange } from '../records/changes.ts';
 import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
 import {
@@ -45,7 +45,7 @@ export async function createIntervention(ctx: ServiceContext, principal: Princip
       throw new UnprocessableError('person_id names no person, or a retracted one', { person_id: 'names no person, or a retracted one' });
     }
     await insertIntervention(trx, { id, at, date_earliest: date?.earliest ?? null, fields });
-    await insertRevision(trx, {
+    await recordChange(ctx, trx, {
       case_id: fields.person_id,
       entity: ENTITY,
       entity_id: id,
@@ -84,7 +84,7 @@ export async function updateIntervention(
     if (!(await updateInterventionRow(trx, id, expected, { at, date_earliest: dateEarliest, fields }))) {
       throw new StaleVersionError(expected + 1, expected);
     }
-    await insertRevision(trx, {
+    await recordChange(ctx, trx, {
       case_id: before.person_id,
       entity: ENTITY,
       entity_id: id,

@@ -24,7 +24,9 @@ import { requirePageReader, requirePageWriter, sendErrorPage } from '../web/guar
 import { lookUp, versionOf } from '../web/record-pages.tsx';
 import { field, pageContext, queryOf, seeOther, sendPage, withQuery, type PageContext } from '../web/page.ts';
 import { CreatePersonBody, RISKS, UpdatePersonBody, type CreatePersonInput, type NameInput, type UpdatePersonInput } from './persons.schemas.ts';
-import { createPerson, getPerson, listPersons, personHistory, personRevisionsSince, retractPerson, updatePerson } from './persons.service.ts';
+import { createPerson, getPerson, getPersonSummary, getPersonWithTimeline, listPersons, personHistory, personRevisionsSince, retractPerson, updatePerson } from './persons.service.ts';
+import type { CaseAccess } from '../access/access.service.ts';
+import type { Principal } from '../auth/roles.ts';
 import { normaliseName, type Person } from './persons.types.ts';
 import {
   EMPTY_NAME_ROW,
@@ -176,9 +178,9 @@ const SECRET_VALUE = Symbol('secret');
  * fields both changed stay as typed and are shown with their saved value. Read from the case
  * history, so nothing is guessed.
  */
-async function mergeConflict(ctx: ServiceContext, now: Person, given: number, values: PersonFormValues): Promise<{ conflict: EditConflict; values: PersonFormValues }> {
+async function mergeConflict(ctx: ServiceContext, principal: Principal, now: Person, given: number, values: PersonFormValues): Promise<{ conflict: EditConflict; values: PersonFormValues }> {
   const base = new Map<string, unknown>();
-  for (const revision of await personRevisionsSince(ctx, now.id, given)) {
+  for (const revision of await personRevisionsSince(ctx, principal, now.id, given)) {
     for (const [name, change] of Object.entries(revision.changes)) {
       if (!base.has(name)) base.set(name, 'from' in change ? change.from : SECRET_VALUE);
     }
@@ -225,21 +227,21 @@ function formState<V>(given: { values: V; errors: FieldErrors } | undefined, emp
 }
 
 /** The sections other features add to the person page: events, sources, relations, interventions. */
-async function personSections(ctx: ServiceContext, person: Person, page: PageContext, forms: PersonPageForms): Promise<PersonSection[]> {
+async function personSections(ctx: ServiceContext, principal: Principal, person: Person, access: CaseAccess, page: PageContext, forms: PersonPageForms): Promise<PersonSection[]> {
   const { i18n } = page;
-  const editable = page.canWrite && !person.retracted_at;
+  const editable = access.write && !person.retracted_at;
   const [events, sources, relations, interventions] = await Promise.all([
-    listEventsForPerson(ctx, person.id),
-    listSourcesForPerson(ctx, person.id),
-    listRelationsForPerson(ctx, person.id),
-    listInterventionsForPerson(ctx, person.id),
+    listEventsForPerson(ctx, principal, person.id),
+    listSourcesForPerson(ctx, principal, person.id),
+    listRelationsForPerson(ctx, principal, person.id),
+    listInterventionsForPerson(ctx, principal, person.id),
   ]);
   const otherPeople = [
     ...relations.map((r) => (r.from_person_id === person.id ? r.to_person_id : r.from_person_id)),
     ...events.flatMap((e) => e.acts.flatMap((a) => (a.victim_id && a.victim_id !== person.id ? [a.victim_id] : []))),
   ];
   const perpetrators = events.flatMap((e) => e.acts.flatMap((a) => a.perpetrators.map((p) => p.actor_id)));
-  const [people, actors] = await Promise.all([lookUp(otherPeople, (id) => getPerson(ctx, id)), lookUp(perpetrators, (id) => getActor(ctx, id))]);
+  const [people, actors] = await Promise.all([lookUp(otherPeople, (id) => getPersonSummary(ctx, principal, id)), lookUp(perpetrators, (id) => getActor(ctx, id))]);
   const source = formState(forms.source, EMPTY_SOURCE_FORM);
   const intervention = formState(forms.intervention, EMPTY_INTERVENTION_FORM);
   const relation = formState(forms.relation, EMPTY_RELATION_FORM);
@@ -247,7 +249,7 @@ async function personSections(ctx: ServiceContext, person: Person, page: PageCon
   const eventForm = editable
     ? EventForm({ personId: person.id, ...event, choices: await loadEventChoices(ctx, i18n, person.id), open: Boolean(forms.event), i18n })
     : null;
-  const canWrite = page.canWrite;
+  const canWrite = access.write;
   return [
     { id: 'events', title: i18n.t('section.events'), count: events.length, body: h(Fragment, null, EventList({ events, personId: person.id, people, actors, i18n, canWrite }), eventForm) },
     {
@@ -288,12 +290,13 @@ export async function renderPersonPage(
   const query = queryOf(request);
   const showRetracted = query.retracted === '1';
   const historyCursor = typeof query.history === 'string' && query.history.length <= 200 ? query.history : undefined;
-  const person = await getPerson(ctx, id);
+  const principal = request.principal!;
+  const { person, access } = await getPersonWithTimeline(ctx, principal, id);
   const forms = extras.forms ?? {};
   const [timeline, history, sections] = await Promise.all([
-    listStatuses(ctx, id, showRetracted),
-    personHistory(ctx, id, { cursor: historyCursor, limit: 30 }),
-    personSections(ctx, person, page, forms),
+    listStatuses(ctx, principal, id, showRetracted),
+    personHistory(ctx, principal, id, { cursor: historyCursor, limit: 30 }),
+    personSections(ctx, principal, person, access, page, forms),
   ]);
   const flash = typeof query.saved === 'string' && FLASHES.has(query.saved as Flash) ? (query.saved as Flash) : null;
   const base = `/persons/${id}`;
@@ -379,7 +382,7 @@ export function personPages(app: FastifyInstance, ctx: ServiceContext): void {
       .split('.')
       .filter((c) => c === TRAIL_FIRST || cursorParam(c))
       .slice(-100);
-    const result = await listPersons(ctx, {
+    const result = await listPersons(ctx, request.principal!, {
       status: valid.status || undefined,
       risk: (valid.risk || undefined) as (typeof RISKS)[number] | undefined,
       ethnicity: valid.ethnicity || undefined,
@@ -429,7 +432,7 @@ export function personPages(app: FastifyInstance, ctx: ServiceContext): void {
 
   app.get<{ Params: { id: string } }>('/persons/:id/edit', { preHandler: [requirePageReader, requirePageWriter] }, async (request, reply) =>
     withPerson(request, reply, async (id) => {
-      const person = await getPerson(ctx, id);
+      const person = await getPerson(ctx, request.principal!, id);
       if (person.retracted_at) throw new RetractedRecordError('this person');
       const page = pageContext(request, reply);
       return sendPage(reply, 200, PersonFormView({ page, mode: 'edit', person, values: withSpareRows(formValuesOf(person)), errors: {}, conflict: null }));
@@ -440,7 +443,7 @@ export function personPages(app: FastifyInstance, ctx: ServiceContext): void {
     withPerson(request, reply, async (id) => {
       const page = pageContext(request, reply);
       const values = readPersonForm(request.body);
-      const person = await getPerson(ctx, id);
+      const person = await getPerson(ctx, request.principal!, id);
       const render = (status: number, errors: FieldErrors, spare = SPARE_ROWS) =>
         sendPage(reply, status, PersonFormView({ page, mode: 'edit', person, values: withSpareRows(values, spare), errors, conflict: null }));
       if (field(request.body, '_action') === 'more_rows') return render(200, {}, SPARE_ROWS + 3);
@@ -451,7 +454,7 @@ export function personPages(app: FastifyInstance, ctx: ServiceContext): void {
         return seeOther(reply, `/persons/${id}?saved=${updated.version === person.version ? 'unchanged' : 'saved'}`);
       } catch (error) {
         if (error instanceof StaleVersionError && typeof version === 'number') {
-          const merge = await mergeConflict(ctx, await getPerson(ctx, id), version, values);
+          const merge = await mergeConflict(ctx, request.principal!, await getPerson(ctx, request.principal!, id), version, values);
           return sendPage(reply, 409, PersonFormView({ page, mode: 'edit', person, values: withSpareRows(merge.values), errors: {}, conflict: merge.conflict }));
         }
         const errors = inputErrors(error, request, reply);
@@ -463,7 +466,7 @@ export function personPages(app: FastifyInstance, ctx: ServiceContext): void {
 
   app.get<{ Params: { id: string } }>('/persons/:id/retract', { preHandler: [requirePageReader, requirePageWriter] }, async (request, reply) =>
     withPerson(request, reply, async (id) => {
-      const person = await getPerson(ctx, id);
+      const person = await getPerson(ctx, request.principal!, id);
       if (person.retracted_at) throw new RetractedRecordError('this person');
       return sendPage(reply, 200, RetractPersonView({ page: pageContext(request, reply), person, reason: '', errors: {} }));
     }),
@@ -481,7 +484,7 @@ export function personPages(app: FastifyInstance, ctx: ServiceContext): void {
         const stale = error instanceof StaleVersionError;
         if (!stale && !(error instanceof InvalidInputError)) throw error;
         const page = pageContext(request, reply);
-        const person = await getPerson(ctx, id);
+        const person = await getPerson(ctx, request.principal!, id);
         const errors = stale ? { version: page.i18n.t('conflict.title') } : localiseFieldErrors((error as InvalidInputError).fields, page.i18n);
         return sendPage(reply, stale ? 409 : 400, RetractPersonView({ page, person, reason, errors }));
       }

@@ -26,6 +26,7 @@ export function presentStatus(entry: StatusEntry) {
 export function presentPerson(person: Person, extra: { timeline?: StatusEntry[] } = {}) {
   return {
     id: person.id,
+    case_id: person.case_id,
     case_number: person.case_number,
     names: person.names.map((n) => ({ text: n.text, script: n.script, lang: n.lang, kind: n.kind, flags: textFlags(n.text) })),
     sex: person.sex,
@@ -36,8 +37,8 @@ export function presentPerson(person: Person, extra: { timeline?: StatusEntry[] 
     residence: person.residence,
     occupation: person.occupation,
     father_name: person.father_name,
-    national_id: person.national_id,
-    notes: person.notes,
+    // Secret fields (DESIGN §4) are left out, not sent empty, for a reader who may not see them.
+    ...(person.secrets_hidden ? {} : { national_id: person.national_id, notes: person.notes }),
     risk: person.risk,
     verification: person.verification,
     consent: person.consent,

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database, PersonNameRow, PersonRow } from '../db/schema.ts';
 import { reusableQuery } from '../db/reusable-query.ts';
+import { inCaseScope, type CaseScope } from '../access/access.repository.ts';
+import { sealContext, type FieldCipher } from '../keys/field-cipher.ts';
 import { newId } from '../lib/ids.ts';
 import type { StatusEntry } from '../timeline/statuses.types.ts';
 import type { Consent } from './persons.schemas.ts';
@@ -23,9 +25,14 @@ export async function takeNextCaseSeq(db: Db): Promise<number> {
   return Number(row.value);
 }
 
-function toPerson(row: PersonRow, names: PersonName[], current: StatusEntry | null): Person {
+/** Person columns sealed at rest (names are sealed in person_names). */
+const SEALED = ['father_name', 'national_id', 'notes'] as const;
+
+function toPerson(cipher: FieldCipher, row: PersonRow, names: PersonName[], current: StatusEntry | null): Person {
+  const open = (column: (typeof SEALED)[number]) => cipher.openNullable(row[column], sealContext('persons', column, row.id));
   return {
     id: row.id,
+    case_id: row.case_id,
     case_number: row.case_number,
     names,
     sex: row.sex,
@@ -35,9 +42,9 @@ function toPerson(row: PersonRow, names: PersonName[], current: StatusEntry | nu
     hometown: row.hometown,
     residence: row.residence,
     occupation: row.occupation,
-    father_name: row.father_name,
-    national_id: row.national_id,
-    notes: row.notes,
+    father_name: open('father_name'),
+    national_id: open('national_id'),
+    notes: open('notes'),
     risk: row.risk,
     verification: row.verification,
     consent: row.consent ? (JSON.parse(row.consent) as Consent) : null,
@@ -55,14 +62,15 @@ function toPerson(row: PersonRow, names: PersonName[], current: StatusEntry | nu
 /** The stored form of the editable fields. */
 export type PersonFields = Omit<
   Person,
-  'id' | 'case_number' | 'names' | 'current_status' | 'version' | 'created_at' | 'updated_at' | 'retracted_at' | 'retraction_reason'
+  'id' | 'case_id' | 'case_number' | 'names' | 'current_status' | 'version' | 'created_at' | 'updated_at' | 'retracted_at' | 'retraction_reason'
 >;
 
-function fieldsToRow(fields: Partial<PersonFields>): Partial<PersonRow> {
+function fieldsToRow(cipher: FieldCipher, id: string, fields: Partial<PersonFields>): Partial<PersonRow> {
   const row: Partial<PersonRow> = {};
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
-    if (key === 'citizenships') row.citizenships = JSON.stringify(value);
+    if ((SEALED as readonly string[]).includes(key)) (row as Record<string, unknown>)[key] = cipher.sealNullable(value as string | null, sealContext('persons', key, id));
+    else if (key === 'citizenships') row.citizenships = JSON.stringify(value);
     else if (key === 'consent') row.consent = value === null ? null : JSON.stringify(value);
     else if (key === 'published') row.published = value ? 1 : 0;
     else (row as Record<string, unknown>)[key] = value;
@@ -72,13 +80,15 @@ function fieldsToRow(fields: Partial<PersonFields>): Partial<PersonRow> {
 
 export async function insertPerson(
   db: Db,
-  person: { id: string; case_seq: number; at: string; birth_earliest: string | null; fields: PersonFields },
+  cipher: FieldCipher,
+  person: { id: string; case_id: string; case_seq: number; at: string; birth_earliest: string | null; fields: PersonFields },
 ): Promise<void> {
   await db
     .insertInto('persons')
     .values({
-      ...(fieldsToRow(person.fields) as PersonRow),
+      ...(fieldsToRow(cipher, person.id, person.fields) as PersonRow),
       id: person.id,
+      case_id: person.case_id,
       case_seq: person.case_seq,
       case_number: formatCaseNumber(person.case_seq),
       birth_earliest: person.birth_earliest,
@@ -93,18 +103,28 @@ export async function insertPerson(
     .execute();
 }
 
-export async function replaceNames(db: Db, personId: string, names: PersonName[]): Promise<void> {
+export async function replaceNames(db: Db, cipher: FieldCipher, personId: string, names: PersonName[]): Promise<void> {
   await db.deleteFrom('person_names').where('person_id', '=', personId).execute();
   if (names.length === 0) return;
   await db
     .insertInto('person_names')
-    .values(names.map((name, position): PersonNameRow => ({ id: newId(), person_id: personId, position, ...name })))
+    .values(
+      names.map((name, position): PersonNameRow => {
+        const id = newId();
+        return { id, person_id: personId, position, ...name, text: cipher.seal(name.text, sealContext('person_names', 'text', id)) };
+      }),
+    )
     .execute();
+}
+
+function openName(cipher: FieldCipher, row: { id: string; text: string; script: string; lang: string | null; kind: string }): PersonName {
+  return { text: cipher.open(row.text, sealContext('person_names', 'text', row.id)), script: row.script, lang: row.lang, kind: row.kind };
 }
 
 /** Applies an update only if the row is still at `expectedVersion`; false means someone was first. */
 export async function updatePersonFields(
   db: Db,
+  cipher: FieldCipher,
   id: string,
   expectedVersion: number,
   change: { at: string; birth_earliest?: string | null; fields: Partial<PersonFields> },
@@ -112,7 +132,7 @@ export async function updatePersonFields(
   const result = await db
     .updateTable('persons')
     .set({
-      ...fieldsToRow(change.fields),
+      ...fieldsToRow(cipher, id, change.fields),
       ...(change.birth_earliest !== undefined ? { birth_earliest: change.birth_earliest } : {}),
       updated_at: change.at,
       version: expectedVersion + 1,
@@ -139,17 +159,17 @@ export async function setCurrentStatus(db: Db, personId: string, current: { id: 
     .execute();
 }
 
-async function namesByPerson(db: Db, ids: string[]): Promise<Map<string, PersonName[]>> {
+async function namesByPerson(db: Db, cipher: FieldCipher, ids: string[]): Promise<Map<string, PersonName[]>> {
   const byPerson = new Map<string, PersonName[]>(ids.map((id) => [id, []]));
   if (ids.length === 0) return byPerson;
   const rows = await db
     .selectFrom('person_names')
-    .select(['person_id', 'text', 'script', 'lang', 'kind'])
+    .select(['id', 'person_id', 'text', 'script', 'lang', 'kind'])
     .where('person_id', 'in', ids)
     .orderBy('person_id')
     .orderBy('position')
     .execute();
-  for (const { person_id, ...name } of rows) byPerson.get(person_id)?.push(name);
+  for (const row of rows) byPerson.get(row.person_id)?.push(openName(cipher, row));
   return byPerson;
 }
 
@@ -157,17 +177,17 @@ export type StatusLoader = (ids: string[]) => Promise<Map<string, StatusEntry>>;
 
 const selectPersonById = reusableQuery((db: Db, id: string) => db.selectFrom('persons').selectAll().where('id', '=', id));
 const selectNamesOfPerson = reusableQuery((db: Db, id: string) =>
-  db.selectFrom('person_names').select(['text', 'script', 'lang', 'kind']).where('person_id', '=', id).orderBy('position'),
+  db.selectFrom('person_names').select(['id', 'text', 'script', 'lang', 'kind']).where('person_id', '=', id).orderBy('position'),
 );
 
-export async function findPersonById(db: Db, id: string, loadStatuses: StatusLoader): Promise<Person | null> {
+export async function findPersonById(db: Db, cipher: FieldCipher, id: string, loadStatuses: StatusLoader): Promise<Person | null> {
   const [row] = await selectPersonById(db, id);
   if (!row) return null;
   const [names, statuses] = await Promise.all([
-    selectNamesOfPerson(db, id).then((rows) => new Map([[id, rows]])),
+    selectNamesOfPerson(db, id).then((rows) => new Map([[id, rows.map((name) => openName(cipher, name))]])),
     row.current_status_id ? loadStatuses([row.current_status_id]) : Promise.resolve(new Map<string, StatusEntry>()),
   ]);
-  return toPerson(row, names.get(id) ?? [], row.current_status_id ? (statuses.get(row.current_status_id) ?? null) : null);
+  return toPerson(cipher, row, names.get(id) ?? [], row.current_status_id ? (statuses.get(row.current_status_id) ?? null) : null);
 }
 
 export async function findPersonIdByCaseNumber(db: Db, caseNumber: string): Promise<string | null> {
@@ -180,6 +200,12 @@ export async function personExists(db: Db, id: string): Promise<boolean> {
   return row !== undefined;
 }
 
+/** The case a person is filed under, or null when there is no such person. */
+export async function findCaseOfPerson(db: Db, id: string): Promise<{ case_id: string; retracted: boolean } | null> {
+  const row = await db.selectFrom('persons').select(['case_id', 'retracted_at']).where('id', '=', id).executeTakeFirst();
+  return row ? { case_id: row.case_id, retracted: row.retracted_at !== null } : null;
+}
+
 export interface PersonFilter {
   status?: string | undefined;
   ethnicity?: string | undefined;
@@ -187,11 +213,12 @@ export interface PersonFilter {
   includeRetracted?: boolean | undefined;
   afterSeq?: number | undefined;
   limit: number;
+  scope: CaseScope;
 }
 
 /** A page of persons in case-number order; returns one extra row to tell whether more follow. */
-export async function listPersons(db: Db, filter: PersonFilter, loadStatuses: StatusLoader): Promise<Person[]> {
-  let query = db.selectFrom('persons').selectAll();
+export async function listPersons(db: Db, cipher: FieldCipher, filter: PersonFilter, loadStatuses: StatusLoader): Promise<Person[]> {
+  let query = db.selectFrom('persons').selectAll().where((eb) => inCaseScope(eb, 'persons.case_id', filter.scope));
   if (filter.status) query = query.where('current_status', '=', filter.status);
   if (filter.ethnicity) query = query.where('ethnicity', '=', filter.ethnicity);
   if (filter.risk) query = query.where('risk', '=', filter.risk);
@@ -200,8 +227,8 @@ export async function listPersons(db: Db, filter: PersonFilter, loadStatuses: St
   const rows = await query.orderBy('case_seq').limit(filter.limit + 1).execute();
   const ids = rows.map((r) => r.id);
   const statusIds = rows.flatMap((r) => (r.current_status_id ? [r.current_status_id] : []));
-  const [names, statuses] = await Promise.all([namesByPerson(db, ids), loadStatuses(statusIds)]);
+  const [names, statuses] = await Promise.all([namesByPerson(db, cipher, ids), loadStatuses(statusIds)]);
   return rows.map((row) =>
-    toPerson(row, names.get(row.id) ?? [], row.current_status_id ? (statuses.get(row.current_status_id) ?? null) : null),
+    toPerson(cipher, row, names.get(row.id) ?? [], row.current_status_id ? (statuses.get(row.current_status_id) ?? null) : null),
   );
 }

@@ -32,7 +32,7 @@ export function personRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     '/api/v1/persons',
     { preHandler: requireReader, schema: { tags, querystring: ListPersonsQuery, response: { 200: ListOf(PersonOutput), ...errors } } },
     async (request) => {
-      const page = await listPersons(ctx, request.query);
+      const page = await listPersons(ctx, principalOf(request), request.query);
       return { items: page.items.map((p) => presentPerson(p)), next_cursor: page.next_cursor };
     },
   );
@@ -41,7 +41,7 @@ export function personRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     '/api/v1/persons/:id',
     { preHandler: requireReader, schema: { tags, params: IdParams, response: { 200: PersonOutput, ...errors } } },
     async (request, reply) => {
-      const { person, timeline } = await getPersonWithTimeline(ctx, request.params.id);
+      const { person, timeline } = await getPersonWithTimeline(ctx, principalOf(request), request.params.id);
       return reply.header('etag', etag(person.version)).send(presentPerson(person, { timeline }));
     },
   );
@@ -74,7 +74,7 @@ export function personRoutes(app: FastifyInstance, ctx: ServiceContext): void {
       schema: { tags, params: IdParams, querystring: Type.Object(ListQuery, { additionalProperties: false }) },
     },
     async (request) => {
-      const page = await personHistory(ctx, request.params.id, request.query);
+      const page = await personHistory(ctx, principalOf(request), request.params.id, request.query);
       return { items: page.items.map(presentRevision), next_cursor: page.next_cursor };
     },
   );

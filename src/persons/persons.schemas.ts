@@ -50,7 +50,13 @@ const personFields = {
 };
 
 export const CreatePersonBody = Type.Object(
-  { names: Type.Array(NameInput, { minItems: 1, maxItems: 30 }), ...personFields },
+  {
+    names: Type.Array(NameInput, { minItems: 1, maxItems: 30 }),
+    ...personFields,
+    case_id: Type.Optional(
+      Type.Union([Id, Type.Null()], { description: "File this person (a relative, a witness) under an existing case, covered by that case's members; absent opens a new case." }),
+    ),
+  },
   { additionalProperties: false },
 );
 export type CreatePersonInput = Static<typeof CreatePersonBody>;
@@ -84,6 +90,7 @@ const NameOutput = Type.Object({
 export const PersonOutput = Type.Object(
   {
     id: Type.String(),
+    case_id: Type.String({ description: "The case this person is filed under: its own id, or the case it was added to" }),
     case_number: Type.String(),
     names: Type.Array(NameOutput),
     sex: Type.Union([Type.String(), Type.Null()]),

@@ -1,9 +1,11 @@
+import { addCreatorAsCoordinator, auditSecretRead, caseAccess, caseScope, requireCaseRead, requireCaseWrite, type CaseAccess } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
 import { parseEdtf } from '../lib/edtf.ts';
 import { InvalidInputError, NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { retractRecord } from '../records/retraction.ts';
-import { insertRevision, listRevisionsForCase, listRevisionsForEntity, type Revision } from '../records/revisions.repository.ts';
+import { recordChange } from '../records/changes.ts';
+import { listRevisionsForCase, listRevisionsForEntity, type Revision } from '../records/revisions.repository.ts';
 import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
 import { findStatusEntriesByIds, listTimeline } from '../timeline/statuses.repository.ts';
@@ -11,6 +13,7 @@ import type { StatusEntry } from '../timeline/statuses.types.ts';
 import { decodeCursor, encodeCursor } from '../http/schemas.ts';
 import type { CreatePersonInput, ListPersonsQuery, UpdatePersonInput } from './persons.schemas.ts';
 import {
+  findCaseOfPerson,
   findPersonById,
   findPersonIdByCaseNumber,
   formatCaseNumber,
@@ -28,42 +31,92 @@ import { normaliseName, PERSON_SECRET_FIELDS, type Person } from './persons.type
 const ENTITY = 'person';
 
 function statusLoader(ctx: ServiceContext): StatusLoader {
-  return (ids) => findStatusEntriesByIds(ctx.db, ids);
+  return (ids) => findStatusEntriesByIds(ctx.db, ctx.cipher, ids);
 }
 
 function editableFields(input: Partial<CreatePersonInput>): Partial<PersonFields> {
   const { names: _names, ...rest } = input as CreatePersonInput & { version?: number };
   delete (rest as { version?: number }).version;
+  delete (rest as { case_id?: string | null }).case_id;
   return rest as Partial<PersonFields>;
 }
 
-async function assertDuplicateTarget(ctx: ServiceContext, personId: string | null, duplicateOf: string | null | undefined) {
+async function assertDuplicateTarget(ctx: ServiceContext, principal: Principal, personId: string | null, duplicateOf: string | null | undefined) {
   if (!duplicateOf) return;
   if (duplicateOf === personId) throw new UnprocessableError('a person cannot be a duplicate of itself', { duplicate_of: 'names this person' });
-  if (!(await personExists(ctx.db, duplicateOf))) throw new UnprocessableError('duplicate_of names no person', { duplicate_of: 'names no person' });
+  if (!(await personReadable(ctx, principal, duplicateOf))) throw new UnprocessableError('duplicate_of names no person', { duplicate_of: 'names no person' });
 }
 
-export async function getPerson(ctx: ServiceContext, id: string): Promise<Person> {
-  const person = await findPersonById(ctx.db, id, statusLoader(ctx));
+/** Whether the person exists, is not retracted, and the principal may read its case (else it "does not exist"). */
+export async function personReadable(ctx: ServiceContext, principal: Principal, id: string): Promise<boolean> {
+  if (!(await personExists(ctx.db, id))) return false;
+  const found = await findCaseOfPerson(ctx.db, id);
+  return found !== null && (await caseAccess(ctx, principal, found.case_id)).read;
+}
+
+/** A person as stored, for the services' own use: no access check. */
+async function loadPerson(ctx: ServiceContext, id: string): Promise<Person> {
+  const person = await findPersonById(ctx.db, ctx.cipher, id, statusLoader(ctx));
   if (!person) throw new NotFoundError('person');
   return person;
 }
 
-/** A person with the timeline; the current status comes from the timeline already read when it is there. */
-export async function getPersonWithTimeline(ctx: ServiceContext, id: string): Promise<{ person: Person; timeline: StatusEntry[] }> {
-  const timeline = await listTimeline(ctx.db, id, false);
-  const read = new Map(timeline.map((entry) => [entry.id, entry]));
-  const person = await findPersonById(ctx.db, id, (ids) => (ids.every((i) => read.has(i)) ? Promise.resolve(read) : findStatusEntriesByIds(ctx.db, ids)));
-  if (!person) throw new NotFoundError('person');
-  return { person, timeline };
+/** Blanks the secret fields for a reader who may not see them; presenters then leave them out. */
+export function hidePersonSecrets(person: Person): Person {
+  return { ...person, national_id: null, notes: null, secrets_hidden: true };
 }
 
-/** A person by case number as people type it: `VG-000123`, `vg-123` or `123`; null if there is none. */
-export async function findPersonByCaseNumber(ctx: ServiceContext, text: string): Promise<Person | null> {
+/** What a reader receives: secrets only with the right to them, and each such read audited. */
+async function asRead(ctx: ServiceContext, principal: Principal, person: Person, access: CaseAccess): Promise<Person> {
+  if (!access.secrets) return hidePersonSecrets(person);
+  const fields = PERSON_SECRET_FIELDS.filter((field) => person[field] !== null);
+  await auditSecretRead(ctx, principal, { entity: ENTITY, id: person.id, case_id: person.case_id, fields, breakGlass: access.breakGlass });
+  return person;
+}
+
+export async function getPerson(ctx: ServiceContext, principal: Principal, id: string): Promise<Person> {
+  const person = await loadPerson(ctx, id);
+  return asRead(ctx, principal, person, await requireCaseRead(ctx, principal, person.case_id, 'person'));
+}
+
+/** A person named on another record (a relative, a victim): readable or "not found", never with secrets. */
+export async function getPersonSummary(ctx: ServiceContext, principal: Principal, id: string): Promise<Person> {
+  const person = await loadPerson(ctx, id);
+  await requireCaseRead(ctx, principal, person.case_id, 'person');
+  return hidePersonSecrets(person);
+}
+
+/** A person with the timeline; the current status comes from the timeline already read when it is there. */
+export async function getPersonWithTimeline(ctx: ServiceContext, principal: Principal, id: string): Promise<{ person: Person; timeline: StatusEntry[]; access: CaseAccess }> {
+  const found = await findCaseOfPerson(ctx.db, id);
+  if (!found) throw new NotFoundError('person');
+  const access = await requireCaseRead(ctx, principal, found.case_id, 'person');
+  const timeline = await listTimeline(ctx.db, ctx.cipher, id, false);
+  const read = new Map(timeline.map((entry) => [entry.id, entry]));
+  const person = await findPersonById(ctx.db, ctx.cipher, id, (ids) => (ids.every((i) => read.has(i)) ? Promise.resolve(read) : findStatusEntriesByIds(ctx.db, ctx.cipher, ids)));
+  if (!person) throw new NotFoundError('person');
+  return { person: await asRead(ctx, principal, person, access), timeline, access };
+}
+
+/** A person by case number as people type it: `VG-000123`, `vg-123` or `123`; null if there is none the principal may read. */
+export async function findPersonByCaseNumber(ctx: ServiceContext, principal: Principal, text: string): Promise<Person | null> {
   const match = /^\s*(?:VG)?[-\s]?0*(\d{1,9})\s*$/i.exec(text);
   if (!match) return null;
   const id = await findPersonIdByCaseNumber(ctx.db, formatCaseNumber(Number(match[1])));
-  return id ? getPerson(ctx, id) : null;
+  if (!id) return null;
+  const person = await loadPerson(ctx, id);
+  return (await caseAccess(ctx, principal, person.case_id)).read ? hidePersonSecrets(person) : null;
+}
+
+/** The case a new person opens or joins: its own, or an existing case the principal may write to. */
+async function caseForNewPerson(ctx: ServiceContext, principal: Principal, id: string, caseId: string | null | undefined): Promise<string> {
+  if (!caseId) return id;
+  const found = await findCaseOfPerson(ctx.db, caseId);
+  if (!found || found.case_id !== caseId || found.retracted || !(await caseAccess(ctx, principal, caseId)).read) {
+    throw new UnprocessableError('case_id names no open case', { case_id: 'names no open case' });
+  }
+  await requireCaseWrite(ctx, principal, caseId, 'person');
+  return caseId;
 }
 
 export async function createPerson(ctx: ServiceContext, principal: Principal, input: CreatePersonInput): Promise<Person> {
@@ -87,13 +140,15 @@ export async function createPerson(ctx: ServiceContext, principal: Principal, in
     published: input.published ?? false,
     duplicate_of: input.duplicate_of ?? null,
   };
-  await assertDuplicateTarget(ctx, null, fields.duplicate_of);
+  await assertDuplicateTarget(ctx, principal, null, fields.duplicate_of);
+  const caseId = await caseForNewPerson(ctx, principal, id, input.case_id);
   await ctx.db.transaction().execute(async (trx) => {
     const seq = await takeNextCaseSeq(trx);
-    await insertPerson(trx, { id, case_seq: seq, at, birth_earliest: input.birth ? parseEdtf(input.birth).earliest : null, fields });
-    await replaceNames(trx, id, names);
-    await insertRevision(trx, {
-      case_id: id,
+    await insertPerson(trx, ctx.cipher, { id, case_id: caseId, case_seq: seq, at, birth_earliest: input.birth ? parseEdtf(input.birth).earliest : null, fields });
+    await replaceNames(trx, ctx.cipher, id, names);
+    if (caseId === id) await addCreatorAsCoordinator(trx, principal, id, at);
+    await recordChange(ctx, trx, {
+      case_id: caseId,
       entity: ENTITY,
       entity_id: id,
       version: 1,
@@ -104,7 +159,7 @@ export async function createPerson(ctx: ServiceContext, principal: Principal, in
       reason: null,
     });
   });
-  return getPerson(ctx, id);
+  return loadPerson(ctx, id);
 }
 
 export async function updatePerson(
@@ -114,12 +169,13 @@ export async function updatePerson(
   input: UpdatePersonInput,
   expected: number,
 ): Promise<Person> {
-  const before = await getPerson(ctx, id);
+  const before = await loadPerson(ctx, id);
+  await requireCaseWrite(ctx, principal, before.case_id, 'person');
   if (before.retracted_at) throw new RetractedRecordError('this person');
   assertCurrentVersion(before.version, expected);
   const fields = editableFields(input);
   if (fields.birth) fields.birth = parseEdtf(fields.birth).edtf;
-  await assertDuplicateTarget(ctx, id, fields.duplicate_of);
+  await assertDuplicateTarget(ctx, principal, id, fields.duplicate_of);
   const names = input.names?.map(normaliseName);
   const after = { ...(names ? { names } : {}), ...fields };
   const beforeSubset = Object.fromEntries(Object.keys(after).map((k) => [k, before[k as keyof Person]]));
@@ -128,11 +184,11 @@ export async function updatePerson(
   const at = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
     const birthEarliest = fields.birth === undefined ? undefined : fields.birth === null ? null : parseEdtf(fields.birth).earliest;
-    const applied = await updatePersonFields(trx, id, expected, { at, birth_earliest: birthEarliest, fields });
+    const applied = await updatePersonFields(trx, ctx.cipher, id, expected, { at, birth_earliest: birthEarliest, fields });
     if (!applied) throw new StaleVersionError(expected + 1, expected);
-    if (names) await replaceNames(trx, id, names);
-    await insertRevision(trx, {
-      case_id: id,
+    if (names) await replaceNames(trx, ctx.cipher, id, names);
+    await recordChange(ctx, trx, {
+      case_id: before.case_id,
       entity: ENTITY,
       entity_id: id,
       version: expected + 1,
@@ -143,7 +199,7 @@ export async function updatePerson(
       reason: null,
     });
   });
-  return getPerson(ctx, id);
+  return loadPerson(ctx, id);
 }
 
 export async function retractPerson(
@@ -153,12 +209,14 @@ export async function retractPerson(
   reason: string,
   expected: number | undefined,
 ): Promise<Person> {
-  const before = await getPerson(ctx, id);
-  await retractRecord(ctx, principal, { table: 'persons', entity: ENTITY, what: 'this person', record: before, caseId: id }, reason, expected);
-  return getPerson(ctx, id);
+  const before = await loadPerson(ctx, id);
+  await requireCaseWrite(ctx, principal, before.case_id, 'person');
+  await retractRecord(ctx, principal, { table: 'persons', entity: ENTITY, what: 'this person', record: before, caseId: before.case_id }, reason, expected);
+  return loadPerson(ctx, id);
 }
 
-export async function listPersons(ctx: ServiceContext, query: ListPersonsQuery): Promise<{ items: Person[]; next_cursor: string | null }> {
+/** A page of the persons the principal may see; lists never carry secret fields. */
+export async function listPersons(ctx: ServiceContext, principal: Principal, query: ListPersonsQuery): Promise<{ items: Person[]; next_cursor: string | null }> {
   const limit = query.limit ?? 50;
   const after = decodeCursor(query.cursor);
   if (after !== undefined && !/^\d{1,15}$/.test(after)) {
@@ -167,28 +225,31 @@ export async function listPersons(ctx: ServiceContext, query: ListPersonsQuery):
   const afterSeq = after === undefined ? undefined : Number(after);
   const rows = await listPersonRows(
     ctx.db,
-    { status: query.status, ethnicity: query.ethnicity, risk: query.risk, includeRetracted: query.include_retracted, afterSeq, limit },
+    ctx.cipher,
+    { status: query.status, ethnicity: query.ethnicity, risk: query.risk, includeRetracted: query.include_retracted, afterSeq, limit, scope: caseScope(ctx, principal) },
     statusLoader(ctx),
   );
-  const items = rows.slice(0, limit);
+  const items = rows.slice(0, limit).map(hidePersonSecrets);
   const last = items.at(-1);
   return { items, next_cursor: rows.length > limit && last ? encodeCursor(Number(last.case_number.slice(3))) : null };
 }
 
 /** The person record's own revisions after `version`, oldest first (what a stale edit missed). */
-export async function personRevisionsSince(ctx: ServiceContext, id: string, version: number): Promise<Revision[]> {
-  return (await listRevisionsForEntity(ctx.db, ENTITY, id)).filter((revision) => revision.version > version);
+export async function personRevisionsSince(ctx: ServiceContext, principal: Principal, id: string, version: number): Promise<Revision[]> {
+  await requireCaseRead(ctx, principal, (await loadPerson(ctx, id)).case_id, 'person');
+  return (await listRevisionsForEntity(ctx.db, ctx.cipher, ENTITY, id)).filter((revision) => revision.version > version);
 }
 
 /** Everything recorded about a case, newest first: the person and every record filed under it. */
 export async function personHistory(
   ctx: ServiceContext,
+  principal: Principal,
   id: string,
   options: { cursor?: string | undefined; limit?: number | undefined },
 ): Promise<{ items: Revision[]; next_cursor: string | null }> {
-  await getPerson(ctx, id);
+  await requireCaseRead(ctx, principal, (await loadPerson(ctx, id)).case_id, 'person');
   const limit = options.limit ?? 100;
-  const rows = await listRevisionsForCase(ctx.db, id, { before: decodeCursor(options.cursor), limit: limit + 1 });
+  const rows = await listRevisionsForCase(ctx.db, ctx.cipher, id, { before: decodeCursor(options.cursor), limit: limit + 1, scope: caseScope(ctx, principal) });
   const items = rows.slice(0, limit);
   return { items, next_cursor: rows.length > limit ? encodeCursor(items.at(-1)!.id) : null };
 }

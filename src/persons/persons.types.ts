@@ -11,6 +11,8 @@ export interface PersonName {
 /** A person as the domain sees it; field names are those of the public interface. */
 export interface Person {
   id: string;
+  /** The case this person is filed under: its own id, or the case of the person it was added as a relative to. */
+  case_id: string;
   case_number: string;
   names: PersonName[];
   sex: string | null;
@@ -34,6 +36,8 @@ export interface Person {
   updated_at: string;
   retracted_at: string | null;
   retraction_reason: string | null;
+  /** Set when the reader may not see secret fields: they are blanked and presenters leave them out. */
+  secrets_hidden?: true;
 }
 
 /** Fields whose values never go into history or logs. */

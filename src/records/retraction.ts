@@ -4,7 +4,7 @@ import type { Database } from '../db/schema.ts';
 import { RetractedRecordError, StaleVersionError } from '../lib/errors.ts';
 import type { ServiceContext } from '../services.ts';
 import { retractRow, type VersionedTable } from './records.repository.ts';
-import { insertRevision } from './revisions.repository.ts';
+import { recordChange } from './changes.ts';
 import { assertCurrentVersion } from './versioning.ts';
 
 export interface RetractionTarget {
@@ -38,7 +38,7 @@ export async function retractRecord(
   await ctx.db.transaction().execute(async (trx) => {
     if (!(await retractRow(trx, target.table, record.id, version, at, reason))) throw new StaleVersionError(version + 1, version);
     await alsoInTransaction?.(trx);
-    await insertRevision(trx, {
+    await recordChange(ctx, trx, {
       case_id: target.caseId,
       entity: target.entity,
       entity_id: record.id,

@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { sealContext, type FieldCipher } from '../keys/field-cipher.ts';
 import { newId } from '../lib/ids.ts';
+import type { CaseScope } from '../access/access.repository.ts';
+import { inCaseScope } from '../access/access.repository.ts';
 import type { Changes } from './versioning.ts';
 
 export type RevisionAction = 'create' | 'update' | 'retract';
@@ -20,22 +23,35 @@ export interface Revision {
 
 export type NewRevision = Omit<Revision, 'id'>;
 
-export async function insertRevision(db: Kysely<Database>, revision: NewRevision): Promise<void> {
+/** Changes and reasons name people and places, so both are sealed. */
+export async function insertRevision(db: Kysely<Database>, cipher: FieldCipher, revision: NewRevision): Promise<void> {
+  const id = newId();
   await db
     .insertInto('revisions')
-    .values({ ...revision, id: newId(), changes: JSON.stringify(revision.changes) })
+    .values({
+      ...revision,
+      id,
+      changes: cipher.seal(JSON.stringify(revision.changes), sealContext('revisions', 'changes', id)),
+      reason: cipher.sealNullable(revision.reason, sealContext('revisions', 'reason', id)),
+    })
     .execute();
 }
 
-function toRevision(row: Database['revisions']): Revision {
-  return { ...row, action: row.action as RevisionAction, changes: JSON.parse(row.changes) as Changes };
+function toRevision(cipher: FieldCipher, row: Database['revisions']): Revision {
+  return {
+    ...row,
+    action: row.action as RevisionAction,
+    changes: JSON.parse(cipher.open(row.changes, sealContext('revisions', 'changes', row.id))) as Changes,
+    reason: cipher.openNullable(row.reason, sealContext('revisions', 'reason', row.id)),
+  };
 }
 
 /** A case's history, newest first, keyed by revision id (UUIDv7, so time-ordered). */
 export async function listRevisionsForCase(
   db: Kysely<Database>,
+  cipher: FieldCipher,
   caseId: string,
-  options: { before?: string | undefined; limit: number },
+  options: { before?: string | undefined; limit: number; scope: CaseScope },
 ): Promise<Revision[]> {
   // A case's history also holds the records filed under another case that name this person: a
   // relation seen from its other end, an event in which the person is a victim.
@@ -45,16 +61,25 @@ export async function listRevisionsForCase(
     .where((eb) =>
       eb.or([
         eb('case_id', '=', caseId),
-        eb.and([eb('entity', '=', 'relation'), eb('entity_id', 'in', eb.selectFrom('relations').select('id').where('to_person_id', '=', caseId))]),
-        eb.and([eb('entity', '=', 'event'), eb('entity_id', 'in', eb.selectFrom('acts').select('event_id').where('victim_id', '=', caseId))]),
+        // …and only those filed under a case the reader may see, or under none.
+        eb.and([
+          eb('entity', '=', 'relation'),
+          eb('entity_id', 'in', eb.selectFrom('relations').select('id').where('to_person_id', '=', caseId)),
+          inCaseScope(eb, 'revisions.case_id', options.scope, true),
+        ]),
+        eb.and([
+          eb('entity', '=', 'event'),
+          eb('entity_id', 'in', eb.selectFrom('acts').select('event_id').where('victim_id', '=', caseId)),
+          inCaseScope(eb, 'revisions.case_id', options.scope, true),
+        ]),
       ]),
     );
   if (options.before) query = query.where('id', '<', options.before);
   const rows = await query.orderBy('id', 'desc').limit(options.limit).execute();
-  return rows.map(toRevision);
+  return rows.map((row) => toRevision(cipher, row));
 }
 
-export async function listRevisionsForEntity(db: Kysely<Database>, entity: string, entityId: string): Promise<Revision[]> {
+export async function listRevisionsForEntity(db: Kysely<Database>, cipher: FieldCipher, entity: string, entityId: string): Promise<Revision[]> {
   const rows = await db
     .selectFrom('revisions')
     .selectAll()
@@ -62,5 +87,5 @@ export async function listRevisionsForEntity(db: Kysely<Database>, entity: strin
     .where('entity_id', '=', entityId)
     .orderBy('version', 'asc')
     .execute();
-  return rows.map(toRevision);
+  return rows.map((row) => toRevision(cipher, row));
 }

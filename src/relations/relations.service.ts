@@ -6,7 +6,7 @@ import { NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableEr
 import { newId } from '../lib/ids.ts';
 import { personExists } from '../persons/persons.repository.ts';
 import { retractRecord } from '../records/retraction.ts';
-import { insertRevision } from '../records/revisions.repository.ts';
+import { recordChange } from '../records/changes.ts';
 import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
 import {
@@ -60,7 +60,7 @@ export async function createRelation(ctx: ServiceContext, principal: Principal, 
   await ctx.db.transaction().execute(async (trx) => {
     await assertEnds(trx, fields.from_person_id, fields.to_person_id, true);
     await insertRelation(trx, { id, at, fields });
-    await insertRevision(trx, {
+    await recordChange(ctx, trx, {
       case_id: fields.from_person_id,
       entity: ENTITY,
       entity_id: id,
@@ -97,7 +97,7 @@ export async function updateRelation(
   await ctx.db.transaction().execute(async (trx) => {
     if (fields.to_person_id !== undefined) await assertEnds(trx, before.from_person_id, fields.to_person_id, false);
     if (!(await updateRelationRow(trx, id, expected, { at, fields }))) throw new StaleVersionError(expected + 1, expected);
-    await insertRevision(trx, {
+    await recordChange(ctx, trx, {
       case_id: before.from_person_id,
       entity: ENTITY,
       entity_id: id,

@@ -7,7 +7,7 @@ import { InvalidInputError, NotFoundError, RetractedRecordError, StaleVersionErr
 import { newId } from '../lib/ids.ts';
 import { personExists } from '../persons/persons.repository.ts';
 import { retractRecord } from '../records/retraction.ts';
-import { insertRevision } from '../records/revisions.repository.ts';
+import { recordChange } from '../records/changes.ts';
 import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
 import {
@@ -84,7 +84,7 @@ export async function createSource(ctx: ServiceContext, principal: Principal, in
   await ctx.db.transaction().execute(async (trx) => {
     await assertCase(trx, fields.person_id);
     await insertSource(trx, { id, at, date_earliest: date?.earliest ?? null, fields });
-    await insertRevision(trx, {
+    await recordChange(ctx, trx, {
       case_id: fields.person_id,
       entity: ENTITY,
       entity_id: id,
@@ -126,7 +126,7 @@ export async function updateSource(
     if (!(await updateSourceRow(trx, id, expected, { at, date_earliest: dateEarliest, fields }))) {
       throw new StaleVersionError(expected + 1, expected);
     }
-    await insertRevision(trx, {
+    await recordChange(ctx, trx, {
       case_id: caseId,
       entity: ENTITY,
       entity_id: id,

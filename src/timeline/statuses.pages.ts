@@ -5,7 +5,8 @@ import { validate } from '../http/validation.ts';
 import { InvalidInputError, NotFoundError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
 import { isId } from '../lib/ids.ts';
 import { renderPersonPage, withPerson } from '../persons/persons.pages.ts';
-import { getPerson } from '../persons/persons.service.ts';
+import { getPersonSummary } from '../persons/persons.service.ts';
+import type { Principal } from '../auth/roles.ts';
 import type { ServiceContext } from '../services.ts';
 import { localiseFieldErrors, optionalText, trimSpaces } from '../web/forms.ts';
 import { requirePageReader, requirePageWriter } from '../web/guards.ts';
@@ -30,9 +31,9 @@ function statusInputFrom(values: StatusFormValues): Record<string, unknown> {
   };
 }
 
-async function findEntry(ctx: ServiceContext, personId: string, entryId: string) {
+async function findEntry(ctx: ServiceContext, principal: Principal, personId: string, entryId: string) {
   if (!isId(entryId)) throw new NotFoundError('status entry');
-  const entry = (await listStatuses(ctx, personId, true)).find((e) => e.id === entryId);
+  const entry = (await listStatuses(ctx, principal, personId, true)).find((e) => e.id === entryId);
   if (!entry) throw new NotFoundError('status entry');
   return entry;
 }
@@ -60,8 +61,8 @@ export function statusPages(app: FastifyInstance, ctx: ServiceContext): void {
     { preHandler: [requirePageReader, requirePageWriter] },
     async (request, reply) =>
       withPerson(request, reply, async (id) => {
-        const person = await getPerson(ctx, id);
-        const entry = await findEntry(ctx, id, request.params.status_id);
+        const person = await getPersonSummary(ctx, request.principal!, id);
+        const entry = await findEntry(ctx, request.principal!, id, request.params.status_id);
         const page = pageContext(request, reply);
         return sendPage(reply, 200, RetractStatusView({ page, personId: id, caseNumber: person.case_number, entry, reason: '', errors: {} }));
       }),
@@ -85,8 +86,8 @@ export function statusPages(app: FastifyInstance, ctx: ServiceContext): void {
           const stale = error instanceof StaleVersionError;
           if (!stale && !(error instanceof InvalidInputError)) throw error;
           const page = pageContext(request, reply);
-          const person = await getPerson(ctx, id);
-          const entry = await findEntry(ctx, id, entryId);
+          const person = await getPersonSummary(ctx, request.principal!, id);
+          const entry = await findEntry(ctx, request.principal!, id, entryId);
           const errors = stale ? { version: page.i18n.t('conflict.title') } : localiseFieldErrors((error as InvalidInputError).fields, page.i18n);
           return sendPage(reply, stale ? 409 : 400, RetractStatusView({ page, personId: id, caseNumber: person.case_number, entry, reason, errors }));
         }

@@ -33,7 +33,7 @@ export function statusRoutes(app: FastifyInstance, ctx: ServiceContext): void {
       },
     },
     async (request) => {
-      const entries = await listStatuses(ctx, request.params.id, request.query.include_retracted ?? false);
+      const entries = await listStatuses(ctx, principalOf(request), request.params.id, request.query.include_retracted ?? false);
       return { items: entries.map(presentStatus), next_cursor: null };
     },
   );

@@ -1,11 +1,11 @@
+import { requireCaseRead, requireCaseWrite } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
 import { parseEdtf } from '../lib/edtf.ts';
 import { NotFoundError, RetractedRecordError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
-import { getPerson } from '../persons/persons.service.ts';
-import { lockPersonRow, setCurrentStatus } from '../persons/persons.repository.ts';
+import { findCaseOfPerson, lockPersonRow, setCurrentStatus } from '../persons/persons.repository.ts';
 import { retractRecord } from '../records/retraction.ts';
-import { insertRevision } from '../records/revisions.repository.ts';
+import { recordChange } from '../records/changes.ts';
 import { diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
 import { citeSources } from '../sources/citations.service.ts';
@@ -15,9 +15,18 @@ import type { StatusEntry } from './statuses.types.ts';
 
 const ENTITY = 'status_entry';
 
-async function assertOpenCase(ctx: ServiceContext, personId: string): Promise<void> {
-  const person = await getPerson(ctx, personId);
-  if (person.retracted_at) throw new RetractedRecordError('this person');
+/** The person's case, if the principal may read it (404 otherwise). */
+async function caseOfPerson(ctx: ServiceContext, personId: string): Promise<{ case_id: string; retracted: boolean }> {
+  const found = await findCaseOfPerson(ctx.db, personId);
+  if (!found) throw new NotFoundError('person');
+  return found;
+}
+
+async function assertOpenCase(ctx: ServiceContext, principal: Principal, personId: string): Promise<string> {
+  const found = await caseOfPerson(ctx, personId);
+  await requireCaseWrite(ctx, principal, found.case_id, 'person');
+  if (found.retracted) throw new RetractedRecordError('this person');
+  return found.case_id;
 }
 
 /** Adds a timeline entry; the person's current status follows the latest entry by date. */
@@ -27,7 +36,7 @@ export async function addStatusEntry(
   personId: string,
   input: CreateStatusInput,
 ): Promise<StatusEntry> {
-  await assertOpenCase(ctx, personId);
+  const caseId = await assertOpenCase(ctx, principal, personId);
   const date = parseEdtf(input.date);
   const at = ctx.clock.now().toISOString();
   const id = newId();
@@ -41,9 +50,9 @@ export async function addStatusEntry(
   };
   await ctx.db.transaction().execute(async (trx) => {
     await lockPersonRow(trx, ctx.dialect, personId);
-    await insertStatusEntry(trx, {
+    await insertStatusEntry(trx, ctx.cipher, {
       id,
-      case_id: personId,
+      case_id: caseId,
       person_id: personId,
       ...fields,
       date_earliest: date.earliest,
@@ -54,10 +63,10 @@ export async function addStatusEntry(
       retracted_at: null,
       retraction_reason: null,
     });
-    const citations = await citeSources(trx, { type: 'status_entry', id, caseId: personId, at }, input.citations);
+    const citations = await citeSources(ctx, trx, principal, { type: 'status_entry', id, caseId, at }, input.citations);
     await setCurrentStatus(trx, personId, await findLatestStatus(trx, personId));
-    await insertRevision(trx, {
-      case_id: personId,
+    await recordChange(ctx, trx, {
+      case_id: caseId,
       entity: ENTITY,
       entity_id: id,
       version: 1,
@@ -68,12 +77,12 @@ export async function addStatusEntry(
       reason: null,
     });
   });
-  return (await findStatusEntry(ctx.db, id))!;
+  return (await findStatusEntry(ctx.db, ctx.cipher, id))!;
 }
 
-export async function listStatuses(ctx: ServiceContext, personId: string, includeRetracted = false): Promise<StatusEntry[]> {
-  await getPerson(ctx, personId);
-  return listTimeline(ctx.db, personId, includeRetracted);
+export async function listStatuses(ctx: ServiceContext, principal: Principal, personId: string, includeRetracted = false): Promise<StatusEntry[]> {
+  await requireCaseRead(ctx, principal, (await caseOfPerson(ctx, personId)).case_id, 'person');
+  return listTimeline(ctx.db, ctx.cipher, personId, includeRetracted);
 }
 
 /** A wrong entry is retracted with a reason, never deleted; the current status is derived again. */
@@ -85,12 +94,13 @@ export async function retractStatusEntry(
   reason: string,
   expected: number | undefined,
 ): Promise<StatusEntry> {
-  const entry = await findStatusEntry(ctx.db, entryId);
+  const entry = await findStatusEntry(ctx.db, ctx.cipher, entryId);
   if (!entry || entry.person_id !== personId) throw new NotFoundError('status entry');
+  await requireCaseWrite(ctx, principal, entry.case_id, 'status entry');
   await retractRecord(
     ctx,
     principal,
-    { table: 'status_entries', entity: ENTITY, what: 'this status entry', record: entry, caseId: personId },
+    { table: 'status_entries', entity: ENTITY, what: 'this status entry', record: entry, caseId: entry.case_id },
     reason,
     expected,
     async (trx) => {
@@ -98,5 +108,5 @@ export async function retractStatusEntry(
       await setCurrentStatus(trx, personId, await findLatestStatus(trx, personId));
     },
   );
-  return (await findStatusEntry(ctx.db, entryId))!;
+  return (await findStatusEntry(ctx.db, ctx.cipher, entryId))!;
 }

@@ -2,6 +2,7 @@ import type { Citation } from '../sources/citations.types.ts';
 
 export interface StatusEntry {
   id: string;
+  case_id: string;
   person_id: string;
   status: string;
   date: string;

@@ -1,0 +1,82 @@
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import type { BreakGlassRow, CaseMemberRow, Database, NoticeRow } from '../db/schema.ts';
+
+/** Whose cases a list may show: every case (the operator at the server) or one user's. */
+export type CaseScope = { all: true } | { all: false; userId: string; now: string };
+
+/**
+ * The filter every case-bound list applies: the row's case is one the user is a member of or
+ * holds an open break-glass for. `orgWide` also lets through rows filed under no case.
+ */
+export function inCaseScope<DB, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>, column: string, scope: CaseScope, orgWide = false) {
+  if (scope.all) return sql<boolean>`1 = 1`;
+  const ref = sql.ref(column);
+  const member = sql<boolean>`${ref} in (select case_id from case_members where user_id = ${scope.userId})`;
+  const glass = sql<boolean>`${ref} in (select case_id from break_glass where user_id = ${scope.userId} and expires_at > ${scope.now})`;
+  void eb;
+  return orgWide ? sql<boolean>`(${ref} is null or ${member} or ${glass})` : sql<boolean>`(${member} or ${glass})`;
+}
+
+export async function findMembership(db: Kysely<Database>, caseId: string, userId: string): Promise<CaseMemberRow | undefined> {
+  return db.selectFrom('case_members').selectAll().where('case_id', '=', caseId).where('user_id', '=', userId).executeTakeFirst();
+}
+
+export async function findOpenBreakGlass(db: Kysely<Database>, caseId: string, userId: string, now: string): Promise<BreakGlassRow | undefined> {
+  return db
+    .selectFrom('break_glass')
+    .selectAll()
+    .where('case_id', '=', caseId)
+    .where('user_id', '=', userId)
+    .where('expires_at', '>', now)
+    .orderBy('expires_at', 'desc')
+    .executeTakeFirst();
+}
+
+export async function insertBreakGlass(db: Kysely<Database>, row: BreakGlassRow): Promise<void> {
+  await db.insertInto('break_glass').values(row).execute();
+}
+
+export async function listMembers(db: Kysely<Database>, caseId: string): Promise<Array<CaseMemberRow & { email: string; display_name: string | null }>> {
+  return db
+    .selectFrom('case_members')
+    .innerJoin('users', 'users.id', 'case_members.user_id')
+    .select(['case_members.case_id', 'case_members.user_id', 'case_members.role', 'case_members.added_at', 'case_members.added_by', 'users.email', 'users.display_name'])
+    .where('case_members.case_id', '=', caseId)
+    .orderBy('case_members.added_at')
+    .orderBy('case_members.user_id')
+    .execute();
+}
+
+export async function upsertMember(db: Kysely<Database>, row: CaseMemberRow): Promise<void> {
+  await db
+    .insertInto('case_members')
+    .values(row)
+    .onConflict((oc) => oc.columns(['case_id', 'user_id']).doUpdateSet({ role: row.role }))
+    .execute();
+}
+
+export async function deleteMember(db: Kysely<Database>, caseId: string, userId: string): Promise<boolean> {
+  const result = await db.deleteFrom('case_members').where('case_id', '=', caseId).where('user_id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export async function coordinatorIds(db: Kysely<Database>, caseId: string): Promise<string[]> {
+  const rows = await db.selectFrom('case_members').select('user_id').where('case_id', '=', caseId).where('role', '=', 'coordinator').orderBy('user_id').execute();
+  return rows.map((row) => row.user_id);
+}
+
+export async function insertNotices(db: Kysely<Database>, rows: NoticeRow[]): Promise<void> {
+  if (rows.length) await db.insertInto('notices').values(rows).execute();
+}
+
+export async function listNoticesForUser(db: Kysely<Database>, userId: string, limit: number): Promise<NoticeRow[]> {
+  return db.selectFrom('notices').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+}
+
+export async function markNoticesRead(db: Kysely<Database>, userId: string, at: string): Promise<void> {
+  await db.updateTable('notices').set({ read_at: at }).where('user_id', '=', userId).where('read_at', 'is', null).execute();
+}
+
+export async function findUserSummary(db: Kysely<Database>, userId: string): Promise<{ id: string; role: string; disabled_at: string | null } | undefined> {
+  return db.selectFrom('users').select(['id', 'role', 'disabled_at']).where('id', '=', userId).executeTakeFirst();
+}
