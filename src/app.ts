@@ -4,7 +4,10 @@ import type { DatabaseHandle } from './db/database.ts';
 import { loadDemoData } from './demo/load-demo.ts';
 import { buildServer } from './http/server.ts';
 import type { Clock } from './lib/clock.ts';
+import { keyBesideDataWarning } from './keys/deployment-key.ts';
 import { openStore } from './store.ts';
+import { accessPages } from './access/access.pages.ts';
+import { accessRoutes } from './access/access.routes.ts';
 import { actorPages } from './actors/actors.pages.ts';
 import { actorRoutes } from './actors/actors.routes.ts';
 import { eventPages } from './events/events.pages.ts';
@@ -39,6 +42,7 @@ export interface AppOptions {
 
 const ROUTES = [
   personRoutes,
+  accessRoutes,
   statusRoutes,
   sourceRoutes,
   actorRoutes,
@@ -46,6 +50,7 @@ const ROUTES = [
   relationRoutes,
   interventionRoutes,
   webPages,
+  accessPages,
   personPages,
   statusPages,
   sourcePages,
@@ -69,6 +74,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }
   }
   const server = await buildServer(ctx, { bodyLimit: config.bodyLimit, logger: config.logger, routes: ROUTES, demo: config.demo, renderHtmlError });
+  for (const notice of store.notices) server.log.info(notice);
+  // On every start, until the key is moved out of the data directory.
+  if (store.keyBesideData) server.log.warn(keyBesideDataWarning(config.dataDir));
   return {
     ctx,
     server,

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { passphraseProblem } from './keys/deployment-key.ts';
 
 /** Everything Vigil reads from its environment, read once here and passed in. */
 export interface Config {
@@ -10,6 +11,10 @@ export interface Config {
   worker: boolean;
   bodyLimit: number;
   logger: boolean;
+  /** VIGIL_KEY: the passphrase the deployment key is derived from. */
+  keyPassphrase: string | undefined;
+  /** VIGIL_KEY_FILE: a file holding the deployment key (absolute path). */
+  keyFile: string | undefined;
 }
 
 export interface ConfigFlags {
@@ -29,6 +34,11 @@ export function readConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   if (!/^\d{1,5}$/.test(portText) || port > 65535) throw new ConfigError(`port must be a number from 0 to 65535, not "${portText}"`);
   const dbUrl = flags.db ?? env.VIGIL_DB ?? undefined;
   if (dbUrl && !/^postgres(ql)?:\/\//.test(dbUrl)) throw new ConfigError('--db takes a postgres:// URL (leave it out for SQLite in the data directory)');
+  const keyPassphrase = env.VIGIL_KEY || undefined;
+  const keyFile = env.VIGIL_KEY_FILE || undefined;
+  if (keyPassphrase && keyFile) throw new ConfigError('set VIGIL_KEY or VIGIL_KEY_FILE, not both');
+  const problem = keyPassphrase === undefined ? null : passphraseProblem(keyPassphrase);
+  if (problem) throw new ConfigError(`VIGIL_KEY: ${problem}`);
   return {
     port,
     host: flags.host ?? env.VIGIL_HOST ?? '127.0.0.1',
@@ -38,5 +48,7 @@ export function readConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     worker: flags.worker ?? true,
     bodyLimit: 1024 * 1024,
     logger: env.VIGIL_LOG !== 'off',
+    keyPassphrase,
+    keyFile: keyFile ? resolve(keyFile) : undefined,
   };
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BACKEND, startTestApp, type TestApp } from './helpers/test-app.ts';
+import { listRevisionsForEntity } from '../src/records/revisions.repository.ts';
+import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 describe(`actors API (${BACKEND})`, () => {
   let t: TestApp;
@@ -92,22 +93,16 @@ describe(`actors API (${BACKEND})`, () => {
     assert.equal(retracted.body.retraction_reason, 'entered twice');
     assert.equal((await t.api('PATCH', `/api/v1/actors/${a.id}`, { body: { place: 'x', version: 3 } })).status, 409);
     assert.equal((await t.api('POST', `/api/v1/actors/${a.id}/retract`, { body: { reason: 'again and again' } })).status, 409);
-    const revisions = await t.app.ctx.db
-      .selectFrom('revisions')
-      .select(['action', 'version', 'changes'])
-      .where('entity', '=', 'actor')
-      .where('entity_id', '=', a.id)
-      .orderBy('version')
-      .execute();
+    const revisions = await listRevisionsForEntity(t.app.ctx.db, t.app.ctx.cipher, 'actor', a.id);
     assert.deepEqual(
-      revisions.map((r) => [r.action, r.version]),
+      revisions.map((r) => [r.action, r.version, r.case_id]),
       [
-        ['create', 1],
-        ['update', 2],
-        ['retract', 3],
+        ['create', 1, null],
+        ['update', 2, null],
+        ['retract', 3, null],
       ],
     );
-    assert.deepEqual(JSON.parse(revisions[1]!.changes).place, { from: null, to: 'Zhaosu' });
+    assert.deepEqual(revisions[1]!.changes.place, { from: null, to: 'Zhaosu' });
   });
 
   it('lists by name with a cursor, filters by type and hides retracted actors', async () => {
@@ -179,5 +174,42 @@ describe(`actors API (${BACKEND})`, () => {
     assert.equal((await t.api('PATCH', `/api/v1/actors/${a.id}`, { body: { name: 'y', version: 1 }, token: t.tokens.viewer })).status, 403);
     assert.equal((await t.api('GET', `/api/v1/actors/${MISSING}`)).status, 404);
     assert.equal((await t.api('GET', '/api/v1/actors/nope')).status, 400);
+  });
+
+  it('keeps the register organisation-wide: every signed-in user reads it, every writer adds to it', async () => {
+    const { body: a } = await t.api('POST', '/api/v1/actors', { token: t.tokens.coordinator, body: { name: 'Kuytun City PSB', type: 'police' } });
+    assert.equal(a.parent_id, null);
+    for (const role of ['admin', 'researcher', 'viewer'] as const) {
+      assert.equal((await t.api('GET', `/api/v1/actors/${a.id}`, { token: t.tokens[role] })).status, 200, role);
+      const listed = await t.api('GET', '/api/v1/actors?limit=200', { token: t.tokens[role] });
+      assert.ok(listed.body.items.some((x: { id: string }) => x.id === a.id), role);
+    }
+    const patched = await t.api('PATCH', `/api/v1/actors/${a.id}`, { body: { place: 'Kuytun', version: 1 } });
+    assert.equal(patched.status, 200, 'another writer may correct it');
+  });
+
+  it('treats an actor filed under a case as part of that case: 404 and unlisted for non-members', async () => {
+    const caseId = (await t.api('POST', '/api/v1/persons', { body: personInput() })).body.id as string;
+    const { body: a } = await create({ name: 'Handler of the informant', type: 'police' });
+    // Only imports file actors under a case; the API always makes them organisation-wide.
+    await t.app.ctx.db.updateTable('actors').set({ case_id: caseId }).where('id', '=', a.id).execute();
+    assert.equal((await t.api('GET', `/api/v1/actors/${a.id}`)).status, 200, 'the case member reads it');
+    for (const role of ['coordinator', 'viewer', 'admin'] as const) {
+      assert.equal((await t.api('GET', `/api/v1/actors/${a.id}`, { token: t.tokens[role] })).status, 404, role);
+      const listed = await t.api('GET', '/api/v1/actors?limit=200&include_retracted=true', { token: t.tokens[role] });
+      assert.ok(!listed.body.items.some((x: { id: string }) => x.id === a.id), `${role} does not see it listed`);
+    }
+    assert.equal((await t.api('PATCH', `/api/v1/actors/${a.id}`, { token: t.tokens.coordinator, body: { place: 'x', version: 1 } })).status, 404);
+    assert.equal((await t.api('POST', `/api/v1/actors/${a.id}/retract`, { token: t.tokens.coordinator, body: { reason: 'not mine to keep' } })).status, 404);
+    const child = await t.api('POST', '/api/v1/actors', { token: t.tokens.coordinator, body: { name: 'Sub-unit', type: 'police', parent_id: a.id } });
+    assert.equal(child.status, 422, 'a parent one may not read names no actor');
+    assert.ok(child.body.error.fields.parent_id);
+    await t.addMember(caseId, 'coordinator');
+    assert.equal((await t.api('GET', `/api/v1/actors/${a.id}`, { token: t.tokens.coordinator })).status, 200);
+    const updated = await t.api('PATCH', `/api/v1/actors/${a.id}`, { token: t.tokens.coordinator, body: { place: 'Toli', version: 1 } });
+    assert.equal(updated.status, 200);
+    const revisions = await listRevisionsForEntity(t.app.ctx.db, t.app.ctx.cipher, 'actor', a.id);
+    assert.equal(revisions.at(-1)!.case_id, caseId, "the change is in the case's history");
+    assert.equal((await t.api('GET', `/api/v1/actors/${a.id}`)).body.version, 2);
   });
 });

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { Principal, Role } from '../src/auth/roles.ts';
 import { listEventsForPerson } from '../src/events/events.service.ts';
+import { NotFoundError } from '../src/lib/errors.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 describe(`events API (${BACKEND})`, () => {
@@ -19,6 +21,8 @@ describe(`events API (${BACKEND})`, () => {
   });
 
   const MISSING = '01a22566-2c15-770d-9624-01048a0a9716';
+  const as = (role: Role) => ({ token: t.tokens[role] });
+  const principal = (role: Role): Principal => ({ userId: t.users[role].id, tokenId: null, actor: `user:${t.users[role].id}`, role, name: null, readOnly: false });
   const newPerson = async (): Promise<string> => (await t.api('POST', '/api/v1/persons', { body: personInput() })).body.id;
   const countEvents = async () => (await t.api('GET', '/api/v1/events?limit=200&include_retracted=true')).body.items.length;
   const arrest = (victimId: string, overrides: Record<string, unknown> = {}) => ({
@@ -165,9 +169,10 @@ describe(`events API (${BACKEND})`, () => {
     } while (cursor);
     assert.deepEqual(seen, expected);
 
-    const direct = await listEventsForPerson(t.app.ctx, subject);
+    const direct = await listEventsForPerson(t.app.ctx, principal('researcher'), subject);
     assert.deepEqual(direct.map((e) => e.id), expected);
-    const withRetracted = await listEventsForPerson(t.app.ctx, subject, { includeRetracted: true });
+    await assert.rejects(listEventsForPerson(t.app.ctx, principal('coordinator'), subject), NotFoundError, "a non-member is told the case's person does not exist");
+    const withRetracted = await listEventsForPerson(t.app.ctx, principal('researcher'), subject, { includeRetracted: true });
     assert.deepEqual(withRetracted.map((e) => e.id), [retracted, early, byAct, later, sameDayLater, undated]);
     assert.equal((await t.api('GET', '/api/v1/events?cursor=WyJ4Il0')).status, 400);
   });
@@ -319,11 +324,137 @@ describe(`events API (${BACKEND})`, () => {
     const victim = await newPerson();
     const { body: e } = await t.api('POST', '/api/v1/events', { body: arrest(victim) });
     assert.equal((await t.api('GET', '/api/v1/events', { token: null })).status, 401);
+    assert.equal((await t.api('GET', `/api/v1/events/${e.id}`, { token: t.tokens.viewer })).status, 404, 'not a member of the case');
+    await t.addMember(victim, 'viewer', { caseRole: 'viewer' });
     assert.equal((await t.api('GET', `/api/v1/events/${e.id}`, { token: t.tokens.viewer })).status, 200);
     assert.equal((await t.api('POST', '/api/v1/events', { body: arrest(victim), token: t.tokens.viewer })).status, 403);
     assert.equal((await t.api('PATCH', `/api/v1/events/${e.id}`, { body: { title: 'v', version: 1 }, token: t.tokens.viewer })).status, 403);
     assert.equal((await t.api('POST', `/api/v1/events/${e.id}/retract`, { body: { reason: 'viewer try' }, token: t.tokens.viewer })).status, 403);
     assert.equal((await t.api('GET', `/api/v1/events/${MISSING}`)).status, 404);
     assert.equal((await t.api('GET', '/api/v1/events/1')).status, 400);
+  });
+
+  describe('need-to-know', () => {
+    /** A case of the researcher's and one of the coordinator's, strangers to each other's. */
+    const twoCases = async () => {
+      const mine = await newPerson();
+      const theirs = (await t.api('POST', '/api/v1/persons', { ...as('coordinator'), body: personInput() })).body.id as string;
+      return { mine, theirs };
+    };
+
+    it("answers 404 to a non-member for a case's event — read, change and retract alike — and changes nothing", async () => {
+      const { mine } = await twoCases();
+      const { body: e } = await t.api('POST', '/api/v1/events', { body: arrest(mine) });
+      for (const role of ['coordinator', 'viewer', 'admin'] as const) {
+        const read = await t.api('GET', `/api/v1/events/${e.id}`, as(role));
+        assert.equal(read.status, 404, role);
+        assert.doesNotMatch(read.text, /Night arrest/);
+      }
+      assert.equal((await t.api('PATCH', `/api/v1/events/${e.id}`, { ...as('coordinator'), body: { title: 'Taken over', version: 1 } })).status, 404);
+      assert.equal((await t.api('POST', `/api/v1/events/${e.id}/retract`, { ...as('coordinator'), body: { reason: 'not mine to keep' } })).status, 404);
+      const now = await t.api('GET', `/api/v1/events/${e.id}`);
+      assert.equal(now.body.version, 1);
+      assert.equal(now.body.title, 'Night arrest at home');
+      await t.addMember(mine, 'coordinator', { caseRole: 'viewer' });
+      assert.equal((await t.api('GET', `/api/v1/events/${e.id}`, as('coordinator'))).status, 200);
+      assert.equal((await t.api('PATCH', `/api/v1/events/${e.id}`, { ...as('coordinator'), body: { title: 'Viewer edit', version: 1 } })).status, 403);
+    });
+
+    it("lists show nobody another case's events; organisation-wide events are for everyone", async () => {
+      const { mine, theirs } = await twoCases();
+      const ours = (await t.api('POST', '/api/v1/events', { body: { title: 'Summons', person_id: mine } })).body.id;
+      const other = (await t.api('POST', '/api/v1/events', { ...as('coordinator'), body: { title: 'Their summons', person_id: theirs } })).body.id;
+      const shared = (await t.api('POST', '/api/v1/events', { ...as('coordinator'), body: { title: 'Mass detentions in the county', date: '2017' } })).body.id;
+      const listed = async (role: Role, query = '') => {
+        const response = await t.api('GET', `/api/v1/events?limit=200${query}`, as(role));
+        assert.equal(response.status, 200);
+        return new Set(response.body.items.map((item: { id: string }) => item.id));
+      };
+      const researcher = await listed('researcher');
+      assert.ok(researcher.has(ours) && researcher.has(shared) && !researcher.has(other));
+      const coordinator = await listed('coordinator');
+      assert.ok(coordinator.has(other) && coordinator.has(shared) && !coordinator.has(ours));
+      const viewer = await listed('viewer');
+      assert.ok(viewer.has(shared) && !viewer.has(ours) && !viewer.has(other));
+      assert.equal((await listed('coordinator', `&person_id=${mine}`)).size, 0);
+      assert.equal((await t.api('GET', `/api/v1/events/${shared}`, as('viewer'))).status, 200);
+    });
+
+    it("never tells a reader who is named in an event when the victim's case is closed to them", async () => {
+      const { mine, theirs } = await twoCases();
+      await t.addMember(theirs, 'researcher', { by: 'coordinator' });
+      const { body: e } = await t.api('POST', '/api/v1/events', {
+        body: {
+          title: 'Raid on the family home',
+          person_id: mine,
+          acts: [
+            { type: 'raid', victim_id: mine, perpetrators: [{ actor_id: police }], citations: [{ source_id: source, note: 'first account' }] },
+            { type: 'arrest', victim_id: theirs, perpetrators: [{ actor_id: police }], place: 'Ghulja', citations: [{ source_id: source, note: 'neighbour saw it' }] },
+          ],
+        },
+      });
+      assert.equal(e.acts[1].victim_id, theirs, 'the recorder reads both cases');
+      await t.addMember(mine, 'viewer', { caseRole: 'viewer' });
+      const asViewer = await t.api('GET', `/api/v1/events/${e.id}`, as('viewer'));
+      assert.equal(asViewer.status, 200);
+      assert.deepEqual(
+        asViewer.body.acts.map((a: { type: string; victim_id: string | null; citations: unknown[] }) => [a.type, a.victim_id, a.citations.length]),
+        [
+          ['raid', mine, 1],
+          ['arrest', null, 0],
+        ],
+        "the act stays, without its victim or the citations that speak of them",
+      );
+      assert.ok(!asViewer.text.includes(theirs) && !asViewer.text.includes('neighbour saw it'));
+      const listed = await t.api('GET', `/api/v1/events?person_id=${mine}`, as('viewer'));
+      assert.ok(!listed.text.includes(theirs));
+      assert.equal((await t.api('GET', `/api/v1/events?person_id=${theirs}`, as('viewer'))).body.items.length, 0, 'nor which events name them');
+
+      // A member of the event's case who cannot see every victim may edit the event but not replace its acts.
+      await t.addMember(mine, 'admin');
+      const acts = await t.api('PATCH', `/api/v1/events/${e.id}`, { ...as('admin'), body: { acts: [{ type: 'raid', victim_id: mine }], version: 1 } });
+      assert.equal(acts.status, 403);
+      const title = await t.api('PATCH', `/api/v1/events/${e.id}`, { ...as('admin'), body: { title: 'Raid on the family home, at night', version: 1 } });
+      assert.equal(title.status, 200, title.text);
+      const full = await t.api('GET', `/api/v1/events/${e.id}`);
+      assert.equal(full.body.version, 2);
+      assert.deepEqual(full.body.acts.map((a: { victim_id: string }) => a.victim_id), [mine, theirs], 'the hidden act is untouched');
+    });
+
+    it('refuses to name a person or actor one may not read, exactly as a missing one (422), and writes nothing', async () => {
+      const { mine, theirs } = await twoCases();
+      const before = await countEvents();
+      const missing = await t.api('POST', '/api/v1/events', { body: { title: 'x', person_id: MISSING, acts: [{ type: 'threat', victim_id: MISSING }] } });
+      const hidden = await t.api('POST', '/api/v1/events', { body: { title: 'x', person_id: theirs, acts: [{ type: 'threat', victim_id: theirs }] } });
+      assert.equal(hidden.status, 422);
+      assert.deepEqual(hidden.body, missing.body);
+      assert.deepEqual(Object.keys(hidden.body.error.fields).sort(), ['acts.0.victim_id', 'person_id']);
+      // An actor filed under a case is seen only by that case's readers.
+      const caseActor = (await t.api('POST', '/api/v1/actors', { ...as('coordinator'), body: { name: 'Informant handler, Toli PSB', type: 'police' } })).body.id;
+      await t.app.ctx.db.updateTable('actors').set({ case_id: theirs }).where('id', '=', caseActor).execute();
+      const namesActor = await t.api('POST', '/api/v1/events', { body: { title: 'x', acts: [{ type: 'threat', victim_id: mine, perpetrators: [{ actor_id: caseActor }] }] } });
+      assert.equal(namesActor.status, 422);
+      assert.ok(namesActor.body.error.fields['acts.0.perpetrators.0.actor_id']);
+      const { body: e } = await t.api('POST', '/api/v1/events', { body: { title: 'Threat by phone', acts: [{ type: 'threat', victim_id: mine }] } });
+      const patched = await t.api('PATCH', `/api/v1/events/${e.id}`, { body: { acts: [{ type: 'threat', victim_id: theirs }], version: 1 } });
+      assert.equal(patched.status, 422);
+      assert.ok(patched.body.error.fields['acts.0.victim_id']);
+      const moved = await t.api('PATCH', `/api/v1/events/${e.id}`, { body: { person_id: theirs, version: 1 } });
+      assert.equal(moved.status, 422);
+      assert.equal((await t.api('GET', `/api/v1/events/${e.id}`)).body.version, 1);
+      assert.equal(await countEvents(), before + 1);
+    });
+
+    it('keeps the title and description sealed at rest', async () => {
+      const victim = await newPerson();
+      const { body: e } = await t.api('POST', '/api/v1/events', { body: arrest(victim) });
+      const raw = await t.app.ctx.db.selectFrom('events').select(['title', 'description']).where('id', '=', e.id).executeTakeFirstOrThrow();
+      assert.ok(raw.title.startsWith('vs1.'), raw.title);
+      assert.ok(raw.description?.startsWith('vs1.'), raw.description ?? 'null');
+      const patched = await t.api('PATCH', `/api/v1/events/${e.id}`, { body: { description: 'Taken at dawn', version: 1 } });
+      assert.equal(patched.body.description, 'Taken at dawn');
+      const after = await t.app.ctx.db.selectFrom('events').select(['description']).where('id', '=', e.id).executeTakeFirstOrThrow();
+      assert.ok(after.description?.startsWith('vs1.') && after.description !== raw.description);
+    });
   });
 });

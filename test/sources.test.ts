@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { Principal, Role } from '../src/auth/roles.ts';
+import { NotFoundError } from '../src/lib/errors.ts';
+import { listSourcesForPerson } from '../src/sources/sources.service.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 describe(`sources API (${BACKEND})`, () => {
@@ -271,5 +274,163 @@ describe(`sources API (${BACKEND})`, () => {
     const schema = post.requestBody.content['application/json'].schema;
     assert.ok(schema.properties.kind.enum.includes('leaked_document'));
     assert.match(JSON.stringify(schema.properties.reliability), /Admiralty/);
+  });
+
+  describe('need-to-know', () => {
+    // The researcher's token opens the cases below; the coordinator and viewer users are strangers to them until added.
+    const as = (role: Role) => ({ token: t.tokens[role] });
+    const principal = (role: Role): Principal => ({ userId: t.users[role].id, tokenId: null, actor: `user:${t.users[role].id}`, role, name: null, readOnly: false });
+    const identity = 'Aunt Gulnar, +7 701 555 0199';
+    const caseWithSource = async () => {
+      const personId = await newPerson();
+      const created = await t.api('POST', '/api/v1/sources', { body: source({ person_id: personId, confidential: true, confidential_identity: identity }) });
+      assert.equal(created.status, 201, created.text);
+      return { personId, sourceId: created.body.id as string };
+    };
+    const secretReads = async (sourceId: string) =>
+      t.app.ctx.db.selectFrom('audit_entries').selectAll().where('action', '=', 'source.read_secret').where('entity_id', '=', sourceId).execute();
+
+    it("answers 404 to a non-member for a case's source — read, change and retract alike — and changes nothing", async () => {
+      const { sourceId } = await caseWithSource();
+      for (const role of ['coordinator', 'viewer', 'admin'] as const) {
+        const read = await t.api('GET', `/api/v1/sources/${sourceId}`, as(role));
+        assert.equal(read.status, 404, `${role}: ${read.text}`);
+        assert.doesNotMatch(read.text, /Gulnar|Testimony/);
+      }
+      assert.equal((await t.api('PATCH', `/api/v1/sources/${sourceId}`, { ...as('coordinator'), body: { title: 'Taken over', version: 1 } })).status, 404);
+      assert.equal((await t.api('POST', `/api/v1/sources/${sourceId}/retract`, { ...as('coordinator'), body: { reason: 'not mine to keep' } })).status, 404);
+      assert.equal((await t.api('POST', `/api/v1/sources/${sourceId}/retract`, { ...as('admin'), body: { reason: 'admin without break-glass' } })).status, 404);
+      const now = await t.api('GET', `/api/v1/sources/${sourceId}`);
+      assert.equal(now.body.version, 1);
+      assert.equal(now.body.title, 'Testimony of the sister, Almaty');
+    });
+
+    it("lists show nobody another case's sources; organisation-wide sources are for everyone", async () => {
+      const mine = await caseWithSource();
+      const theirPerson = (await t.api('POST', '/api/v1/persons', { ...as('coordinator'), body: personInput() })).body.id;
+      const theirs = (await t.api('POST', '/api/v1/sources', { ...as('coordinator'), body: source({ person_id: theirPerson }) })).body.id;
+      const shared = (await t.api('POST', '/api/v1/sources', { ...as('coordinator'), body: { kind: 'media_article', title: 'RFA: camp expansion' } })).body.id;
+      const listed = async (role: Role, query = '') => {
+        const response = await t.api('GET', `/api/v1/sources?limit=200${query}`, as(role));
+        assert.equal(response.status, 200);
+        for (const item of response.body.items) assert.ok(!('confidential_identity' in item), 'lists never carry the confidential identity');
+        return new Set(response.body.items.map((item: { id: string }) => item.id));
+      };
+      const researcher = await listed('researcher');
+      assert.ok(researcher.has(mine.sourceId) && researcher.has(shared) && !researcher.has(theirs));
+      const coordinator = await listed('coordinator');
+      assert.ok(coordinator.has(theirs) && coordinator.has(shared) && !coordinator.has(mine.sourceId));
+      const viewer = await listed('viewer');
+      assert.ok(viewer.has(shared) && !viewer.has(mine.sourceId) && !viewer.has(theirs));
+      assert.equal((await listed('coordinator', `&person_id=${mine.personId}`)).size, 0, "filtering by another case's person finds nothing");
+      assert.deepEqual([...(await listed('researcher', `&person_id=${mine.personId}`))], [mine.sourceId]);
+      // Once a member, the case's sources are listed.
+      await t.addMember(mine.personId, 'coordinator');
+      assert.ok((await listed('coordinator')).has(mine.sourceId));
+    });
+
+    it('gives a viewer member the source without its confidential identity, and audits every read of it', async () => {
+      const { personId, sourceId } = await caseWithSource();
+      await t.addMember(personId, 'viewer', { caseRole: 'viewer' });
+      await t.addMember(personId, 'coordinator', { caseRole: 'viewer' });
+      for (const role of ['viewer', 'coordinator'] as const) {
+        const read = await t.api('GET', `/api/v1/sources/${sourceId}`, as(role));
+        assert.equal(read.status, 200, `${role}: ${read.text}`);
+        assert.ok(!('confidential_identity' in read.body), `${role}: a viewer of the case never receives the identity`);
+        assert.equal(read.body.confidential, true);
+        assert.doesNotMatch(read.text, /Gulnar/);
+      }
+      assert.equal((await secretReads(sourceId)).length, 0, 'nothing secret was read');
+      const full = await t.api('GET', `/api/v1/sources/${sourceId}`);
+      assert.equal(full.body.confidential_identity, identity);
+      const audited = await secretReads(sourceId);
+      assert.equal(audited.length, 1);
+      assert.equal(audited[0]!.case_id, personId);
+      assert.equal(audited[0]!.actor, `user:${t.users.researcher.id}`);
+      assert.match(audited[0]!.detail ?? '', /confidential_identity/);
+      assert.doesNotMatch(JSON.stringify(audited), /Gulnar|0199/);
+      // A change answers with the identity too: that is a read as well.
+      const changed = await t.api('PATCH', `/api/v1/sources/${sourceId}`, { body: { publisher: 'Vigil', version: 1 } });
+      assert.equal(changed.body.confidential_identity, identity);
+      assert.equal((await secretReads(sourceId)).length, 2);
+      // A source without an identity reads nothing secret, so nothing is audited.
+      const plain = (await t.api('POST', '/api/v1/sources', { body: source({ person_id: personId }) })).body.id;
+      await t.api('GET', `/api/v1/sources/${plain}`);
+      assert.equal((await secretReads(plain)).length, 0);
+    });
+
+    it('never gives a viewer the identity of an organisation-wide source either', async () => {
+      const { body: s } = await t.api('POST', '/api/v1/sources', { body: { kind: 'interview', title: 'Interview, Almaty office', confidential_identity: identity } });
+      const asViewer = await t.api('GET', `/api/v1/sources/${s.id}`, as('viewer'));
+      assert.equal(asViewer.status, 200);
+      assert.ok(!('confidential_identity' in asViewer.body));
+      assert.equal((await t.api('GET', `/api/v1/sources/${s.id}`, as('coordinator'))).body.confidential_identity, identity);
+    });
+
+    it('lets a member who may only view read but not change the source (403)', async () => {
+      const { personId, sourceId } = await caseWithSource();
+      await t.addMember(personId, 'coordinator', { caseRole: 'viewer' });
+      assert.equal((await t.api('PATCH', `/api/v1/sources/${sourceId}`, { ...as('coordinator'), body: { title: 'Changed', version: 1 } })).status, 403);
+      assert.equal((await t.api('POST', `/api/v1/sources/${sourceId}/retract`, { ...as('coordinator'), body: { reason: 'viewer member try' } })).status, 403);
+      assert.equal((await t.api('POST', '/api/v1/sources', { ...as('coordinator'), body: source({ person_id: personId }) })).status, 403);
+      assert.equal((await t.api('GET', `/api/v1/sources/${sourceId}`)).body.version, 1);
+    });
+
+    it('refuses to file a source under a person in a case one may not read, exactly as a missing person (422)', async () => {
+      const { personId } = await caseWithSource();
+      const before = await countSources();
+      const missing = await t.api('POST', '/api/v1/sources', { ...as('coordinator'), body: source({ person_id: '01a22566-2c15-770d-9624-01048a0a9716' }) });
+      const hidden = await t.api('POST', '/api/v1/sources', { ...as('coordinator'), body: source({ person_id: personId }) });
+      assert.equal(hidden.status, 422);
+      assert.deepEqual(hidden.body, missing.body, 'the answer tells nothing about whether the person exists');
+      const { body: own } = await t.api('POST', '/api/v1/sources', { ...as('coordinator'), body: source() });
+      const moved = await t.api('PATCH', `/api/v1/sources/${own.id}`, { ...as('coordinator'), body: { person_id: personId, version: 1 } });
+      assert.equal(moved.status, 422);
+      assert.ok(moved.body.error.fields.person_id);
+      assert.equal((await t.api('GET', `/api/v1/sources/${own.id}`, as('coordinator'))).body.person_id, null);
+      assert.equal(await countSources(), before + 1);
+    });
+
+    it("files a relative's source under the relative's case", async () => {
+      const { personId } = await caseWithSource();
+      const relative = await t.api('POST', '/api/v1/persons', { body: personInput({ case_id: personId }) });
+      assert.equal(relative.status, 201, relative.text);
+      const created = await t.api('POST', '/api/v1/sources', { body: source({ person_id: relative.body.id }) });
+      assert.equal(created.status, 201);
+      assert.equal(created.body.person_id, personId, 'the case, not the relative');
+      assert.equal((await t.api('GET', `/api/v1/sources/${created.body.id}`, as('coordinator'))).status, 404);
+    });
+
+    it('lists a case for pages only to its readers, with identities only when asked and allowed, each audited', async () => {
+      const { personId, sourceId } = await caseWithSource();
+      await assert.rejects(listSourcesForPerson(t.app.ctx, principal('coordinator'), personId), NotFoundError);
+      const plain = await listSourcesForPerson(t.app.ctx, principal('researcher'), personId);
+      assert.deepEqual(plain.map((s) => [s.id, s.confidential_identity, s.secrets_hidden]), [[sourceId, null, true]]);
+      assert.equal((await secretReads(sourceId)).length, 0);
+      const withSecrets = await listSourcesForPerson(t.app.ctx, principal('researcher'), personId, { withSecrets: true });
+      assert.equal(withSecrets[0]!.confidential_identity, identity);
+      assert.equal((await secretReads(sourceId)).length, 1);
+      await t.addMember(personId, 'viewer', { caseRole: 'viewer' });
+      const asViewer = await listSourcesForPerson(t.app.ctx, principal('viewer'), personId, { withSecrets: true });
+      assert.equal(asViewer[0]!.confidential_identity, null);
+      assert.equal((await secretReads(sourceId)).length, 1);
+    });
+
+    it('keeps the title and the confidential identity sealed at rest, and fails loudly on a tampered value', async () => {
+      const { sourceId } = await caseWithSource();
+      const { sourceId: otherId } = await caseWithSource();
+      const raw = await t.app.ctx.db.selectFrom('sources').select(['title', 'confidential_identity']).where('id', '=', sourceId).executeTakeFirstOrThrow();
+      const otherTitle = (await t.app.ctx.db.selectFrom('sources').select('title').where('id', '=', otherId).executeTakeFirstOrThrow()).title;
+      assert.ok(raw.title.startsWith('vs1.'), raw.title);
+      assert.ok(raw.confidential_identity?.startsWith('vs1.'), raw.confidential_identity ?? 'null');
+      // A sealed value moved to another row does not open there: an error, never another row's text.
+      await t.app.ctx.db.updateTable('sources').set({ title: raw.title }).where('id', '=', otherId).execute();
+      const moved = await t.api('GET', `/api/v1/sources/${otherId}`);
+      assert.equal(moved.status, 500);
+      assert.equal(moved.body.error.code, 'tampered');
+      assert.doesNotMatch(moved.text, /Testimony/);
+      await t.app.ctx.db.updateTable('sources').set({ title: otherTitle }).where('id', '=', otherId).execute();
+      assert.equal((await t.api('GET', `/api/v1/sources/${otherId}`)).status, 200);
+    });
   });
 });

@@ -80,3 +80,7 @@ export async function markNoticesRead(db: Kysely<Database>, userId: string, at: 
 export async function findUserSummary(db: Kysely<Database>, userId: string): Promise<{ id: string; role: string; disabled_at: string | null } | undefined> {
   return db.selectFrom('users').select(['id', 'role', 'disabled_at']).where('id', '=', userId).executeTakeFirst();
 }
+
+export async function findUserByEmail(db: Kysely<Database>, email: string): Promise<{ id: string; disabled_at: string | null } | undefined> {
+  return db.selectFrom('users').select(['id', 'disabled_at']).where('email', '=', email).executeTakeFirst();
+}

@@ -5,11 +5,14 @@ import { sealContext } from '../keys/field-cipher.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError, UnprocessableError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import type { ServiceContext } from '../services.ts';
+import { listCaseAudit, type AuditEntry, type ListCaseAuditQuery } from '../audit/audit.service.ts';
+import { findCaseOfPerson } from '../persons/persons.repository.ts';
 import {
   coordinatorIds,
   deleteMember,
   findMembership,
   findOpenBreakGlass,
+  findUserByEmail,
   findUserSummary,
   insertBreakGlass,
   insertNotices,
@@ -61,7 +64,7 @@ export async function caseAccess(ctx: ServiceContext, principal: Principal, case
 
 /** The case's access for reading; a case the principal may not read does not exist for them (404, never 403). */
 export async function requireCaseRead(ctx: ServiceContext, principal: Principal, caseId: string | null, what: string): Promise<CaseAccess> {
-  if (caseId === null) return { ...FULL_ACCESS, coordinator: false, write: canWrite(principal) };
+  if (caseId === null) return { ...FULL_ACCESS, coordinator: false, write: canWrite(principal), secrets: principal.role !== 'viewer' };
   const access = await caseAccess(ctx, principal, caseId);
   if (!access.read) throw new NotFoundError(what);
   return access;
@@ -204,4 +207,22 @@ export async function auditSecretRead(
     entity_id: read.id,
     detail: { fields: read.fields.join(','), ...(read.breakGlass ? { break_glass: true } : {}), ...(principal.tokenId ? { token: principal.tokenId } : {}) },
   });
+}
+
+/** Whether `id` is a case: a person (not retracted) filed under its own id. */
+export async function caseRootExists(ctx: ServiceContext, id: string): Promise<boolean> {
+  const found = await findCaseOfPerson(ctx.db, id);
+  return found !== null && found.case_id === id && !found.retracted;
+}
+
+/** A case's audit trail: for its coordinators (DESIGN §3: every look and every change is on record). */
+export async function caseAuditTrail(ctx: ServiceContext, principal: Principal, caseId: string, query: ListCaseAuditQuery): Promise<{ items: AuditEntry[]; next_cursor: string | null }> {
+  await requireCaseCoordinator(ctx, principal, caseId, 'person');
+  return listCaseAudit(ctx, caseId, query);
+}
+
+/** The user a coordinator names by email when adding a member; null when there is no active one. */
+export async function findActiveUserIdByEmail(ctx: ServiceContext, email: string): Promise<string | null> {
+  const user = await findUserByEmail(ctx.db, email.trim().toLowerCase());
+  return user && !user.disabled_at ? user.id : null;
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/roles.ts';
 import { validate } from '../http/validation.ts';
-import { InvalidInputError } from '../lib/errors.ts';
+import { InvalidInputError, NotFoundError } from '../lib/errors.ts';
 import type { ServiceContext } from '../services.ts';
 import type { FieldErrors } from '../web/components.tsx';
 import { optionalText, trimSpaces } from '../web/forms.ts';
@@ -36,17 +37,27 @@ function actorInputFrom(values: ActorFormValues, only: ReadonlySet<string> = ALL
   return Object.fromEntries(Object.entries(input).filter(([name]) => only.has(name)));
 }
 
+/**
+ * The signed-in user, which recordEditPages passes to `load` after the page guards. Should it be
+ * missing, the record is not found: a record read without its reader's rights would leak.
+ */
+function signedIn(principal: Principal | undefined, what: string): Principal {
+  if (!principal) throw new NotFoundError(what);
+  return principal;
+}
+
 /** The perpetrators' register: police units, state security, courts, camps… shared by every case. */
 export function actorPages(app: FastifyInstance, ctx: ServiceContext): void {
   const renderList = async (request: FastifyRequest, reply: FastifyReply, status: number, form: { values: ActorFormValues; errors: FieldErrors }) => {
     const query = queryOf(request);
     const type = typeof query.type === 'string' && (ACTOR_TYPES as readonly string[]).includes(query.type) ? (query.type as (typeof ACTOR_TYPES)[number]) : undefined;
     const cursor = typeof query.cursor === 'string' && /^[A-Za-z0-9_-]{1,400}$/.test(query.cursor) ? query.cursor : undefined;
+    const principal = request.principal!;
     const [all, page] = await Promise.all([
-      listActorChoices(ctx),
-      listActors(ctx, { limit: PAGE_SIZE, ...(type ? { type } : {}), ...(cursor ? { cursor } : {}) }).catch((error: unknown) => {
+      listActorChoices(ctx, principal),
+      listActors(ctx, principal, { limit: PAGE_SIZE, ...(type ? { type } : {}), ...(cursor ? { cursor } : {}) }).catch((error: unknown) => {
         // A cursor from elsewhere restarts the list rather than failing the page.
-        if (error instanceof InvalidInputError) return listActors(ctx, { limit: PAGE_SIZE, ...(type ? { type } : {}) });
+        if (error instanceof InvalidInputError) return listActors(ctx, principal, { limit: PAGE_SIZE, ...(type ? { type } : {}) });
         throw error;
       }),
     ]);
@@ -87,7 +98,7 @@ export function actorPages(app: FastifyInstance, ctx: ServiceContext): void {
   recordEditPages(app, {
     base: '/actors',
     what: 'this actor',
-    load: (id) => getActor(ctx, id),
+    load: (id, principal?: Principal) => getActor(ctx, signedIn(principal, 'actor'), id),
     form: ACTOR_EDIT_FORM,
     valuesOf: actorFormValuesOf,
     schema: UpdateActorBody,
@@ -97,7 +108,7 @@ export function actorPages(app: FastifyInstance, ctx: ServiceContext): void {
     home: (actor, flash) =>
       flash === 'record_retracted' ? '/actors?saved=actor_retracted' : flash === 'unchanged' ? `/actors#actor-${actor.id}` : `/actors?saved=actor_saved#actor-${actor.id}`,
     renderEdit: async (request, reply, actor, status, state) => {
-      const parents = actorOptions(await listActorChoices(ctx), pageContext(request, reply).i18n, actor.id);
+      const parents = actorOptions(await listActorChoices(ctx, request.principal!), pageContext(request, reply).i18n, actor.id);
       return sendPage(reply, status, ActorEditView({ page: pageContext(request, reply), actor, parents, state }));
     },
     renderRetract: async (request, reply, actor, status, reason, errors) =>

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { inCaseScope, type CaseScope } from '../access/access.repository.ts';
 import type { ActorRow, Database } from '../db/schema.ts';
 import type { Actor, ActorName } from './actors.types.ts';
 
@@ -9,6 +10,7 @@ export type ActorFields = Pick<Actor, 'name' | 'names' | 'type' | 'parent_id' | 
 function toActor(row: ActorRow): Actor {
   return {
     id: row.id,
+    case_id: row.case_id,
     name: row.name,
     names: JSON.parse(row.names) as ActorName[],
     type: row.type,
@@ -65,10 +67,16 @@ export async function findActorById(db: Db, id: string): Promise<Actor | null> {
   return row ? toActor(row) : null;
 }
 
-/** The ids among `ids` that name an actor that exists and is not retracted. */
-export async function existingActorIds(db: Db, ids: string[]): Promise<Set<string>> {
+/** The ids among `ids` that name an actor that exists, is not retracted, and is in the reader's scope. */
+export async function existingActorIds(db: Db, ids: string[], scope: CaseScope): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await db.selectFrom('actors').select('id').where('id', 'in', ids).where('retracted_at', 'is', null).execute();
+  const rows = await db
+    .selectFrom('actors')
+    .select('id')
+    .where('id', 'in', ids)
+    .where('retracted_at', 'is', null)
+    .where((eb) => inCaseScope(eb, 'actors.case_id', scope, true))
+    .execute();
   return new Set(rows.map((r) => r.id));
 }
 
@@ -83,11 +91,16 @@ export interface ActorFilter {
   includeRetracted?: boolean | undefined;
   after?: { name: string; id: string } | undefined;
   limit: number;
+  /** The cases the reader may see; actors of no case (nearly all) are for everyone. */
+  scope: CaseScope;
 }
 
 /** Actors by name (then id); returns one extra row to tell whether more follow. */
 export async function listActorRows(db: Db, filter: ActorFilter): Promise<Actor[]> {
-  let query = db.selectFrom('actors').selectAll();
+  let query = db
+    .selectFrom('actors')
+    .selectAll()
+    .where((eb) => inCaseScope(eb, 'actors.case_id', filter.scope, true));
   if (filter.type) query = query.where('type', '=', filter.type);
   if (filter.parentId) query = query.where('parent_id', '=', filter.parentId);
   if (!filter.includeRetracted) query = query.where('retracted_at', 'is', null);

@@ -31,7 +31,7 @@ export function actorRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     '/api/v1/actors',
     { preHandler: requireReader, schema: { tags, querystring: ListActorsQuery, response: { 200: ListOf(ActorOutput), ...errors } } },
     async (request) => {
-      const page = await listActors(ctx, request.query);
+      const page = await listActors(ctx, principalOf(request), request.query);
       return { items: page.items.map(presentActor), next_cursor: page.next_cursor };
     },
   );
@@ -40,7 +40,7 @@ export function actorRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     '/api/v1/actors/:id',
     { preHandler: requireReader, schema: { tags, params: IdParams, response: { 200: ActorOutput, ...errors } } },
     async (request, reply) => {
-      const actor = await getActor(ctx, request.params.id);
+      const actor = await getActor(ctx, principalOf(request), request.params.id);
       return reply.header('etag', etag(actor.version)).send(presentActor(actor));
     },
   );

@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import type { CaseScope } from '../access/access.repository.ts';
+import { caseScope, requireCaseRead, requireCaseWrite } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
 import type { Database } from '../db/schema.ts';
 import { decodeKeyCursor, pageOf } from '../records/list-cursor.ts';
@@ -32,11 +34,11 @@ function assertNotBlank(value: string | undefined, field: string): void {
   if (value !== undefined && value.trim() === '') throw new InvalidInputError(`${field} must not be blank`, { [field]: 'must not be blank' });
 }
 
-/** The parent must be a live actor, and never the actor itself or one of its descendants. */
-async function assertParent(db: Kysely<Database>, actorId: string | null, parentId: string | null | undefined): Promise<void> {
+/** The parent must be a live actor the principal may read, and never the actor itself or one of its descendants. */
+async function assertParent(db: Kysely<Database>, scope: CaseScope, actorId: string | null, parentId: string | null | undefined): Promise<void> {
   if (!parentId) return;
   if (parentId === actorId) throw new UnprocessableError('an actor cannot be its own parent', { parent_id: 'names this actor' });
-  if (!(await existingActorIds(db, [parentId])).has(parentId)) {
+  if (!(await existingActorIds(db, [parentId], scope)).has(parentId)) {
     throw new UnprocessableError('parent_id names no actor, or a retracted one', { parent_id: 'names no actor, or a retracted one' });
   }
   if (!actorId) return;
@@ -48,9 +50,17 @@ async function assertParent(db: Kysely<Database>, actorId: string | null, parent
   if (current) throw new UnprocessableError('the hierarchy above parent_id is too deep', { parent_id: 'is in too deep a hierarchy' });
 }
 
-export async function getActor(ctx: ServiceContext, id: string): Promise<Actor> {
+/** An actor as stored, for the services' own use: no access check. */
+async function loadActor(ctx: ServiceContext, id: string): Promise<Actor> {
   const actor = await findActorById(ctx.db, id);
   if (!actor) throw new NotFoundError('actor');
+  return actor;
+}
+
+/** Public institutions, readable by every signed-in user; an actor filed under a case only by those who may read the case. */
+export async function getActor(ctx: ServiceContext, principal: Principal, id: string): Promise<Actor> {
+  const actor = await loadActor(ctx, id);
+  await requireCaseRead(ctx, principal, actor.case_id, 'actor');
   return actor;
 }
 
@@ -60,11 +70,12 @@ export async function createActor(ctx: ServiceContext, principal: Principal, inp
   const names = normaliseNames(input.names ?? []);
   const name = input.name ?? names[0]?.text;
   if (name === undefined) throw new InvalidInputError('an actor needs a name or names', { name: 'is required (or give names)' });
+  await requireCaseWrite(ctx, principal, null, 'actor');
   const fields: ActorFields = { name, names, type: input.type, parent_id: input.parent_id ?? null, place: input.place ?? null };
   const id = newId();
   const at = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
-    await assertParent(trx, null, fields.parent_id);
+    await assertParent(trx, caseScope(ctx, principal), null, fields.parent_id);
     await insertActor(trx, { id, at, fields });
     await recordChange(ctx, trx, {
       case_id: null,
@@ -78,7 +89,7 @@ export async function createActor(ctx: ServiceContext, principal: Principal, inp
       reason: null,
     });
   });
-  return getActor(ctx, id);
+  return loadActor(ctx, id);
 }
 
 export async function updateActor(
@@ -88,7 +99,8 @@ export async function updateActor(
   input: UpdateActorInput,
   expected: number,
 ): Promise<Actor> {
-  const before = await getActor(ctx, id);
+  const before = await loadActor(ctx, id);
+  await requireCaseWrite(ctx, principal, before.case_id, 'actor');
   if (before.retracted_at) throw new RetractedRecordError('this actor');
   assertCurrentVersion(before.version, expected);
   assertNotBlank(input.name, 'name');
@@ -104,10 +116,10 @@ export async function updateActor(
   if (Object.keys(changes).length === 0) return before;
   const at = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
-    if (fields.parent_id !== undefined) await assertParent(trx, id, fields.parent_id);
+    if (fields.parent_id !== undefined) await assertParent(trx, caseScope(ctx, principal), id, fields.parent_id);
     if (!(await updateActorRow(trx, id, expected, { at, fields }))) throw new StaleVersionError(expected + 1, expected);
     await recordChange(ctx, trx, {
-      case_id: null,
+      case_id: before.case_id,
       entity: ENTITY,
       entity_id: id,
       version: expected + 1,
@@ -118,7 +130,7 @@ export async function updateActor(
       reason: null,
     });
   });
-  return getActor(ctx, id);
+  return loadActor(ctx, id);
 }
 
 /** Acts already naming a retracted actor keep it (they are history); new ones cannot name it. */
@@ -129,13 +141,14 @@ export async function retractActor(
   reason: string,
   expected: number | undefined,
 ): Promise<Actor> {
-  const before = await getActor(ctx, id);
-  await retractRecord(ctx, principal, { table: 'actors', entity: ENTITY, what: 'this actor', record: before, caseId: null }, reason, expected);
-  return getActor(ctx, id);
+  const before = await loadActor(ctx, id);
+  await requireCaseWrite(ctx, principal, before.case_id, 'actor');
+  await retractRecord(ctx, principal, { table: 'actors', entity: ENTITY, what: 'this actor', record: before, caseId: before.case_id }, reason, expected);
+  return loadActor(ctx, id);
 }
 
-/** Actors by name, paged: for the API, the perpetrator picker and demo data. */
-export async function listActors(ctx: ServiceContext, query: ListActorsQuery): Promise<{ items: Actor[]; next_cursor: string | null }> {
+/** Actors by name, paged, those the principal may see: for the API, the perpetrator picker and export. */
+export async function listActors(ctx: ServiceContext, principal: Principal, query: ListActorsQuery): Promise<{ items: Actor[]; next_cursor: string | null }> {
   const limit = query.limit ?? 50;
   const keys = decodeKeyCursor(query.cursor, 2);
   const rows = await listActorRows(ctx.db, {
@@ -144,6 +157,7 @@ export async function listActors(ctx: ServiceContext, query: ListActorsQuery): P
     includeRetracted: query.include_retracted,
     after: keys ? { name: keys[0]!, id: keys[1]! } : undefined,
     limit,
+    scope: caseScope(ctx, principal),
   });
   return pageOf(rows, limit, (a) => [a.name, a.id]);
 }
@@ -151,12 +165,12 @@ export async function listActors(ctx: ServiceContext, query: ListActorsQuery): P
 // Enough for any organisation's list of perpetrators, and a bound on one page's work.
 const MAX_CHOICES = 2000;
 
-/** Every live actor in name order, for perpetrator and parent selects. */
-export async function listActorChoices(ctx: ServiceContext): Promise<Actor[]> {
+/** Every live actor the principal may see, in name order, for perpetrator and parent selects. */
+export async function listActorChoices(ctx: ServiceContext, principal: Principal): Promise<Actor[]> {
   const actors: Actor[] = [];
   let cursor: string | undefined;
   do {
-    const page = await listActors(ctx, { limit: 200, ...(cursor ? { cursor } : {}) });
+    const page = await listActors(ctx, principal, { limit: 200, ...(cursor ? { cursor } : {}) });
     actors.push(...page.items);
     cursor = page.next_cursor ?? undefined;
   } while (cursor && actors.length < MAX_CHOICES);

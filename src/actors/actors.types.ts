@@ -4,9 +4,11 @@ export interface ActorName {
   lang: string | null;
 }
 
-/** A perpetrator body (police unit, state security, court…); shared by every case, so it has no case. */
+/** A perpetrator body (police unit, state security, court…); usually shared by every case (no case). */
 export interface Actor {
   id: string;
+  /** Null for the organisation-wide register; an actor filed under a case follows that case's access. */
+  case_id: string | null;
   name: string;
   names: ActorName[];
   type: string;

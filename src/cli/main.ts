@@ -5,7 +5,6 @@ import { Command, CommanderError } from 'commander';
 import { createApp } from '../app.ts';
 import { createToken } from '../auth/tokens.service.ts';
 import { readConfig, type ConfigFlags } from '../config.ts';
-import { migrateToLatest, openDatabase } from '../db/database.ts';
 import { registerAuditCommands } from '../audit/audit.cli.ts';
 import { registerBackupCommands } from '../backup/backup.cli.ts';
 import { registerKeyCommands } from '../keys/keys.cli.ts';
@@ -41,14 +40,9 @@ function buildProgram(out: (line: string) => void): Command {
   });
 
   store(program.command('migrate').description('bring the database schema up to date')).action(async (flags: StoreFlags) => {
-    const config = readConfig(flags as ConfigFlags);
-    const handle = openDatabase({ url: config.dbUrl, dataDir: config.dataDir });
-    try {
-      const applied = await migrateToLatest(handle.db);
-      out(applied.length ? `applied: ${applied.join(', ')}` : 'the schema is up to date');
-    } finally {
-      await handle.close();
-    }
+    // Through the store, so the key is checked before any migration writes.
+    const applied = await withStore(flags, async (opened) => opened.migrated);
+    out(applied.length ? `applied: ${applied.join(', ')}` : 'the schema is up to date');
   });
 
   const token = program.command('token').description('API tokens');

@@ -1,6 +1,7 @@
 import { getActor, listActorChoices } from '../actors/actors.service.ts';
 import { actorOptions } from '../actors/actors.views.tsx';
-import { getPerson } from '../persons/persons.service.ts';
+import type { Principal } from '../auth/roles.ts';
+import { getPersonSummary } from '../persons/persons.service.ts';
 import { listRelationsForPerson } from '../relations/relations.service.ts';
 import type { ServiceContext } from '../services.ts';
 import { listSourcesForPerson } from '../sources/sources.service.ts';
@@ -10,13 +11,13 @@ import type { Event } from './events.types.ts';
 import { victimOptions, type EventChoices } from './events.views.tsx';
 
 /** Sources, victims and perpetrators an event of this case can name; records it already names stay choosable. */
-export async function loadEventChoices(ctx: ServiceContext, i18n: Translator, caseId: string | null, event?: Event): Promise<EventChoices> {
+export async function loadEventChoices(ctx: ServiceContext, principal: Principal, i18n: Translator, caseId: string | null, event?: Event): Promise<EventChoices> {
   const named = event?.acts ?? [];
   const [person, relations, sources, actors] = await Promise.all([
-    caseId ? getPerson(ctx, caseId) : null,
-    caseId ? listRelationsForPerson(ctx, caseId) : [],
-    caseId ? listSourcesForPerson(ctx, caseId) : [],
-    listActorChoices(ctx),
+    caseId ? getPersonSummary(ctx, principal, caseId) : null,
+    caseId ? listRelationsForPerson(ctx, principal, caseId) : [],
+    caseId ? listSourcesForPerson(ctx, principal, caseId) : [],
+    listActorChoices(ctx, principal),
   ]);
   const others = [
     ...relations.map((r) => (r.from_person_id === caseId ? r.to_person_id : r.from_person_id)),
@@ -24,10 +25,10 @@ export async function loadEventChoices(ctx: ServiceContext, i18n: Translator, ca
   ];
   const listed = new Set(actors.map((a) => a.id));
   const [people, gone] = await Promise.all([
-    lookUp(others, (id) => getPerson(ctx, id)),
+    lookUp(others, (id) => getPersonSummary(ctx, principal, id)),
     lookUp(
       named.flatMap((a) => a.perpetrators.map((p) => p.actor_id)).filter((id) => !listed.has(id)),
-      (id) => getActor(ctx, id),
+      (id) => getActor(ctx, principal, id),
     ),
   ]);
   return {

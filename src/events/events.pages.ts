@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import type { Principal } from '../auth/roles.ts';
 import { validate } from '../http/validation.ts';
+import { NotFoundError } from '../lib/errors.ts';
 import { renderPersonPage, withPerson } from '../persons/persons.pages.ts';
-import { getPerson } from '../persons/persons.service.ts';
+import { getPersonSummary } from '../persons/persons.service.ts';
 import type { ServiceContext } from '../services.ts';
 import { optionalText, trimSpaces } from '../web/forms.ts';
 import { requirePageWriter } from '../web/guards.ts';
@@ -63,6 +65,15 @@ function eventInputFrom(values: EventFormValues, only: ReadonlySet<string> = ALL
   return Object.fromEntries(Object.entries(input).filter(([name]) => only.has(name)));
 }
 
+/**
+ * The signed-in user, which recordEditPages passes to `load` after the page guards. Should it be
+ * missing, the record is not found: a record read without its reader's rights would leak.
+ */
+function signedIn(principal: Principal | undefined, what: string): Principal {
+  if (!principal) throw new NotFoundError(what);
+  return principal;
+}
+
 /** Recording an event with its acts from the person page; editing and retracting it on its own pages. */
 export function eventPages(app: FastifyInstance, ctx: ServiceContext): void {
   app.post<{ Params: { id: string } }>('/persons/:id/events', { preHandler: requirePageWriter }, async (request, reply) =>
@@ -85,11 +96,11 @@ export function eventPages(app: FastifyInstance, ctx: ServiceContext): void {
     }),
   );
 
-  const caseNumberOf = async (event: Event) => (event.person_id ? (await getPerson(ctx, event.person_id)).case_number : null);
+  const caseNumberOf = async (principal: Principal, event: Event) => (event.person_id ? (await getPersonSummary(ctx, principal, event.person_id)).case_number : null);
   recordEditPages(app, {
     base: '/events',
     what: 'this event',
-    load: (id) => getEvent(ctx, id),
+    load: (id, principal?: Principal) => getEvent(ctx, signedIn(principal, 'event'), id),
     form: EVENT_FORM,
     valuesOf: eventFormValuesOf,
     schema: UpdateEventBody,
@@ -101,10 +112,10 @@ export function eventPages(app: FastifyInstance, ctx: ServiceContext): void {
     errorOptions: EVENT_ERROR_OPTIONS,
     renderEdit: async (request, reply, event, status, state) => {
       const page = pageContext(request, reply);
-      const choices = await loadEventChoices(ctx, page.i18n, event.person_id, event);
-      return sendPage(reply, status, EventEditView({ page, event, caseNumber: await caseNumberOf(event), choices, state }));
+      const choices = await loadEventChoices(ctx, request.principal!, page.i18n, event.person_id, event);
+      return sendPage(reply, status, EventEditView({ page, event, caseNumber: await caseNumberOf(request.principal!, event), choices, state }));
     },
     renderRetract: async (request, reply, event, status, reason, errors) =>
-      sendPage(reply, status, RetractEventView({ page: pageContext(request, reply), event, caseNumber: await caseNumberOf(event), reason, errors })),
+      sendPage(reply, status, RetractEventView({ page: pageContext(request, reply), event, caseNumber: await caseNumberOf(request.principal!, event), reason, errors })),
   });
 }

@@ -31,7 +31,7 @@ export function eventRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     '/api/v1/events',
     { preHandler: requireReader, schema: { tags, querystring: ListEventsQuery, response: { 200: ListOf(EventOutput), ...errors } } },
     async (request) => {
-      const page = await listEvents(ctx, request.query);
+      const page = await listEvents(ctx, principalOf(request), request.query);
       return { items: page.items.map(presentEvent), next_cursor: page.next_cursor };
     },
   );
@@ -40,7 +40,7 @@ export function eventRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     '/api/v1/events/:id',
     { preHandler: requireReader, schema: { tags, params: IdParams, response: { 200: EventOutput, ...errors } } },
     async (request, reply) => {
-      const event = await getEvent(ctx, request.params.id);
+      const event = await getEvent(ctx, principalOf(request), request.params.id);
       return reply.header('etag', etag(event.version)).send(presentEvent(event));
     },
   );

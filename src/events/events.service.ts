@@ -1,11 +1,13 @@
 import type { Kysely } from 'kysely';
+import { caseAccess, caseScope, requireCaseRead, requireCaseWrite } from '../access/access.service.ts';
 import { existingActorIds } from '../actors/actors.repository.ts';
 import type { Principal } from '../auth/roles.ts';
 import type { Database } from '../db/schema.ts';
 import { parseEdtf, type EdtfDate } from '../lib/edtf.ts';
-import { InvalidInputError, NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
+import { ForbiddenError, InvalidInputError, NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
-import { personExists } from '../persons/persons.repository.ts';
+import { findCaseOfPerson } from '../persons/persons.repository.ts';
+import { personReadable } from '../persons/persons.service.ts';
 import { retractRecord } from '../records/retraction.ts';
 import { recordChange } from '../records/changes.ts';
 import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
@@ -80,16 +82,22 @@ function assertNotBlank(value: string | undefined, field: string): void {
   if (value !== undefined && value.trim() === '') throw new InvalidInputError(`${field} must not be blank`, { [field]: 'must not be blank' });
 }
 
-/** Every person and actor named must exist and not be retracted; all bad fields are named at once. */
-async function assertReferences(db: Kysely<Database>, personId: string | null | undefined, acts: ActInput[] | undefined): Promise<void> {
+const NO_PERSON = 'names no person, or a retracted one';
+
+/**
+ * Every person and actor named must exist, not be retracted, and be readable by the principal (one
+ * in a case they may not read is refused exactly as a missing one); all bad fields are named at once.
+ */
+async function assertReferences(ctx: ServiceContext, principal: Principal, personId: string | null | undefined, acts: ActInput[] | undefined): Promise<void> {
   const fields: Record<string, string> = {};
   const personIds = new Set([...(personId ? [personId] : []), ...(acts ?? []).map((a) => a.victim_id)]);
-  const livePersons = new Set<string>();
-  for (const id of personIds) if (await personExists(db, id)) livePersons.add(id);
-  const liveActors = await existingActorIds(db, [...new Set((acts ?? []).flatMap((a) => (a.perpetrators ?? []).map((p) => p.actor_id)))]);
-  if (personId && !livePersons.has(personId)) fields.person_id = 'names no person, or a retracted one';
+  const readable = new Set<string>();
+  for (const id of personIds) if (await personReadable(ctx, principal, id)) readable.add(id);
+  const actorIds = [...new Set((acts ?? []).flatMap((a) => (a.perpetrators ?? []).map((p) => p.actor_id)))];
+  const liveActors = await existingActorIds(ctx.db, actorIds, caseScope(ctx, principal));
+  if (personId && !readable.has(personId)) fields.person_id = NO_PERSON;
   (acts ?? []).forEach((act, i) => {
-    if (!livePersons.has(act.victim_id)) fields[`acts.${i}.victim_id`] = 'names no person, or a retracted one';
+    if (!readable.has(act.victim_id)) fields[`acts.${i}.victim_id`] = NO_PERSON;
     (act.perpetrators ?? []).forEach((p, j) => {
       if (!liveActors.has(p.actor_id)) fields[`acts.${i}.perpetrators.${j}.actor_id`] = 'names no actor, or a retracted one';
     });
@@ -97,16 +105,30 @@ async function assertReferences(db: Kysely<Database>, personId: string | null | 
   if (Object.keys(fields).length) throw new UnprocessableError('the event names a person or actor that does not exist', fields);
 }
 
-async function writeActs(db: Kysely<Database>, eventId: string, caseId: string | null, acts: PreparedAct[], at: string): Promise<void> {
+/** The case of a person already checked readable; null for none. */
+async function caseOf(ctx: ServiceContext, personId: string | null | undefined): Promise<string | null> {
+  if (!personId) return null;
+  return (await findCaseOfPerson(ctx.db, personId))?.case_id ?? null;
+}
+
+async function writeActs(ctx: ServiceContext, db: Kysely<Database>, principal: Principal, eventId: string, caseId: string | null, acts: PreparedAct[], at: string): Promise<void> {
   await insertActs(db, eventId, caseId, acts);
   for (const [i, act] of acts.entries()) {
-    await citeSources(db, { type: 'act', id: act.id, caseId, at }, act.citationInputs, `acts.${i}.citations`);
+    await citeSources(ctx, db, principal, { type: 'act', id: act.id, caseId, at }, act.citationInputs, `acts.${i}.citations`);
   }
 }
 
-export async function getEvent(ctx: ServiceContext, id: string): Promise<Event> {
-  const event = await findEventById(ctx.db, id);
+/** The event as the principal may see it, for the services' own use: no check of the event's own case. */
+async function loadEvent(ctx: ServiceContext, principal: Principal, id: string): Promise<Event> {
+  const event = await findEventById(ctx.db, ctx.cipher, id, caseScope(ctx, principal));
   if (!event) throw new NotFoundError('event');
+  return event;
+}
+
+/** An event filed under a case the principal may not read does not exist for them; victims outside their cases are withheld. */
+export async function getEvent(ctx: ServiceContext, principal: Principal, id: string): Promise<Event> {
+  const event = await loadEvent(ctx, principal, id);
+  await requireCaseRead(ctx, principal, event.person_id, 'event');
   return event;
 }
 
@@ -114,8 +136,12 @@ export async function createEvent(ctx: ServiceContext, principal: Principal, inp
   assertNotBlank(input.title, 'title');
   const date = input.date ? parseEdtf(input.date) : null;
   const acts = prepareActs(input.acts ?? []);
+  await assertReferences(ctx, principal, input.person_id, input.acts);
+  // Filed under the named person's case, else the first victim's; with neither, organisation-wide.
+  const caseId = await caseOf(ctx, input.person_id ?? acts[0]?.victim_id);
+  await requireCaseWrite(ctx, principal, caseId, 'person');
   const fields: EventFields = {
-    person_id: input.person_id ?? acts[0]?.victim_id ?? null,
+    person_id: caseId,
     title: input.title,
     date: date?.edtf ?? null,
     place: input.place ?? null,
@@ -125,10 +151,9 @@ export async function createEvent(ctx: ServiceContext, principal: Principal, inp
   const id = newId();
   const at = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
-    await assertReferences(trx, input.person_id, input.acts);
-    await insertEvent(trx, { id, at, date_earliest: sortDate(date, acts), date_latest: date?.latest ?? null, fields });
-    await citeSources(trx, { type: 'event', id, caseId: fields.person_id, at }, citations);
-    await writeActs(trx, id, fields.person_id, acts, at);
+    await insertEvent(trx, ctx.cipher, { id, at, date_earliest: sortDate(date, acts), date_latest: date?.latest ?? null, fields });
+    await citeSources(ctx, trx, principal, { type: 'event', id, caseId, at }, citations);
+    await writeActs(ctx, trx, principal, id, caseId, acts, at);
     await recordChange(ctx, trx, {
       case_id: fields.person_id,
       entity: ENTITY,
@@ -141,7 +166,7 @@ export async function createEvent(ctx: ServiceContext, principal: Principal, inp
       reason: null,
     });
   });
-  return getEvent(ctx, id);
+  return loadEvent(ctx, principal, id);
 }
 
 /** Scalar fields change one by one; `acts` and `citations`, when given, replace the current ones. */
@@ -152,10 +177,16 @@ export async function updateEvent(
   input: UpdateEventInput,
   expected: number,
 ): Promise<Event> {
-  const before = await getEvent(ctx, id);
+  const before = await loadEvent(ctx, principal, id);
+  await requireCaseWrite(ctx, principal, before.person_id, 'event');
   if (before.retracted_at) throw new RetractedRecordError('this event');
   assertCurrentVersion(before.version, expected);
   assertNotBlank(input.title, 'title');
+  // Replacing the acts would drop the ones naming persons this principal may not see, unseen.
+  if (input.acts && before.acts.some((act) => act.victim_hidden)) {
+    throw new ForbiddenError("the event's acts name persons in cases you may not read; only someone who may read every victim can replace them");
+  }
+  await assertReferences(ctx, principal, input.person_id, input.acts);
   const fields: Partial<EventFields> = {};
   if (input.title !== undefined) fields.title = input.title;
   if (input.place !== undefined) fields.place = input.place;
@@ -167,8 +198,10 @@ export async function updateEvent(
   // An event with no case yet takes the first victim's, as on creation.
   const caseId =
     input.person_id !== undefined
-      ? (input.person_id ?? finalActs[0]?.victim_id ?? null)
-      : (before.person_id ?? (newActs ? (newActs[0]?.victim_id ?? null) : null));
+      ? await caseOf(ctx, input.person_id ?? finalActs[0]?.victim_id)
+      : (before.person_id ?? (newActs ? await caseOf(ctx, newActs[0]?.victim_id) : null));
+  // Moving the event takes the right to write in the case it goes to as well.
+  if (caseId !== before.person_id) await requireCaseWrite(ctx, principal, caseId, 'person');
   fields.person_id = caseId;
 
   const after: Record<string, unknown> = { ...fields };
@@ -186,8 +219,7 @@ export async function updateEvent(
   const at = ctx.clock.now().toISOString();
   const oldActIds = before.acts.map((a) => a.id);
   await ctx.db.transaction().execute(async (trx) => {
-    await assertReferences(trx, input.person_id, input.acts);
-    const applied = await updateEventRow(trx, id, expected, {
+    const applied = await updateEventRow(trx, ctx.cipher, id, expected, {
       at,
       date_earliest: sortDate(eventDate, finalActs),
       date_latest: newDate === undefined ? undefined : (newDate?.latest ?? null),
@@ -201,12 +233,12 @@ export async function updateEvent(
     }
     if (input.citations) {
       await retractCitationsFor(trx, 'event', [id], at);
-      await citeSources(trx, { type: 'event', id, caseId, at }, input.citations);
+      await citeSources(ctx, trx, principal, { type: 'event', id, caseId, at }, input.citations);
     }
     if (newActs) {
       await retractCitationsFor(trx, 'act', oldActIds, at);
       await retractActs(trx, id, at);
-      await writeActs(trx, id, caseId, newActs, at);
+      await writeActs(ctx, trx, principal, id, caseId, newActs, at);
     }
     await recordChange(ctx, trx, {
       case_id: caseId ?? before.person_id,
@@ -220,7 +252,7 @@ export async function updateEvent(
       reason: null,
     });
   });
-  return getEvent(ctx, id);
+  return loadEvent(ctx, principal, id);
 }
 
 export async function retractEvent(
@@ -230,29 +262,50 @@ export async function retractEvent(
   reason: string,
   expected: number | undefined,
 ): Promise<Event> {
-  const before = await getEvent(ctx, id);
+  const before = await loadEvent(ctx, principal, id);
+  await requireCaseWrite(ctx, principal, before.person_id, 'event');
   await retractRecord(ctx, principal, { table: 'events', entity: ENTITY, what: 'this event', record: before, caseId: before.person_id }, reason, expected);
-  return getEvent(ctx, id);
+  return loadEvent(ctx, principal, id);
 }
 
-export async function listEvents(ctx: ServiceContext, query: ListEventsQuery): Promise<{ items: Event[]; next_cursor: string | null }> {
+/** A page of the events the principal may see: their cases' and the organisation-wide ones. */
+export async function listEvents(ctx: ServiceContext, principal: Principal, query: ListEventsQuery): Promise<{ items: Event[]; next_cursor: string | null }> {
   const limit = query.limit ?? 50;
   const keys = decodeKeyCursor(query.cursor, 3);
-  const rows = await listEventRows(ctx.db, {
-    personId: query.person_id,
+  let caseId: string | undefined;
+  if (query.person_id) {
+    // Listing by a person one may not read would tell in which organisation-wide events they are a victim.
+    const found = await findCaseOfPerson(ctx.db, query.person_id);
+    if (!found || !(await caseAccess(ctx, principal, found.case_id)).read) return { items: [], next_cursor: null };
+    caseId = found.case_id;
+  }
+  const rows = await listEventRows(ctx.db, ctx.cipher, {
+    caseId,
+    victimId: query.person_id,
     includeRetracted: query.include_retracted,
     after: keys ? [keys[0]!, keys[1]!, keys[2]!] : undefined,
     limit,
+    scope: caseScope(ctx, principal),
   });
   return pageOf(rows, limit, eventSortKey);
 }
 
-/** A case's events (filed under it, or where the person is a victim), in date order: for pages, reports and export. */
+/** The events of a person's case (filed under it, or where the person is a victim), in date order: for pages, reports and export. */
 export async function listEventsForPerson(
   ctx: ServiceContext,
+  principal: Principal,
   personId: string,
   options: { includeRetracted?: boolean } = {},
 ): Promise<Event[]> {
-  const rows = await listEventRows(ctx.db, { personId, includeRetracted: options.includeRetracted, limit: CASE_LIST_LIMIT });
+  const found = await findCaseOfPerson(ctx.db, personId);
+  if (!found) throw new NotFoundError('person');
+  await requireCaseRead(ctx, principal, found.case_id, 'person');
+  const rows = await listEventRows(ctx.db, ctx.cipher, {
+    caseId: found.case_id,
+    victimId: personId,
+    includeRetracted: options.includeRetracted,
+    limit: CASE_LIST_LIMIT,
+    scope: caseScope(ctx, principal),
+  });
   return rows.slice(0, CASE_LIST_LIMIT);
 }

@@ -17,11 +17,13 @@ export interface Act {
   place: string | null;
   status_at_end: string | null;
   citations: Citation[];
+  /** The victim is in a case the reader may not see: `victim_id` and the citations are withheld. */
+  victim_hidden?: true;
 }
 
 export interface Event {
   id: string;
-  /** The case the event is filed under (stored as `case_id`). */
+  /** The case the event is filed under (stored as `case_id`); null for an organisation-wide event. */
   person_id: string | null;
   title: string;
   date: string | null;

@@ -1,15 +1,11 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.ts';
+import type { DataKeyRow, Database } from '../db/schema.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
 import { FieldCipher } from './field-cipher.ts';
-
-export class WrongKeyError extends Error {
-  constructor() {
-    super('the deployment key does not open this store (wrong VIGIL_KEY or VIGIL_KEY_FILE?); nothing was written');
-  }
-}
+import { WrongKeyError } from './key-errors.ts';
+import { insertDataKey, updateWrappedDataKey } from './keys.repository.ts';
 
 /** The key that wraps data keys, derived from the deployment key for this one purpose. */
 function wrappingKey(deploymentKey: Buffer): Buffer {
@@ -35,16 +31,31 @@ export function unwrapDataKey(deploymentKey: Buffer, id: string, wrapped: string
   }
 }
 
+/** Throws WrongKeyError unless the deployment key unwraps every data key; reads only. */
+export function checkDataKeys(deploymentKey: Buffer, rows: DataKeyRow[]): void {
+  for (const row of rows) unwrapDataKey(deploymentKey, row.id, row.wrapped);
+}
+
+/** A fresh data key, wrapped and stored; being the newest, it seals what is written from now on. */
+export async function addDataKey(db: Kysely<Database>, clock: Clock, deploymentKey: Buffer): Promise<{ id: string; dataKey: Buffer }> {
+  const id = newId().replaceAll('-', '').slice(-12);
+  const dataKey = randomBytes(32);
+  await insertDataKey(db, { id, wrapped: wrapDataKey(deploymentKey, id, dataKey), created_at: clock.now().toISOString() });
+  return { id, dataKey };
+}
+
+/** Wraps every data key again under a new deployment key (the data keys themselves stay). */
+export async function rewrapDataKeys(db: Kysely<Database>, rows: DataKeyRow[], from: Buffer, to: Buffer): Promise<void> {
+  for (const row of rows) await updateWrappedDataKey(db, row.id, wrapDataKey(to, row.id, unwrapDataKey(from, row.id, row.wrapped)));
+}
+
 /**
- * The field cipher for this store: unwraps every data key with the deployment key (a wrong key
- * fails here, before anything is written), creating the first data key in a new store.
+ * The field cipher for this store over its data keys (oldest first; the newest seals), creating
+ * the first data key in a new store. The caller has listed the keys after migrating.
  */
-export async function openFieldCipher(db: Kysely<Database>, clock: Clock, deploymentKey: Buffer): Promise<FieldCipher> {
-  const rows = await db.selectFrom('data_keys').selectAll().orderBy('created_at').orderBy('id').execute();
+export async function openFieldCipher(db: Kysely<Database>, clock: Clock, deploymentKey: Buffer, rows: DataKeyRow[]): Promise<FieldCipher> {
   if (rows.length === 0) {
-    const id = newId().replaceAll('-', '').slice(-12);
-    const dataKey = randomBytes(32);
-    await db.insertInto('data_keys').values({ id, wrapped: wrapDataKey(deploymentKey, id, dataKey), created_at: clock.now().toISOString() }).execute();
+    const { id, dataKey } = await addDataKey(db, clock, deploymentKey);
     return new FieldCipher(new Map([[id, dataKey]]), id);
   }
   const keys = new Map(rows.map((row) => [row.id, unwrapDataKey(deploymentKey, row.id, row.wrapped)]));

@@ -232,7 +232,7 @@ async function personSections(ctx: ServiceContext, principal: Principal, person:
   const editable = access.write && !person.retracted_at;
   const [events, sources, relations, interventions] = await Promise.all([
     listEventsForPerson(ctx, principal, person.id),
-    listSourcesForPerson(ctx, principal, person.id),
+    listSourcesForPerson(ctx, principal, person.id, { withSecrets: true }),
     listRelationsForPerson(ctx, principal, person.id),
     listInterventionsForPerson(ctx, principal, person.id),
   ]);
@@ -241,13 +241,13 @@ async function personSections(ctx: ServiceContext, principal: Principal, person:
     ...events.flatMap((e) => e.acts.flatMap((a) => (a.victim_id && a.victim_id !== person.id ? [a.victim_id] : []))),
   ];
   const perpetrators = events.flatMap((e) => e.acts.flatMap((a) => a.perpetrators.map((p) => p.actor_id)));
-  const [people, actors] = await Promise.all([lookUp(otherPeople, (id) => getPersonSummary(ctx, principal, id)), lookUp(perpetrators, (id) => getActor(ctx, id))]);
+  const [people, actors] = await Promise.all([lookUp(otherPeople, (id) => getPersonSummary(ctx, principal, id)), lookUp(perpetrators, (id) => getActor(ctx, principal, id))]);
   const source = formState(forms.source, EMPTY_SOURCE_FORM);
   const intervention = formState(forms.intervention, EMPTY_INTERVENTION_FORM);
   const relation = formState(forms.relation, EMPTY_RELATION_FORM);
   const event = formState(forms.event, withSpareActs(EMPTY_EVENT_FORM, person.id, SPARE_ACT_ROWS));
   const eventForm = editable
-    ? EventForm({ personId: person.id, ...event, choices: await loadEventChoices(ctx, i18n, person.id), open: Boolean(forms.event), i18n })
+    ? EventForm({ personId: person.id, ...event, choices: await loadEventChoices(ctx, principal, i18n, person.id), open: Boolean(forms.event), i18n })
     : null;
   const canWrite = access.write;
   return [
@@ -314,6 +314,7 @@ export async function renderPersonPage(
       sections,
       statusForm: forms.status ?? { values: { ...EMPTY_STATUS_FORM }, errors: {} },
       flash: extras.forms ? null : flash,
+      access,
     }),
   );
 }

@@ -170,7 +170,7 @@ export async function updatePerson(
   expected: number,
 ): Promise<Person> {
   const before = await loadPerson(ctx, id);
-  await requireCaseWrite(ctx, principal, before.case_id, 'person');
+  const access = await requireCaseWrite(ctx, principal, before.case_id, 'person');
   if (before.retracted_at) throw new RetractedRecordError('this person');
   assertCurrentVersion(before.version, expected);
   const fields = editableFields(input);
@@ -180,7 +180,7 @@ export async function updatePerson(
   const after = { ...(names ? { names } : {}), ...fields };
   const beforeSubset = Object.fromEntries(Object.keys(after).map((k) => [k, before[k as keyof Person]]));
   const changes = diffChanges(beforeSubset, after, PERSON_SECRET_FIELDS);
-  if (Object.keys(changes).length === 0) return before;
+  if (Object.keys(changes).length === 0) return asRead(ctx, principal, before, access);
   const at = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
     const birthEarliest = fields.birth === undefined ? undefined : fields.birth === null ? null : parseEdtf(fields.birth).earliest;
@@ -199,7 +199,8 @@ export async function updatePerson(
       reason: null,
     });
   });
-  return loadPerson(ctx, id);
+  // The answer carries the secret fields again, so it is a read like any other.
+  return asRead(ctx, principal, await loadPerson(ctx, id), access);
 }
 
 export async function retractPerson(
@@ -210,9 +211,9 @@ export async function retractPerson(
   expected: number | undefined,
 ): Promise<Person> {
   const before = await loadPerson(ctx, id);
-  await requireCaseWrite(ctx, principal, before.case_id, 'person');
+  const access = await requireCaseWrite(ctx, principal, before.case_id, 'person');
   await retractRecord(ctx, principal, { table: 'persons', entity: ENTITY, what: 'this person', record: before, caseId: before.case_id }, reason, expected);
-  return loadPerson(ctx, id);
+  return asRead(ctx, principal, await loadPerson(ctx, id), access);
 }
 
 /** A page of the persons the principal may see; lists never carry secret fields. */

@@ -25,11 +25,13 @@ import {
   fieldId,
   type FieldErrors,
 } from '../web/components.tsx';
+import type { CaseAccess } from '../access/access.service.ts';
 import type { MessageKey, Translator } from '../web/i18n.ts';
 import { Layout } from '../web/layout.tsx';
 import { withQuery, type PageContext } from '../web/page.ts';
 import { LOCATION_DISCLOSURE, NAME_KINDS, PUBLICITY, RISKS, SCRIPTS, SEXES } from './persons.schemas.ts';
 import type { Person, PersonName } from './persons.types.ts';
+import { PostForm } from '../web/post-form.tsx';
 
 /** Ethnicities offered as suggestions; the field stays open to others. */
 export const KNOWN_ETHNICITIES = ['kazakh', 'uyghur', 'kyrgyz', 'hui', 'uzbek', 'tatar', 'tajik', 'mongol', 'tibetan', 'han'] as const;
@@ -382,7 +384,7 @@ export function PersonFormView(props: {
         </Notice>
       ) : null}
       <ErrorSummary errors={errors} labels={labels} i18n={i18n} />
-      <form method="post" action={action} class="person-form" novalidate>
+      <PostForm action={action} class="person-form" novalidate>
         {/* Enter in a text field presses the first submit button: make that "save", not "more rows". */}
         <button type="submit" class="visually-hidden" tabindex={-1} aria-hidden="true">
           {props.mode === 'create' ? i18n.t('person.create') : i18n.t('person.save')}
@@ -449,7 +451,7 @@ export function PersonFormView(props: {
             {i18n.t('common.cancel')}
           </a>
         </div>
-      </form>
+      </PostForm>
     </Layout>
   );
 }
@@ -537,11 +539,13 @@ export function PersonView(props: {
   sections: PersonSection[];
   statusForm: { values: StatusFormValues; errors: FieldErrors };
   flash: Flash | null;
+  /** What the reader may do in this case (membership, not only role). */
+  access: CaseAccess;
 }) {
   const { page, person } = props;
   const { i18n } = page;
   const primary = primaryName(person);
-  const editable = page.canWrite && !person.retracted_at;
+  const editable = props.access.write && !person.retracted_at;
   const text = (value: string | null) => <RecordText text={value} />;
   const contents: Array<[string, string]> = [
     ['names', i18n.t('section.names')],
@@ -586,9 +590,13 @@ export function PersonView(props: {
               {i18n.t('person.retract')}
             </a>
           </p>
-        ) : !page.canWrite ? (
+        ) : !props.access.write ? (
           <p class="muted">{i18n.t('person.read_only')}</p>
         ) : null}
+        {props.access.breakGlass ? <Notice kind="warn">{i18n.t('access.break_glass_open')}</Notice> : null}
+        <p class="person-access">
+          <a href={`/persons/${person.case_id}/access`}>{i18n.t('access.link')}</a>
+        </p>
       </header>
 
       <nav class="contents" aria-label={i18n.t('section.contents')}>
@@ -749,7 +757,7 @@ export function RetractPersonView(props: { page: PageContext; person: Person; re
         ) : null}
         <p>{i18n.t('retract.intro')}</p>
         <ErrorSummary errors={props.errors} labels={{ reason: i18n.t('field.reason'), version: i18n.t('field.version') }} i18n={i18n} />
-        <form method="post" action={`/persons/${person.id}/retract`} novalidate>
+        <PostForm action={`/persons/${person.id}/retract`} novalidate>
           <input type="hidden" name="version" value={String(person.version)} />
           <TextArea name="reason" label={i18n.t('field.reason')} value={props.reason} error={props.errors.reason} hint={i18n.t('retract.reason_hint')} required />
           <div class="actions">
@@ -760,7 +768,7 @@ export function RetractPersonView(props: { page: PageContext; person: Person; re
               {i18n.t('common.cancel')}
             </a>
           </div>
-        </form>
+        </PostForm>
       </div>
     </Layout>
   );

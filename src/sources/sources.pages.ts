@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import type { Principal } from '../auth/roles.ts';
 import { validate } from '../http/validation.ts';
+import { NotFoundError } from '../lib/errors.ts';
 import { renderPersonPage, withPerson } from '../persons/persons.pages.ts';
-import { getPerson } from '../persons/persons.service.ts';
+import { getPersonSummary } from '../persons/persons.service.ts';
 import type { ServiceContext } from '../services.ts';
 import { optionalText, trimSpaces } from '../web/forms.ts';
 import { requirePageWriter } from '../web/guards.ts';
@@ -30,8 +32,17 @@ function sourceInputFrom(values: SourceFormValues, only: ReadonlySet<string> = A
   return Object.fromEntries(Object.entries(input).filter(([name]) => only.has(name)));
 }
 
-async function caseNumberOf(ctx: ServiceContext, source: Source): Promise<string | null> {
-  return source.person_id ? (await getPerson(ctx, source.person_id)).case_number : null;
+async function caseNumberOf(ctx: ServiceContext, principal: Principal, source: Source): Promise<string | null> {
+  return source.person_id ? (await getPersonSummary(ctx, principal, source.person_id)).case_number : null;
+}
+
+/**
+ * The signed-in user, which recordEditPages passes to `load` after the page guards. Should it be
+ * missing, the record is not found: a record read without its reader's rights would leak.
+ */
+function signedIn(principal: Principal | undefined, what: string): Principal {
+  if (!principal) throw new NotFoundError(what);
+  return principal;
 }
 
 /** Adding a source from the person page (filed under that case), editing and retracting it. */
@@ -54,7 +65,7 @@ export function sourcePages(app: FastifyInstance, ctx: ServiceContext): void {
   recordEditPages(app, {
     base: '/sources',
     what: 'this source',
-    load: (id) => getSource(ctx, id),
+    load: (id, principal?: Principal) => getSource(ctx, signedIn(principal, 'source'), id),
     form: SOURCE_EDIT_FORM,
     valuesOf: sourceFormValuesOf,
     schema: UpdateSourceBody,
@@ -63,8 +74,8 @@ export function sourcePages(app: FastifyInstance, ctx: ServiceContext): void {
     retract: (principal, id, reason, version) => retractSource(ctx, principal, id, reason, version),
     home: (source, flash) => (source.person_id ? `/persons/${source.person_id}?saved=${flash}#sources` : '/persons'),
     renderEdit: async (request, reply, source, status, state) =>
-      sendPage(reply, status, SourceEditView({ page: pageContext(request, reply), source, caseNumber: await caseNumberOf(ctx, source), state })),
+      sendPage(reply, status, SourceEditView({ page: pageContext(request, reply), source, caseNumber: await caseNumberOf(ctx, request.principal!, source), state })),
     renderRetract: async (request, reply, source, status, reason, errors) =>
-      sendPage(reply, status, RetractSourceView({ page: pageContext(request, reply), source, caseNumber: await caseNumberOf(ctx, source), reason, errors })),
+      sendPage(reply, status, RetractSourceView({ page: pageContext(request, reply), source, caseNumber: await caseNumberOf(ctx, request.principal!, source), reason, errors })),
   });
 }

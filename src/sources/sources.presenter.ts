@@ -13,7 +13,8 @@ export function presentSource(source: Source) {
     language: source.language,
     reliability: source.reliability,
     confidential: source.confidential,
-    confidential_identity: source.confidential_identity,
+    // A secret field (DESIGN §4) is left out, not sent empty, for a reader who may not see it.
+    ...(source.secrets_hidden ? {} : { confidential_identity: source.confidential_identity }),
     version: source.version,
     created_at: source.created_at,
     updated_at: source.updated_at,

@@ -31,7 +31,7 @@ export function sourceRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     '/api/v1/sources',
     { preHandler: requireReader, schema: { tags, querystring: ListSourcesQuery, response: { 200: ListOf(SourceOutput), ...errors } } },
     async (request) => {
-      const page = await listSources(ctx, request.query);
+      const page = await listSources(ctx, principalOf(request), request.query);
       return { items: page.items.map(presentSource), next_cursor: page.next_cursor };
     },
   );
@@ -40,7 +40,7 @@ export function sourceRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     '/api/v1/sources/:id',
     { preHandler: requireReader, schema: { tags, params: IdParams, response: { 200: SourceOutput, ...errors } } },
     async (request, reply) => {
-      const source = await getSource(ctx, request.params.id);
+      const source = await getSource(ctx, principalOf(request), request.params.id);
       return reply.header('etag', etag(source.version)).send(presentSource(source));
     },
   );

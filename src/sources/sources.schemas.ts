@@ -82,7 +82,7 @@ export const SourceOutput = Type.Object(
     language: Nullable(Type.String()),
     reliability: Nullable(Type.String()),
     confidential: Type.Boolean(),
-    confidential_identity: Nullable(Type.String()),
+    confidential_identity: Type.Optional(Nullable(Type.String({ description: 'secret: left out of lists, and for readers who may not see secrets' }))),
     version: Type.Integer(),
     created_at: Type.String(),
     updated_at: Type.String(),

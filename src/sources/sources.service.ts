@@ -1,11 +1,11 @@
-import type { Kysely } from 'kysely';
+import { auditSecretRead, caseScope, requireCaseRead, requireCaseWrite, type CaseAccess } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
-import type { Database } from '../db/schema.ts';
 import { CASE_LIST_LIMIT, decodeKeyCursor, pageOf } from '../records/list-cursor.ts';
 import { parseEdtf } from '../lib/edtf.ts';
 import { InvalidInputError, NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
-import { personExists } from '../persons/persons.repository.ts';
+import { findCaseOfPerson } from '../persons/persons.repository.ts';
+import { personReadable } from '../persons/persons.service.ts';
 import { retractRecord } from '../records/retraction.ts';
 import { recordChange } from '../records/changes.ts';
 import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
@@ -46,11 +46,17 @@ function assertNotBlank(value: string | undefined, field: string): void {
   if (value !== undefined && value.trim() === '') throw new InvalidInputError(`${field} must not be blank`, { [field]: 'must not be blank' });
 }
 
-async function assertCase(db: Kysely<Database>, personId: string | null | undefined): Promise<void> {
-  if (!personId) return;
-  if (!(await personExists(db, personId))) {
+/**
+ * The case a source is filed under: the case of the person named. A person the principal may not
+ * read is refused exactly as one that does not exist (422), so a 422 confirms nothing.
+ */
+async function caseOfNamedPerson(ctx: ServiceContext, principal: Principal, personId: string | null): Promise<string | null> {
+  if (!personId) return null;
+  const found = await findCaseOfPerson(ctx.db, personId);
+  if (!found || !(await personReadable(ctx, principal, personId))) {
     throw new UnprocessableError('person_id names no person, or a retracted one', { person_id: 'names no person, or a retracted one' });
   }
+  return found.case_id;
 }
 
 function checkFields(input: Partial<CreateSourceInput>): void {
@@ -58,17 +64,37 @@ function checkFields(input: Partial<CreateSourceInput>): void {
   if (input.url) assertWebUrl(input.url);
 }
 
-export async function getSource(ctx: ServiceContext, id: string): Promise<Source> {
-  const source = await findSourceById(ctx.db, id);
+/** A source as stored, for the services' own use: no access check. */
+async function loadSource(ctx: ServiceContext, id: string): Promise<Source> {
+  const source = await findSourceById(ctx.db, ctx.cipher, id);
   if (!source) throw new NotFoundError('source');
   return source;
+}
+
+function hideSourceSecrets(source: Source): Source {
+  return { ...source, confidential_identity: null, secrets_hidden: true };
+}
+
+/** Secrets only for a reader with the right to them (never a viewer, even of an organisation-wide source), each such read audited. */
+async function asRead(ctx: ServiceContext, principal: Principal, source: Source, access: CaseAccess): Promise<Source> {
+  if (!access.secrets || principal.role === 'viewer') return hideSourceSecrets(source);
+  const fields = SOURCE_SECRET_FIELDS.filter((field) => source[field] !== null);
+  await auditSecretRead(ctx, principal, { entity: ENTITY, id: source.id, case_id: source.person_id, fields, breakGlass: access.breakGlass });
+  return source;
+}
+
+export async function getSource(ctx: ServiceContext, principal: Principal, id: string): Promise<Source> {
+  const source = await loadSource(ctx, id);
+  return asRead(ctx, principal, source, await requireCaseRead(ctx, principal, source.person_id, 'source'));
 }
 
 export async function createSource(ctx: ServiceContext, principal: Principal, input: CreateSourceInput): Promise<Source> {
   checkFields(input);
   const date = input.date ? parseEdtf(input.date) : null;
+  const caseId = await caseOfNamedPerson(ctx, principal, input.person_id ?? null);
+  await requireCaseWrite(ctx, principal, caseId, 'person');
   const fields: SourceFields = {
-    person_id: input.person_id ?? null,
+    person_id: caseId,
     kind: input.kind,
     title: input.title,
     publisher: input.publisher ?? null,
@@ -82,8 +108,7 @@ export async function createSource(ctx: ServiceContext, principal: Principal, in
   const id = newId();
   const at = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
-    await assertCase(trx, fields.person_id);
-    await insertSource(trx, { id, at, date_earliest: date?.earliest ?? null, fields });
+    await insertSource(trx, ctx.cipher, { id, at, date_earliest: date?.earliest ?? null, fields });
     await recordChange(ctx, trx, {
       case_id: fields.person_id,
       entity: ENTITY,
@@ -96,7 +121,7 @@ export async function createSource(ctx: ServiceContext, principal: Principal, in
       reason: null,
     });
   });
-  return getSource(ctx, id);
+  return loadSource(ctx, id);
 }
 
 export async function updateSource(
@@ -106,24 +131,29 @@ export async function updateSource(
   input: UpdateSourceInput,
   expected: number,
 ): Promise<Source> {
-  const before = await getSource(ctx, id);
+  const before = await loadSource(ctx, id);
+  const access = await requireCaseWrite(ctx, principal, before.person_id, 'source');
   if (before.retracted_at) throw new RetractedRecordError('this source');
   assertCurrentVersion(before.version, expected);
   checkFields(input);
   const { version: _version, ...given } = input;
   const fields = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Partial<SourceFields>;
+  if (fields.person_id !== undefined) {
+    // Moving a source takes the right to write in the case it goes to as well.
+    fields.person_id = await caseOfNamedPerson(ctx, principal, fields.person_id);
+    await requireCaseWrite(ctx, principal, fields.person_id, 'person');
+  }
   const date = fields.date ? parseEdtf(fields.date) : fields.date === null ? null : undefined;
   if (date) fields.date = date.edtf;
   const beforeSubset = Object.fromEntries(Object.keys(fields).map((k) => [k, before[k as keyof Source]]));
   const changes = diffChanges(beforeSubset, fields, SOURCE_SECRET_FIELDS);
-  if (Object.keys(changes).length === 0) return before;
+  if (Object.keys(changes).length === 0) return asRead(ctx, principal, before, access);
   const at = ctx.clock.now().toISOString();
   // A source moved to another case is recorded in the case it now belongs to (unfiled: the one it left).
   const caseId = fields.person_id ?? before.person_id;
   await ctx.db.transaction().execute(async (trx) => {
-    if (fields.person_id !== undefined) await assertCase(trx, fields.person_id);
     const dateEarliest = date === undefined ? undefined : (date?.earliest ?? null);
-    if (!(await updateSourceRow(trx, id, expected, { at, date_earliest: dateEarliest, fields }))) {
+    if (!(await updateSourceRow(trx, ctx.cipher, id, expected, { at, date_earliest: dateEarliest, fields }))) {
       throw new StaleVersionError(expected + 1, expected);
     }
     await recordChange(ctx, trx, {
@@ -138,7 +168,8 @@ export async function updateSource(
       reason: null,
     });
   });
-  return getSource(ctx, id);
+  // The answer carries the identity, so it is a read like any other.
+  return asRead(ctx, principal, await loadSource(ctx, id), access);
 }
 
 export async function retractSource(
@@ -148,30 +179,50 @@ export async function retractSource(
   reason: string,
   expected: number | undefined,
 ): Promise<Source> {
-  const before = await getSource(ctx, id);
+  const before = await loadSource(ctx, id);
+  const access = await requireCaseWrite(ctx, principal, before.person_id, 'source');
   await retractRecord(ctx, principal, { table: 'sources', entity: ENTITY, what: 'this source', record: before, caseId: before.person_id }, reason, expected);
-  return getSource(ctx, id);
+  return asRead(ctx, principal, await loadSource(ctx, id), access);
 }
 
-export async function listSources(ctx: ServiceContext, query: ListSourcesQuery): Promise<{ items: Source[]; next_cursor: string | null }> {
+/** A page of the sources the principal may see (their cases' and the organisation-wide ones); lists never carry secret fields. */
+export async function listSources(ctx: ServiceContext, principal: Principal, query: ListSourcesQuery): Promise<{ items: Source[]; next_cursor: string | null }> {
   const limit = query.limit ?? 50;
   const [afterId] = decodeKeyCursor(query.cursor, 1) ?? [];
-  const rows = await listSourceRows(ctx.db, {
-    caseId: query.person_id,
+  // `person_id` means that person's case; a person one may not read matches nothing, through the scope.
+  const caseId = query.person_id ? ((await findCaseOfPerson(ctx.db, query.person_id))?.case_id ?? query.person_id) : undefined;
+  const rows = await listSourceRows(ctx.db, ctx.cipher, {
+    caseId,
     kind: query.kind,
     includeRetracted: query.include_retracted,
     afterId,
     limit,
+    scope: caseScope(ctx, principal),
   });
-  return pageOf(rows, limit, (s) => [s.id]);
+  const page = pageOf(rows, limit, (s) => [s.id]);
+  return { ...page, items: page.items.map(hideSourceSecrets) };
 }
 
-/** Every source filed under a case, in recording order: for pages, demo data and export. */
+/**
+ * Every source filed under the person's case, in recording order: for pages, demo data and export.
+ * Secret fields only with `withSecrets` and the right to them; each source whose identity is read is audited.
+ */
 export async function listSourcesForPerson(
   ctx: ServiceContext,
+  principal: Principal,
   personId: string,
-  options: { includeRetracted?: boolean } = {},
+  options: { includeRetracted?: boolean; withSecrets?: boolean } = {},
 ): Promise<Source[]> {
-  const rows = await listSourceRows(ctx.db, { caseId: personId, includeRetracted: options.includeRetracted, limit: CASE_LIST_LIMIT });
-  return rows.slice(0, CASE_LIST_LIMIT);
+  const found = await findCaseOfPerson(ctx.db, personId);
+  if (!found) throw new NotFoundError('person');
+  const access = await requireCaseRead(ctx, principal, found.case_id, 'person');
+  const rows = await listSourceRows(ctx.db, ctx.cipher, {
+    caseId: found.case_id,
+    includeRetracted: options.includeRetracted,
+    limit: CASE_LIST_LIMIT,
+    scope: caseScope(ctx, principal),
+  });
+  const sources = rows.slice(0, CASE_LIST_LIMIT);
+  if (!options.withSecrets) return sources.map(hideSourceSecrets);
+  return Promise.all(sources.map((source) => asRead(ctx, principal, source, access)));
 }

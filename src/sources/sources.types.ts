@@ -17,6 +17,8 @@ export interface Source {
   updated_at: string;
   retracted_at: string | null;
   retraction_reason: string | null;
+  /** Set when the reader may not see secret fields: they are blanked and presenters leave them out. */
+  secrets_hidden?: true;
 }
 
 /** Fields whose values never go into history or logs: who spoke to us, at what risk to them. */

@@ -14,6 +14,7 @@ import { Layout } from '../web/layout.tsx';
 import type { PageContext } from '../web/page.ts';
 import { CONTACT, STATUSES, WHEREABOUTS } from './statuses.schemas.ts';
 import type { StatusEntry } from './statuses.types.ts';
+import { PostForm } from '../web/post-form.tsx';
 
 export const STATUS_FORM_FIELDS = ['status', 'date', 'place', 'whereabouts_acknowledged', 'contact_permitted', 'note'] as const;
 
@@ -37,7 +38,7 @@ export function statusFieldLabels(i18n: Translator): Record<string, string> {
 export function StatusForm(props: { personId: string; values: StatusFormValues; errors: FieldErrors; i18n: Translator }) {
   const { i18n, values, errors } = props;
   return (
-    <form method="post" action={`/persons/${props.personId}/statuses`} class="panel form-panel" id="add-status" novalidate>
+    <PostForm action={`/persons/${props.personId}/statuses`} class="panel form-panel" id="add-status" novalidate>
       <h3>{i18n.t('timeline.add')}</h3>
       <p class="hint">{i18n.t('timeline.add_intro')}</p>
       <ErrorSummary errors={errors} labels={statusFieldLabels(i18n)} i18n={i18n} />
@@ -73,7 +74,7 @@ export function StatusForm(props: { personId: string; values: StatusFormValues; 
           {i18n.t('timeline.submit')}
         </button>
       </div>
-    </form>
+    </PostForm>
   );
 }
 
@@ -171,7 +172,7 @@ export function RetractStatusView(props: {
           {props.entry.place ? <RecordText text={props.entry.place} /> : null}
         </div>
         <p>{i18n.t('retract.entry_intro')}</p>
-        <form method="post" action={`/persons/${props.personId}/statuses/${props.entry.id}/retract`} novalidate>
+        <PostForm action={`/persons/${props.personId}/statuses/${props.entry.id}/retract`} novalidate>
           <ErrorSummary errors={props.errors} labels={{ reason: i18n.t('field.reason'), version: i18n.t('field.version') }} i18n={i18n} />
           <input type="hidden" name="version" value={String(props.entry.version)} />
           <TextArea name="reason" label={i18n.t('field.reason')} value={props.reason} error={props.errors.reason} hint={i18n.t('retract.reason_hint')} required />
@@ -183,7 +184,7 @@ export function RetractStatusView(props: {
               {i18n.t('common.cancel')}
             </a>
           </div>
-        </form>
+        </PostForm>
       </div>
     </Layout>
   );

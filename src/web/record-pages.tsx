@@ -12,6 +12,7 @@ import { requirePageReader, requirePageWriter, sendErrorPage } from './guards.ts
 import type { MessageKey, Translator } from './i18n.ts';
 import { Layout, type Section } from './layout.tsx';
 import { field, pageContext, seeOther, type PageContext } from './page.ts';
+import { PostForm } from './post-form.tsx';
 
 /**
  * Shared by the pages that add, edit and retract case records (events, relations, sources,
@@ -291,7 +292,7 @@ export function RetractRecordView(props: RetractPageProps) {
         <div class="record-head">{props.summary}</div>
         <p>{props.intro}</p>
         <ErrorSummary errors={props.errors} labels={{ reason: i18n.t('field.reason'), version: i18n.t('field.version') }} i18n={i18n} />
-        <form method="post" action={props.action} novalidate>
+        <PostForm action={props.action} novalidate>
           <input type="hidden" name="version" value={String(props.version)} />
           <TextArea name="reason" label={i18n.t('field.reason')} value={props.reason} error={props.errors.reason} hint={i18n.t('retract.reason_hint')} required />
           <div class="actions">
@@ -302,7 +303,7 @@ export function RetractRecordView(props: RetractPageProps) {
               {i18n.t('common.cancel')}
             </a>
           </div>
-        </form>
+        </PostForm>
       </div>
     </Layout>
   );
@@ -384,7 +385,7 @@ export interface RecordPagesSpec<V, R extends { version: number; retracted_at: s
   base: string;
   /** For the "cannot change a retracted record" page. */
   what: string;
-  load: (id: string) => Promise<R>;
+  load: (id: string, principal: Principal) => Promise<R>;
   form: EditForm<V>;
   valuesOf: (record: R) => V | Promise<V>;
   schema: TSchema;
@@ -402,8 +403,8 @@ export interface RecordPagesSpec<V, R extends { version: number; retracted_at: s
 
 /** The edit and retract pages of one kind of record, all with the same guards, versions and errors. */
 export function recordEditPages<V, R extends { version: number; retracted_at: string | null }>(app: FastifyInstance, spec: RecordPagesSpec<V, R>): void {
-  const loadLive = async (id: string) => {
-    const record = await spec.load(id);
+  const loadLive = async (id: string, principal: Principal) => {
+    const record = await spec.load(id, principal);
     if (record.retracted_at) throw new RetractedRecordError(spec.what);
     return record;
   };
@@ -413,14 +414,14 @@ export function recordEditPages<V, R extends { version: number; retracted_at: st
 
   app.get<{ Params: { id: string } }>(`${spec.base}/:id/edit`, { preHandler: [requirePageReader, requirePageWriter] }, async (request: ById, reply) =>
     withRecord(request, reply, async (id) => {
-      const record = await loadLive(id);
+      const record = await loadLive(id, request.principal!);
       return spec.renderEdit(request, reply, record, 200, shown(editStateOf(await spec.valuesOf(record), record.version), record));
     }),
   );
 
   app.post<{ Params: { id: string } }>(`${spec.base}/:id/edit`, { preHandler: requirePageWriter }, async (request: ById, reply) =>
     withRecord(request, reply, async (id) => {
-      const record = await loadLive(id);
+      const record = await loadLive(id, request.principal!);
       if (field(request.body, '_action') === 'more_rows') {
         const values = spec.form.read(request.body);
         const state = { values, original: readOriginal(spec.form, request.body) ?? values, version: field(request.body, 'version'), errors: {}, conflict: null };
@@ -434,7 +435,7 @@ export function recordEditPages<V, R extends { version: number; retracted_at: st
         schema: spec.schema,
         inputFrom: (values, changed) => spec.inputFrom(values, changed, record),
         update: (input, version) => spec.update(request.principal!, id, input, version),
-        reload: () => spec.load(id),
+        reload: () => spec.load(id, request.principal!),
         done: (saved, changed) => spec.home(saved, changed ? 'record_saved' : 'unchanged'),
         render: (status, state) => spec.renderEdit(request, reply, record, status, shown(state, record)),
         ...(spec.errorOptions ? { errorOptions: spec.errorOptions } : {}),
@@ -443,12 +444,12 @@ export function recordEditPages<V, R extends { version: number; retracted_at: st
   );
 
   app.get<{ Params: { id: string } }>(`${spec.base}/:id/retract`, { preHandler: [requirePageReader, requirePageWriter] }, async (request: ById, reply) =>
-    withRecord(request, reply, async (id) => spec.renderRetract(request, reply, await loadLive(id), 200, '', {})),
+    withRecord(request, reply, async (id) => spec.renderRetract(request, reply, await loadLive(id, request.principal!), 200, '', {})),
   );
 
   app.post<{ Params: { id: string } }>(`${spec.base}/:id/retract`, { preHandler: requirePageWriter }, async (request: ById, reply) =>
     withRecord(request, reply, async (id) => {
-      const record = await loadLive(id);
+      const record = await loadLive(id, request.principal!);
       return retractFromForm({
         request,
         reply,
@@ -477,7 +478,7 @@ export function AddForm(props: {
   return (
     <details class="add-form" open={props.open || Object.keys(props.errors).length > 0} id={props.id}>
       <summary>{props.summary}</summary>
-      <form method="post" action={props.action} novalidate>
+      <PostForm action={props.action} novalidate>
         <ErrorSummary errors={props.errors} labels={props.labels} i18n={props.i18n} form={props.form} />
         {props.children}
         <div class="actions">
@@ -485,7 +486,7 @@ export function AddForm(props: {
             {props.submit}
           </button>
         </div>
-      </form>
+      </PostForm>
     </details>
   );
 }
@@ -513,11 +514,11 @@ export function RecordEditPage<V>(props: {
       <h1>{props.title}</h1>
       <ConflictNotice conflict={state.conflict} labels={props.labels} i18n={i18n} />
       <ErrorSummary errors={state.errors} labels={props.labels} i18n={i18n} form={props.form} />
-      <form method="post" action={`${props.base}/edit`} class="panel form-panel" novalidate>
+      <PostForm action={`${props.base}/edit`} class="panel form-panel" novalidate>
         <EditFormState form={props.editForm} state={state} />
         {props.children}
         <RecordFormActions save={i18n.t('person.save')} cancelHref={props.home} retractHref={`${props.base}/retract`} i18n={i18n} />
-      </form>
+      </PostForm>
     </Layout>
   );
 }

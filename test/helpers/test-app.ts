@@ -17,6 +17,10 @@ export interface TestApp {
   url: string;
   dataDir: string;
   tokens: Record<Role, string>;
+  /** The user behind each role's token. */
+  users: Record<Role, { id: string }>;
+  /** Makes the user of `role` a member of the case (as `caseRole`, default researcher); the case's coordinator (`by`) adds them. */
+  addMember(personId: string, role: Role, options?: { caseRole?: 'coordinator' | 'researcher' | 'viewer'; by?: Role }): Promise<void>;
   /** Real HTTP against the running server; JSON in, JSON out. */
   api(method: string, path: string, options?: { body?: unknown; token?: string | null; headers?: Record<string, string>; raw?: string }): Promise<ApiResponse>;
   stop(): Promise<void>;
@@ -75,32 +79,42 @@ export async function startTestApp(options: { clock?: Clock } = {}): Promise<Tes
   const app = await createApp(config, { ...(options.clock ? { clock: options.clock } : {}), ...(schema ? { dbSchema: schema } : {}) });
   const url = await app.start();
   const tokens = {} as Record<Role, string>;
+  const users = {} as Record<Role, { id: string }>;
   for (const role of ['admin', 'coordinator', 'researcher', 'viewer'] as const) {
-    tokens[role] = (await createToken(app.ctx.db, app.ctx.clock, { role, name: `test ${role}` })).token;
+    const created = await createToken(app.ctx.db, app.ctx.clock, { role, name: `test ${role}` });
+    tokens[role] = created.token;
+    users[role] = { id: await userOfToken(app, created.id, role) };
   }
+  const api: TestApp['api'] = async (method, path, opts = {}) => {
+    const token = opts.token === undefined ? tokens.researcher : opts.token;
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    if (token) headers.authorization = `Bearer ${token}`;
+    let body: string | undefined = opts.raw;
+    if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    } else if (opts.raw !== undefined) headers['content-type'] ??= 'application/json';
+    const response = await fetch(url + path, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = null;
+    }
+    return { status: response.status, headers: response.headers, body: parsed, text };
+  };
   return {
     app,
     url,
     dataDir,
     tokens,
-    async api(method, path, opts = {}) {
-      const token = opts.token === undefined ? tokens.researcher : opts.token;
-      const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-      if (token) headers.authorization = `Bearer ${token}`;
-      let body: string | undefined = opts.raw;
-      if (opts.body !== undefined) {
-        body = JSON.stringify(opts.body);
-        headers['content-type'] ??= 'application/json';
-      } else if (opts.raw !== undefined) headers['content-type'] ??= 'application/json';
-      const response = await fetch(url + path, { method, headers, body });
-      const text = await response.text();
-      let parsed: unknown = null;
-      try {
-        parsed = text ? JSON.parse(text) : null;
-      } catch {
-        parsed = null;
-      }
-      return { status: response.status, headers: response.headers, body: parsed, text };
+    users,
+    api,
+    async addMember(personId, role, options = {}) {
+      const by = options.by ?? 'researcher';
+      const response = await api('POST', `/api/v1/persons/${personId}/members`, { token: tokens[by], body: { user_id: users[role].id, role: options.caseRole ?? 'researcher' } });
+      if (response.status !== 200 && response.status !== 201) throw new Error(`addMember: ${response.status} ${response.text}`);
     },
     async stop() {
       await app.stop();
@@ -108,6 +122,16 @@ export async function startTestApp(options: { clock?: Clock } = {}): Promise<Tes
       if (schema && TEST_DB) await onTestDb(`drop schema ${schema} cascade`);
     },
   };
+}
+
+/** The user a test token acts as; a token made without one gets a user of its own here. */
+async function userOfToken(app: App, tokenId: string, role: Role): Promise<string> {
+  const row = await app.ctx.db.selectFrom('api_tokens').select('user_id').where('id', '=', tokenId).executeTakeFirstOrThrow();
+  if (row.user_id) return row.user_id;
+  const at = app.ctx.clock.now().toISOString();
+  await app.ctx.db.insertInto('users').values({ id: tokenId, email: `${role}-${tokenId}@test.invalid`, display_name: `test ${role}`, role, password_hash: null, totp_secret: null, totp_enabled_at: null, recovery_codes: null, failed_logins: 0, locked_until: null, setup_token_hash: null, setup_expires_at: null, version: 1, created_at: at, updated_at: at, disabled_at: null }).execute();
+  await app.ctx.db.updateTable('api_tokens').set({ user_id: tokenId }).where('id', '=', tokenId).execute();
+  return tokenId;
 }
 
 /** A person with sensible defaults; tests override what they care about. */
