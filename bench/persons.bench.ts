@@ -17,7 +17,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from '../src/db/database.ts';
+import { openDatabase, type DatabaseHandle } from '../src/db/database.ts';
+import type { FieldCipher } from '../src/keys/field-cipher.ts';
+import { openStore as openVigilStore } from '../src/store.ts';
+import { addUserAtServer } from '../src/users/users.service.ts';
 import {
   generateSyntheticStore,
   openBatchSource,
@@ -55,6 +58,8 @@ const BACKEND = args.db ? 'postgres' : 'sqlite';
 const SCHEMA = `bench_persons_${PERSONS}`;
 const STORE_DIR = join(DATA, `${BACKEND}-${PERSONS}`);
 const MARKER = join(STORE_DIR, 'synthetic.json');
+/** The benchmark's reader: a researcher who coordinates every synthetic case (so reads check membership, open secrets and audit them). */
+const READER_EMAIL = 'bench-reader@vigil.invalid';
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -71,8 +76,10 @@ function storeFlags(): string[] {
   return args.db ? ['--data', STORE_DIR, '--db', withSearchPath(args.db, SCHEMA)] : ['--data', STORE_DIR];
 }
 
-function openStore(): DatabaseHandle {
-  return openDatabase({ url: args.db, dataDir: STORE_DIR, schema: args.db ? SCHEMA : undefined });
+/** The benchmark store, opened with its key (the SQLite file is encrypted). */
+async function openStore(): Promise<{ db: DatabaseHandle['db']; close(): Promise<void> }> {
+  const store = await openVigilStore({ dataDir: STORE_DIR, dbUrl: args.db }, { dbSchema: args.db ? SCHEMA : undefined });
+  return { db: store.ctx.db, close: () => store.close() };
 }
 
 async function pgAdmin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -114,18 +121,22 @@ async function bulkLoad(): Promise<LoadFigures> {
   rmSync(STORE_DIR, { recursive: true, force: true });
   mkdirSync(STORE_DIR, { recursive: true });
   if (args.db) await pgAdmin((c) => c.query(`drop schema if exists ${SCHEMA} cascade; create schema ${SCHEMA}`));
-  const handle = openStore();
-  await migrateToLatest(handle.db);
+  const store = await openVigilStore({ dataDir: STORE_DIR, dbUrl: args.db }, { dbSchema: args.db ? SCHEMA : undefined });
   const load = loadavg();
   log(`bulk load of ${PERSONS} persons into ${BACKEND}…`);
-  const started = performance.now();
+  let started = performance.now();
   let summary;
+  let seconds: number;
+  let baseline: number | null;
   try {
-    summary = await generateSyntheticStore(handle, { persons: PERSONS, seed: SEED, onProgress: progress(started, 'load') });
+    const { user } = await addUserAtServer(store.ctx, { email: READER_EMAIL, role: 'researcher' });
+    started = performance.now();
+    summary = await generateSyntheticStore(store, { persons: PERSONS, seed: SEED, memberUserId: user.id, onProgress: progress(started, 'load') });
+    seconds = (performance.now() - started) / 1000;
+    baseline = args['no-load-baseline'] ? null : await baselineLoad(store.ctx.cipher, user.id);
   } finally {
-    await handle.close();
+    await store.close();
   }
-  const seconds = (performance.now() - started) / 1000;
   let analyzeSeconds: number | null = null;
   if (args.db) {
     // A store that grew by normal use has planner statistics; autovacuum would get there later.
@@ -133,7 +144,6 @@ async function bulkLoad(): Promise<LoadFigures> {
     await pgAdmin((c) => c.query(`analyze ${SCHEMA}.persons, ${SCHEMA}.person_names, ${SCHEMA}.status_entries, ${SCHEMA}.revisions`));
     analyzeSeconds = (performance.now() - t) / 1000;
   }
-  const baseline = args['no-load-baseline'] ? null : await baselineLoad();
   const figures: LoadFigures = {
     seconds,
     persons_per_second: PERSONS / seconds,
@@ -149,11 +159,11 @@ async function bulkLoad(): Promise<LoadFigures> {
 }
 
 /** The same rows, generated the same way, inserted into bare tables: what the storage costs at least. */
-async function baselineLoad(): Promise<number> {
+async function baselineLoad(cipher: FieldCipher, memberUserId: string): Promise<number> {
   log('baseline: the same rows into tables without keys or indexes…');
   // Built and written the same way as the real load (worker thread, batches, transactions,
   // writers in parallel on PostgreSQL), so only the keys and indexes differ.
-  const source = openBatchSource({ seed: SEED, firstSeq: 1, persons: PERSONS, batchSize: 5000 });
+  const source = openBatchSource({ seed: SEED, firstSeq: 1, persons: PERSONS, batchSize: 5000, cipher, memberUserId });
   if (!args.db) {
     const dir = join(DATA, 'baseline-sqlite');
     rmSync(dir, { recursive: true, force: true });
@@ -192,7 +202,7 @@ async function cachedLoad(): Promise<LoadFigures | null> {
   if (args.regenerate || !existsSync(MARKER)) return null;
   const marker = JSON.parse(readFileSync(MARKER, 'utf8')) as { persons: number; seed: number; load: LoadFigures };
   if (marker.persons !== PERSONS || marker.seed !== SEED) return null;
-  const handle = openStore();
+  const handle = await openStore();
   try {
     const row = await handle.db.selectFrom('persons').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
     return Number(row?.n) >= PERSONS ? marker.load : null;
@@ -338,7 +348,7 @@ async function runWrk(url: string, env: Record<string, string>, seconds: number,
 
 /** A spread of existing ids, chosen by case number with a fixed seed. */
 async function sampleIds(count: number): Promise<string[]> {
-  const handle = openStore();
+  const handle = await openStore();
   try {
     const random = new SyntheticRandom(SEED + 1);
     const seqs = new Set<number>();
@@ -356,7 +366,7 @@ async function sampleIds(count: number): Promise<string[]> {
 }
 
 function createToken(): string {
-  const result = spawnSync(process.execPath, [VIGIL, 'token', 'create', '--role', 'viewer', '--name', 'benchmark', ...storeFlags()], {
+  const result = spawnSync(process.execPath, [VIGIL, 'token', 'create', '--role', 'researcher', '--email', READER_EMAIL, '--name', 'benchmark', ...storeFlags()], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, VIGIL_LOG: 'off' },

@@ -3,6 +3,8 @@
 local token = os.getenv("VIGIL_BENCH_TOKEN")
 local ids_file = os.getenv("VIGIL_BENCH_IDS")
 local fixed_path = os.getenv("VIGIL_BENCH_PATH")
+-- The path before the id: /api/v1/persons/ unless a benchmark compares another route.
+local prefix = os.getenv("VIGIL_BENCH_PREFIX") or "/api/v1/persons/"
 local ids = {}
 local headers = {}
 
@@ -16,7 +18,7 @@ end
 
 function request()
   if fixed_path then return wrk.format("GET", fixed_path, headers) end
-  return wrk.format("GET", "/api/v1/persons/" .. ids[math.random(#ids)], headers)
+  return wrk.format("GET", prefix .. ids[math.random(#ids)], headers)
 end
 
 function done(summary, latency, requests)

@@ -7,6 +7,8 @@ import { buildDemoData, DEMO_PERSON_COUNT, STORY_PERSON_KEY, type DemoDataSet } 
 import { pinyinOf, russianSpelling, surnameFromFather } from '../src/demo/demo-names.ts';
 import { loadDemoData, validateDemoData } from '../src/demo/load-demo.ts';
 import { parseEdtf } from '../src/lib/edtf.ts';
+import { systemPrincipal } from '../src/auth/roles.ts';
+import { createUserToken, ensureDemoUser } from '../src/users/users.service.ts';
 import { BACKEND, personInput, startTestApp, TEST_DB, type TestApp } from './helpers/test-app.ts';
 
 const earliest = (date: string) => parseEdtf(date).earliest;
@@ -72,6 +74,13 @@ describe('demo data set (built in memory)', () => {
       }
     }
     for (const r of data.relations) assert.ok(persons.has(r.from) && persons.has(r.to) && r.from !== r.to, `${r.from} → ${r.to}`);
+    const before = new Set<string>();
+    for (const p of data.persons) {
+      // A relative is filed under a case of its own kind (not itself filed elsewhere) that comes earlier.
+      if (p.case) assert.ok(before.has(p.case) && !data.persons.find((q) => q.key === p.case)!.case, `${p.key} is filed under ${p.case}`);
+      before.add(p.key);
+    }
+    assert.ok(data.persons.filter((p) => p.case).length >= 50, 'relatives are filed in the cases they belong to');
     for (const i of data.interventions) assert.ok(persons.has(i.person), i.person);
   });
 
@@ -178,11 +187,14 @@ describe(`demo data in the store (${BACKEND})`, () => {
   let loadMs = 0;
   const config = () => ({ ...readConfig({ data: t.dataDir, db: TEST_DB, port: 0 }, {}), logger: false, demo: true });
   const options = () => (schema ? { dbSchema: schema } : {});
-  const admin = (method: string, path: string, body?: unknown) => t.api(method, path, { token: t.tokens.admin, ...(body ? { body } : {}) });
-  const allPersons = async () => {
-    const page = await admin('GET', '/api/v1/persons?limit=200&include_retracted=true');
+  let demoUser: { id: string };
+  let demoToken: string;
+  /** As the demo's case worker, who coordinates every demo case. */
+  const demo = (method: string, path: string, body?: unknown) => t.api(method, path, { token: demoToken, ...(body ? { body } : {}) });
+  const allPersons = async (as: (method: string, path: string) => ReturnType<TestApp['api']> = demo) => {
+    const page = await as('GET', '/api/v1/persons?limit=200&include_retracted=true');
     assert.equal(page.status, 200);
-    const rest = page.body.next_cursor ? await admin('GET', `/api/v1/persons?limit=200&include_retracted=true&cursor=${page.body.next_cursor}`) : null;
+    const rest = page.body.next_cursor ? await as('GET', `/api/v1/persons?limit=200&include_retracted=true&cursor=${page.body.next_cursor}`) : null;
     return [...page.body.items, ...(rest?.body.items ?? [])];
   };
   let story: any;
@@ -195,9 +207,11 @@ describe(`demo data in the store (${BACKEND})`, () => {
     const demoApp = await createApp(config(), options());
     loadMs = Date.now() - started;
     await demoApp.stop();
+    demoUser = await ensureDemoUser(t.app.ctx);
+    demoToken = (await createUserToken(t.app.ctx, systemPrincipal('test'), demoUser.id, { name: 'demo test' })).token;
     const persons = await allPersons();
     const summary = persons.find((p) => p.names.some((n: { text: string }) => n.text === 'Asemgul Bekbolat'));
-    story = (await admin('GET', `/api/v1/persons/${summary.id}`)).body;
+    story = (await demo('GET', `/api/v1/persons/${summary.id}`)).body;
   });
   after(async () => {
     await t.stop();
@@ -214,7 +228,7 @@ describe(`demo data in the store (${BACKEND})`, () => {
     const persons = await allPersons();
     const statuses = new Set<string>();
     for (const summary of persons) {
-      const read = await admin('GET', `/api/v1/persons/${summary.id}`);
+      const read = await demo('GET', `/api/v1/persons/${summary.id}`);
       assert.equal(read.status, 200, summary.case_number);
       assert.ok(new Set(read.body.names.map((n: { script: string }) => n.script)).size >= 2, `${summary.case_number} names`);
       const days = read.body.timeline.map((s: { date: string }) => earliest(s.date));
@@ -223,9 +237,9 @@ describe(`demo data in the store (${BACKEND})`, () => {
       if (read.body.current_status) statuses.add(read.body.current_status.status);
     }
     assert.ok(statuses.size >= 9, [...statuses].join(', '));
-    const kyrgyz = await admin('GET', '/api/v1/persons?ethnicity=kyrgyz&limit=200');
+    const kyrgyz = await demo('GET', '/api/v1/persons?ethnicity=kyrgyz&limit=200');
     assert.ok(kyrgyz.body.items.length >= 20);
-    const disappeared = await admin('GET', '/api/v1/persons?status=disappeared&limit=200');
+    const disappeared = await demo('GET', '/api/v1/persons?status=disappeared&limit=200');
     assert.ok(disappeared.body.items.some((p: { id: string }) => p.id === story.id));
   });
 
@@ -253,7 +267,7 @@ describe(`demo data in the store (${BACKEND})`, () => {
   });
 
   it('files her sources, and her timeline cites them', async () => {
-    const sources = (await admin('GET', `/api/v1/sources?person_id=${story.id}&limit=200`)).body.items;
+    const sources = (await demo('GET', `/api/v1/sources?person_id=${story.id}&limit=200`)).body.items;
     assert.equal(sources.length, 10);
     const kinds = new Set(sources.map((s: { kind: string }) => s.kind));
     for (const kind of ['voice_recording', 'phone_call', 'media_article', 'testimony', 'official_document']) assert.ok(kinds.has(kind), kind);
@@ -275,26 +289,31 @@ describe(`demo data in the store (${BACKEND})`, () => {
   });
 
   it('has her mother and her sister as persons, the sister a trusted contact with contact details', async () => {
-    const relations = (await admin('GET', `/api/v1/relations?person_id=${story.id}&limit=200`)).body.items;
-    const byKind = (kind: string) => relations.find((r: { from_person_id: string; relation: string }) => r.from_person_id === story.id && r.relation === kind);
-    const sister = byKind('sister');
+    const relations = (await demo('GET', `/api/v1/relations?person_id=${story.id}&limit=200`)).body.items;
+    assert.ok(relations.every((r: object) => !('contact' in r)), 'lists never carry contact details');
+    // Contact details come with the relation itself, to a member who may see them.
+    const byKind = async (kind: string) => {
+      const listed = relations.find((r: { from_person_id: string; relation: string }) => r.from_person_id === story.id && r.relation === kind);
+      return (await demo('GET', `/api/v1/relations/${listed.id}`)).body;
+    };
+    const sister = await byKind('sister');
     assert.equal(sister.trusted_contact, true);
     assert.match(sister.contact.phone, /^\+86 /);
-    const mother = byKind('mother');
+    const mother = await byKind('mother');
     assert.equal(mother.trusted_contact, false);
-    const motherPerson = (await admin('GET', `/api/v1/persons/${mother.to_person_id}`)).body;
+    const motherPerson = (await demo('GET', `/api/v1/persons/${mother.to_person_id}`)).body;
     assert.equal(motherPerson.names[0].text, 'Күлжамал Омар');
     assert.equal(motherPerson.birth, '1944~');
-    const sisterPerson = (await admin('GET', `/api/v1/persons/${sister.to_person_id}`)).body;
+    const sisterPerson = (await demo('GET', `/api/v1/persons/${sister.to_person_id}`)).body;
     assert.equal(sisterPerson.names[0].text, 'Гүлназ Бекболат');
     assert.equal(sisterPerson.current_status.status, 'harassed');
-    const cousin = byKind('relative');
+    const cousin = await byKind('relative');
     assert.equal(cousin.trusted_contact, true);
     assert.equal(cousin.contact.email, 'erlan.omarov@example.org');
   });
 
   it('records who took her: events with acts and their perpetrators', async () => {
-    const events = (await admin('GET', `/api/v1/events?person_id=${story.id}&limit=200`)).body.items;
+    const events = (await demo('GET', `/api/v1/events?person_id=${story.id}&limit=200`)).body.items;
     const taken = events.find((e: { date: string }) => e.date === '2026-09-18');
     assert.deepEqual(
       taken.acts.map((a: { type: string; status_at_end: string }) => [a.type, a.status_at_end]),
@@ -307,7 +326,7 @@ describe(`demo data in the store (${BACKEND})`, () => {
     assert.ok(taken.acts.every((a: { victim_id: string }) => a.victim_id === story.id));
     const perpetrators = await Promise.all(
       taken.acts[0].perpetrators.map(async (p: { actor_id: string; involvement: string }) => {
-        const actor = (await admin('GET', `/api/v1/actors/${p.actor_id}`)).body;
+        const actor = (await demo('GET', `/api/v1/actors/${p.actor_id}`)).body;
         return [actor.name, actor.type, p.involvement];
       }),
     );
@@ -321,25 +340,64 @@ describe(`demo data in the store (${BACKEND})`, () => {
   });
 
   it('logs the advocacy: the press relay and a WGEID urgent appeal in draft', async () => {
-    const interventions = (await admin('GET', `/api/v1/interventions?person_id=${story.id}&limit=200`)).body.items;
+    const interventions = (await demo('GET', `/api/v1/interventions?person_id=${story.id}&limit=200`)).body.items;
     const byType = new Map(interventions.map((i: { type: string }) => [i.type, i]));
     assert.equal((byType.get('wgeid_urgent') as { status: string }).status, 'draft');
     assert.equal((byType.get('press') as { status: string }).status, 'responded');
-    const all = (await admin('GET', '/api/v1/interventions?limit=200')).body.items;
+    const all = (await demo('GET', '/api/v1/interventions?limit=200')).body.items;
     assert.ok(all.length >= 40);
   });
 
-  it('writes a revision for every demo record, by system:demo', async () => {
-    const history = (await admin('GET', `/api/v1/persons/${story.id}/history?limit=100`)).body.items;
+  it("writes a revision for every demo record, by the demo's case worker", async () => {
+    const history = (await demo('GET', `/api/v1/persons/${story.id}/history?limit=100`)).body.items;
     assert.ok(history.length >= 30, `${history.length} revisions`);
-    assert.ok(history.every((r: { actor: string; action: string }) => r.actor === 'system:demo' && r.action === 'create'));
+    assert.ok(history.every((r: { actor: string; action: string }) => r.actor === `user:${demoUser.id}` && r.action === 'create'));
     const entities = new Set(history.map((r: { entity: string }) => r.entity));
     for (const entity of ['person', 'status_entry', 'source', 'event', 'relation', 'intervention']) assert.ok(entities.has(entity), entity);
   });
 
+  it("makes the demo's case worker coordinator of every demo case, and files her mother and sister in her case", async () => {
+    const persons = await allPersons();
+    const roots = persons.filter((p) => p.case_id === p.id);
+    assert.ok(roots.length >= 40 && roots.length < persons.length, `${roots.length} cases`);
+    for (const root of roots.slice(0, 25)) {
+      const members = await demo('GET', `/api/v1/persons/${root.id}/members`);
+      assert.equal(members.status, 200);
+      assert.deepEqual(members.body.items.map((m: { user_id: string; role: string }) => [m.user_id, m.role]), [[demoUser.id, 'coordinator']], root.case_number);
+    }
+    const relations = (await demo('GET', `/api/v1/relations?person_id=${story.id}&limit=200`)).body.items;
+    for (const kind of ['mother', 'sister']) {
+      const relation = relations.find((r: { from_person_id: string; relation: string }) => r.from_person_id === story.id && r.relation === kind);
+      assert.equal(relation.case_id, story.id);
+      assert.equal((await demo('GET', `/api/v1/persons/${relation.to_person_id}`)).body.case_id, story.id, `the ${kind} is filed in her case`);
+    }
+    const cousin = relations.find((r: { relation: string }) => r.relation === 'relative');
+    assert.equal((await demo('GET', `/api/v1/persons/${cousin.to_person_id}`)).body.case_id, cousin.to_person_id, 'the cousin abroad is a case of his own');
+  });
+
+  it('is seen by no one else: other users get empty lists and 404s', async () => {
+    for (const role of ['admin', 'coordinator', 'researcher', 'viewer'] as const) {
+      const as = (method: string, path: string) => t.api(method, path, { token: t.tokens[role] });
+      assert.deepEqual(await allPersons(as), [], role);
+      assert.equal((await as('GET', `/api/v1/persons/${story.id}`)).status, 404, role);
+      for (const list of ['relations', 'interventions', 'sources', 'events']) {
+        assert.deepEqual((await as('GET', `/api/v1/${list}?limit=200`)).body.items, [], `${role}: ${list}`);
+      }
+    }
+  });
+
+  it('keeps the contact details of relatives sealed in the store', async () => {
+    const rows = await t.app.ctx.db.selectFrom('relations').select(['contact']).where('case_id', '=', story.id).where('contact', 'is not', null).execute();
+    assert.ok(rows.length >= 3);
+    for (const row of rows) {
+      assert.match(row.contact!, /^vs1\./);
+      assert.doesNotMatch(row.contact!, /\+86|erlan\.omarov/);
+    }
+  });
+
   it('does not load twice: a restart with --demo and a direct call both leave the store as it is', async () => {
     const before = await allPersons();
-    const sourcesBefore = (await admin('GET', '/api/v1/sources?limit=200&include_retracted=true')).body;
+    const sourcesBefore = (await demo('GET', '/api/v1/sources?limit=200&include_retracted=true')).body;
     const restarted = await createApp(config(), options());
     await restarted.stop();
     const again = await loadDemoData(t.app.ctx);
@@ -350,7 +408,7 @@ describe(`demo data in the store (${BACKEND})`, () => {
       afterwards.map((p) => [p.id, p.version]),
       before.map((p) => [p.id, p.version]),
     );
-    const sourcesAfter = (await admin('GET', '/api/v1/sources?limit=200&include_retracted=true')).body;
+    const sourcesAfter = (await demo('GET', '/api/v1/sources?limit=200&include_retracted=true')).body;
     assert.deepEqual(
       sourcesAfter.items.map((s: { id: string }) => s.id),
       sourcesBefore.items.map((s: { id: string }) => s.id),

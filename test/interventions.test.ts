@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { Principal, Role } from '../src/auth/roles.ts';
 import { listInterventionsForPerson } from '../src/interventions/interventions.service.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
+import { prepareSessions, session, webClient } from './helpers/web-client.ts';
 
 describe(`interventions API (${BACKEND})`, () => {
   let t: TestApp;
@@ -14,6 +16,7 @@ describe(`interventions API (${BACKEND})`, () => {
 
   const MISSING = '01a22566-2c15-770d-9624-01048a0a9716';
   const newPerson = async (): Promise<string> => (await t.api('POST', '/api/v1/persons', { body: personInput() })).body.id;
+  const researcher = (): Principal => ({ userId: t.users.researcher.id, tokenId: null, actor: `user:${t.users.researcher.id}`, role: 'researcher', name: null, readOnly: false });
   const countInterventions = async () => (await t.api('GET', '/api/v1/interventions?limit=200&include_retracted=true')).body.items.length;
   const appeal = (personId: string, overrides: Record<string, unknown> = {}) => ({
     person_id: personId,
@@ -106,9 +109,9 @@ describe(`interventions API (${BACKEND})`, () => {
     assert.deepEqual(seen, [early, middle, late, undated]);
     const closed = await t.api('GET', `/api/v1/interventions?person_id=${personId}&status=closed`);
     assert.deepEqual(closed.body.items.map((x: { id: string }) => x.id), [middle]);
-    assert.deepEqual((await listInterventionsForPerson(t.app.ctx, personId)).map((x) => x.id), [early, middle, late, undated]);
+    assert.deepEqual((await listInterventionsForPerson(t.app.ctx, researcher(), personId)).map((x) => x.id), [early, middle, late, undated]);
     assert.deepEqual(
-      (await listInterventionsForPerson(t.app.ctx, personId, { includeRetracted: true })).map((x) => x.id),
+      (await listInterventionsForPerson(t.app.ctx, researcher(), personId, { includeRetracted: true })).map((x) => x.id),
       [wrong, early, middle, late, undated],
     );
     assert.equal((await t.api('GET', '/api/v1/interventions?cursor=WyJhIiwiYiJd')).status, 400);
@@ -173,10 +176,158 @@ describe(`interventions API (${BACKEND})`, () => {
     const personId = await newPerson();
     const { body: i } = await t.api('POST', '/api/v1/interventions', { body: appeal(personId) });
     assert.equal((await t.api('GET', '/api/v1/interventions', { token: null })).status, 401);
+    await t.addMember(personId, 'viewer', { caseRole: 'viewer' });
     assert.equal((await t.api('GET', `/api/v1/interventions/${i.id}`, { token: t.tokens.viewer })).status, 200);
     assert.equal((await t.api('POST', '/api/v1/interventions', { body: appeal(personId), token: t.tokens.viewer })).status, 403);
     assert.equal((await t.api('PATCH', `/api/v1/interventions/${i.id}`, { body: { status: 'closed', version: 1 }, token: t.tokens.viewer })).status, 403);
     assert.equal((await t.api('GET', `/api/v1/interventions/${MISSING}`)).status, 404);
     assert.equal((await t.api('GET', '/api/v1/interventions/123-abc')).status, 400);
+  });
+});
+
+describe(`interventions: need-to-know and sealing (${BACKEND})`, () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(async () => {
+    await t.stop();
+  });
+
+  const MISSING = '01a22566-2c15-770d-9624-01048a0a9716';
+  const NOTE = 'Sent through the embassy contact Dana K.';
+  const RESPONSE = 'Ministry replied: "no such person in custody".';
+  const newPerson = async (by: Role = 'researcher', extra: Record<string, unknown> = {}): Promise<string> => {
+    const res = await t.api('POST', '/api/v1/persons', { body: personInput(extra), token: t.tokens[by] });
+    assert.equal(res.status, 201, res.text);
+    return res.body.id;
+  };
+  const asUser = (role: Role): Principal => ({ userId: t.users[role].id, tokenId: null, actor: `user:${t.users[role].id}`, role, name: null, readOnly: false });
+  const log = async (personId: string, by: Role = 'researcher', extra: Record<string, unknown> = {}) => {
+    const res = await t.api('POST', '/api/v1/interventions', {
+      token: t.tokens[by],
+      body: { person_id: personId, type: 'embassy', addressee: 'Embassy in Astana', date: '2026-09-30', status: 'sent', note: NOTE, ...extra },
+    });
+    assert.equal(res.status, 201, res.text);
+    return res.body as { id: string; case_id: string };
+  };
+
+  it('is not there for a non-member: 404 on read, change and retraction, left out of lists', async () => {
+    const personId = await newPerson();
+    const i = await log(personId);
+    const missing = await t.api('GET', `/api/v1/interventions/${MISSING}`, { token: t.tokens.coordinator });
+    for (const role of ['coordinator', 'admin', 'viewer'] as const) {
+      const token = t.tokens[role];
+      const read = await t.api('GET', `/api/v1/interventions/${i.id}`, { token });
+      assert.equal(read.status, 404, role);
+      assert.deepEqual(read.body, missing.body, `${role}: the same answer as for one that does not exist`);
+      if (role !== 'viewer') {
+        assert.equal((await t.api('PATCH', `/api/v1/interventions/${i.id}`, { token, body: { status: 'closed', version: 1 } })).status, 404, role);
+        assert.equal((await t.api('POST', `/api/v1/interventions/${i.id}/retract`, { token, body: { reason: 'guessing ids' } })).status, 404, role);
+      }
+      assert.deepEqual((await t.api('GET', `/api/v1/interventions?person_id=${personId}`, { token })).body.items, [], role);
+      const all = await t.api('GET', '/api/v1/interventions?limit=200&include_retracted=true', { token });
+      assert.ok(!all.body.items.some((x: { id: string }) => x.id === i.id), role);
+    }
+    await assert.rejects(listInterventionsForPerson(t.app.ctx, asUser('coordinator'), personId), { name: 'NotFoundError' });
+    const still = await t.api('GET', `/api/v1/interventions/${i.id}`);
+    assert.equal(still.body.version, 1);
+    assert.equal(still.body.status, 'sent');
+  });
+
+  it("lists only the interventions of cases the reader may read, and a case's members read and write by their case role", async () => {
+    const mine = await newPerson();
+    const theirs = await newPerson('coordinator');
+    const own = await log(mine);
+    const other = await log(theirs, 'coordinator');
+    const ids = async (role: Role) =>
+      (await t.api('GET', '/api/v1/interventions?limit=200', { token: t.tokens[role] })).body.items
+        .map((x: { id: string }) => x.id)
+        .filter((id: string) => id === own.id || id === other.id);
+    assert.deepEqual(await ids('researcher'), [own.id]);
+    assert.deepEqual(await ids('coordinator'), [other.id]);
+    assert.deepEqual(await ids('viewer'), []);
+    await t.addMember(theirs, 'viewer', { caseRole: 'viewer', by: 'coordinator' });
+    assert.deepEqual(await ids('viewer'), [other.id]);
+    const read = await t.api('GET', `/api/v1/interventions/${other.id}`, { token: t.tokens.viewer });
+    assert.equal(read.body.note, NOTE, 'the note is internal, not secret: a member viewer reads it');
+    assert.equal((await t.api('PATCH', `/api/v1/interventions/${other.id}`, { token: t.tokens.viewer, body: { status: 'closed', version: 1 } })).status, 403);
+    // A researcher who is only a viewer of the case reads it but may not log or change anything there.
+    await t.addMember(theirs, 'researcher', { caseRole: 'viewer', by: 'coordinator' });
+    assert.deepEqual((await listInterventionsForPerson(t.app.ctx, asUser('researcher'), theirs)).map((x) => x.id), [other.id]);
+    assert.equal((await t.api('PATCH', `/api/v1/interventions/${other.id}`, { body: { status: 'closed', version: 1 } })).status, 403);
+    assert.equal((await t.api('POST', `/api/v1/interventions/${other.id}/retract`, { body: { reason: 'not mine to retract' } })).status, 403);
+    const create = await t.api('POST', '/api/v1/interventions', { body: { person_id: theirs, type: 'press' } });
+    assert.equal(create.status, 403);
+    assert.equal((await t.api('GET', `/api/v1/interventions/${other.id}`)).body.version, 1);
+  });
+
+  it('is logged only for a person its author may read: 422 as if there were none, and nothing written', async () => {
+    const theirs = await newPerson('coordinator');
+    const count = async () => (await t.api('GET', '/api/v1/interventions?limit=200&include_retracted=true', { token: t.tokens.coordinator })).body.items.length;
+    const before = await count();
+    const toMissing = await t.api('POST', '/api/v1/interventions', { body: { person_id: MISSING, type: 'press' } });
+    const toTheirs = await t.api('POST', '/api/v1/interventions', { body: { person_id: theirs, type: 'press' } });
+    assert.equal(toTheirs.status, 422);
+    assert.deepEqual(toTheirs.body, toMissing.body, 'an unreadable person reads exactly like a missing one');
+    assert.equal(await count(), before);
+  });
+
+  it("is filed under its person's case: one logged for a relative belongs to the case the relative is filed in", async () => {
+    const victim = await newPerson();
+    const sister = await newPerson('researcher', { case_id: victim });
+    const i = await log(sister, 'researcher', { type: 'family_petition' });
+    assert.equal(i.case_id, victim);
+    await t.addMember(victim, 'coordinator', { caseRole: 'viewer' });
+    assert.equal((await t.api('GET', `/api/v1/interventions/${i.id}`, { token: t.tokens.coordinator })).status, 200);
+    const history = await t.api('GET', `/api/v1/persons/${victim}/history`);
+    assert.ok(history.body.items.some((x: { entity: string; entity_id: string }) => x.entity === 'intervention' && x.entity_id === i.id));
+  });
+
+  it('seals note and response at rest: neither the row nor the history holds them, and an edited value fails loudly', async () => {
+    const personId = await newPerson();
+    const i = await log(personId, 'researcher', { response: RESPONSE });
+    const patched = await t.api('PATCH', `/api/v1/interventions/${i.id}`, { body: { note: `${NOTE} Second letter.`, version: 1 } });
+    assert.equal(patched.status, 200);
+    const db = t.app.ctx.db;
+    const row = await db.selectFrom('interventions').select(['note', 'response', 'addressee']).where('id', '=', i.id).executeTakeFirstOrThrow();
+    for (const sealed of [row.note!, row.response!]) {
+      assert.match(sealed, /^vs1\./);
+      assert.doesNotMatch(sealed, /Dana|Ministry|Second letter/);
+    }
+    const revisions = await db.selectFrom('revisions').select(['changes']).where('entity_id', '=', i.id).execute();
+    assert.equal(revisions.length, 2);
+    assert.ok(revisions.every((r) => !/Dana|Ministry/.test(r.changes)));
+    const read = await t.api('GET', `/api/v1/interventions/${i.id}`);
+    assert.equal(read.body.note, `${NOTE} Second letter.`);
+    assert.equal(read.body.response, RESPONSE);
+    // One character of the stored response changed: an error, never a garbled text.
+    const edited = `${row.response!.slice(0, -2)}${row.response!.at(-2) === 'A' ? 'B' : 'A'}${row.response!.at(-1)}`;
+    await db.updateTable('interventions').set({ response: edited }).where('id', '=', i.id).execute();
+    const tampered = await t.api('GET', `/api/v1/interventions/${i.id}`);
+    assert.equal(tampered.status, 500);
+    assert.equal(tampered.body.error.code, 'tampered');
+    await db.updateTable('interventions').set({ response: row.response }).where('id', '=', i.id).execute();
+    assert.equal((await t.api('GET', `/api/v1/interventions/${i.id}`)).body.response, RESPONSE);
+  });
+
+  it('gives its edit and retract pages only to those who may change the case: 404 to a non-member, 403 to a reading member', async () => {
+    await prepareSessions(t);
+    const web = webClient(t);
+    const personId = await newPerson();
+    const i = await log(personId);
+    const edit = await web.get(`/interventions/${i.id}/edit`);
+    assert.equal(edit.status, 200);
+    assert.ok(edit.html.includes('Dana K.'));
+    for (const path of [`/interventions/${i.id}/edit`, `/interventions/${i.id}/retract`]) {
+      const stranger = await web.get(path, session(t, 'coordinator'));
+      assert.equal(stranger.status, 404, path);
+      assert.ok(!stranger.html.includes('Dana'), path);
+    }
+    assert.equal((await web.post(`/interventions/${i.id}/retract`, { reason: 'a stranger tries', version: '1' }, session(t, 'coordinator'))).status, 404);
+    await t.addMember(personId, 'coordinator', { caseRole: 'viewer' });
+    for (const path of [`/interventions/${i.id}/edit`, `/interventions/${i.id}/retract`]) assert.equal((await web.get(path, session(t, 'coordinator'))).status, 403, path);
+    assert.equal((await web.post(`/interventions/${i.id}/retract`, { reason: 'a reader tries', version: '1' }, session(t, 'coordinator'))).status, 403);
+    assert.equal((await t.api('GET', `/api/v1/interventions/${i.id}`)).body.retracted, false);
   });
 });

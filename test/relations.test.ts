@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { Principal, Role } from '../src/auth/roles.ts';
 import { listRelationsForPerson } from '../src/relations/relations.service.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
+import { inputValue, prepareSessions, session, webClient } from './helpers/web-client.ts';
 
 describe(`relations API (${BACKEND})`, () => {
   let t: TestApp;
@@ -13,7 +15,14 @@ describe(`relations API (${BACKEND})`, () => {
   });
 
   const MISSING = '01a22566-2c15-770d-9624-01048a0a9716';
-  const newPerson = async (): Promise<string> => (await t.api('POST', '/api/v1/persons', { body: personInput() })).body.id;
+  /** A new case, opened by the researcher (its coordinator), or by another role's user. */
+  const newPerson = async (by: Role = 'researcher', extra: Record<string, unknown> = {}): Promise<string> => {
+    const res = await t.api('POST', '/api/v1/persons', { body: personInput(extra), token: t.tokens[by] });
+    assert.equal(res.status, 201, res.text);
+    return res.body.id;
+  };
+  /** The user behind a role's token, as the services see them. */
+  const asUser = (role: Role): Principal => ({ userId: t.users[role].id, tokenId: null, actor: `user:${t.users[role].id}`, role, name: null, readOnly: false });
   const countRelations = async () => (await t.api('GET', '/api/v1/relations?limit=200&include_retracted=true')).body.items.length;
 
   it('links two persons with a trusted-contact flag and secret contact details', async () => {
@@ -125,8 +134,8 @@ describe(`relations API (${BACKEND})`, () => {
       cursor = page.body.next_cursor;
     } while (cursor);
     assert.deepEqual(seen, ids);
-    assert.deepEqual((await listRelationsForPerson(t.app.ctx, centre)).map((r) => r.id), ids);
-    assert.deepEqual((await listRelationsForPerson(t.app.ctx, centre, { includeRetracted: true })).map((r) => r.id), [...ids, retracted]);
+    assert.deepEqual((await listRelationsForPerson(t.app.ctx, asUser('researcher'), centre)).map((r) => r.id), ids);
+    assert.deepEqual((await listRelationsForPerson(t.app.ctx, asUser('researcher'), centre, { includeRetracted: true })).map((r) => r.id), [...ids, retracted]);
   });
 
   it('refuses stale versions, a missing version and edits after retraction', async () => {
@@ -192,10 +201,238 @@ describe(`relations API (${BACKEND})`, () => {
     const body = { from_person_id: a, to_person_id: b, relation: 'friend' };
     const { body: r } = await t.api('POST', '/api/v1/relations', { body });
     assert.equal((await t.api('GET', '/api/v1/relations', { token: null })).status, 401);
+    await t.addMember(a, 'viewer', { caseRole: 'viewer' });
+    await t.addMember(b, 'viewer', { caseRole: 'viewer' });
     assert.equal((await t.api('GET', `/api/v1/relations/${r.id}`, { token: t.tokens.viewer })).status, 200);
     assert.equal((await t.api('POST', '/api/v1/relations', { body, token: t.tokens.viewer })).status, 403);
     assert.equal((await t.api('POST', `/api/v1/relations/${r.id}/retract`, { body: { reason: 'viewer try' }, token: t.tokens.viewer })).status, 403);
     assert.equal((await t.api('GET', `/api/v1/relations/${MISSING}`)).status, 404);
     assert.equal((await t.api('GET', '/api/v1/relations/zzz')).status, 400);
+  });
+});
+
+describe(`relations: need-to-know, secret contact details, sealing (${BACKEND})`, () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(async () => {
+    await t.stop();
+  });
+
+  const MISSING = '01a22566-2c15-770d-9624-01048a0a9716';
+  const PHONE = '+7 701 555 0123';
+  const newPerson = async (by: Role = 'researcher', extra: Record<string, unknown> = {}): Promise<string> => {
+    const res = await t.api('POST', '/api/v1/persons', { body: personInput(extra), token: t.tokens[by] });
+    assert.equal(res.status, 201, res.text);
+    return res.body.id;
+  };
+  const asUser = (role: Role): Principal => ({ userId: t.users[role].id, tokenId: null, actor: `user:${t.users[role].id}`, role, name: null, readOnly: false });
+  const relate = async (from: string, to: string, extra: Record<string, unknown> = {}, by: Role = 'researcher') => {
+    const res = await t.api('POST', '/api/v1/relations', { body: { from_person_id: from, to_person_id: to, relation: 'sister', ...extra }, token: t.tokens[by] });
+    assert.equal(res.status, 201, res.text);
+    return res.body as { id: string; case_id: string };
+  };
+  /** The case's audit trail, as its coordinator (the researcher who opened it) sees it. */
+  const secretReads = async (caseId: string) => {
+    const trail = await t.api('GET', `/api/v1/persons/${caseId}/audit?limit=200`);
+    assert.equal(trail.status, 200, trail.text);
+    assert.doesNotMatch(trail.text, new RegExp(PHONE.replaceAll('+', '\\+')), 'the audit log never holds a secret value');
+    return (trail.body.items as Array<{ action: string; actor: string; entity_id: string; detail: Record<string, unknown> }>).filter((e) => e.action === 'relation.read_secret');
+  };
+
+  it('is not there for a non-member: 404 on read, change and retraction, left out of lists', async () => {
+    const a = await newPerson();
+    const b = await newPerson();
+    const r = await relate(a, b, { contact: { phone: PHONE } });
+    const missing = await t.api('GET', `/api/v1/relations/${MISSING}`, { token: t.tokens.coordinator });
+    for (const role of ['coordinator', 'admin', 'viewer'] as const) {
+      const token = t.tokens[role];
+      const read = await t.api('GET', `/api/v1/relations/${r.id}`, { token });
+      assert.equal(read.status, 404, role);
+      assert.deepEqual(read.body, missing.body, `${role}: the same answer as for a relation that does not exist`);
+      assert.doesNotMatch(read.text, /555/);
+      if (role !== 'viewer') {
+        assert.equal((await t.api('PATCH', `/api/v1/relations/${r.id}`, { token, body: { relation: 'friend', version: 1 } })).status, 404, role);
+        assert.equal((await t.api('POST', `/api/v1/relations/${r.id}/retract`, { token, body: { reason: 'guessing ids' } })).status, 404, role);
+      }
+      assert.deepEqual((await t.api('GET', `/api/v1/relations?person_id=${a}`, { token })).body.items, [], role);
+      const all = await t.api('GET', '/api/v1/relations?limit=200&include_retracted=true', { token });
+      assert.ok(!all.body.items.some((x: { id: string }) => x.id === r.id), role);
+    }
+    await assert.rejects(listRelationsForPerson(t.app.ctx, asUser('coordinator'), a), { name: 'NotFoundError' });
+    const still = await t.api('GET', `/api/v1/relations/${r.id}`);
+    assert.equal(still.body.version, 1);
+    assert.equal(still.body.relation, 'sister');
+  });
+
+  it('names only persons its author may read: 422 as if they did not exist, and writes nothing', async () => {
+    const mine = await newPerson();
+    const other = await newPerson();
+    const theirs = await newPerson('coordinator');
+    const count = async () => (await t.api('GET', '/api/v1/relations?limit=200&include_retracted=true', { token: t.tokens.researcher })).body.items.length;
+    const before = await count();
+    const toMissing = await t.api('POST', '/api/v1/relations', { body: { from_person_id: mine, to_person_id: MISSING, relation: 'friend' } });
+    const toTheirs = await t.api('POST', '/api/v1/relations', { body: { from_person_id: mine, to_person_id: theirs, relation: 'friend' } });
+    assert.equal(toTheirs.status, 422);
+    assert.deepEqual(toTheirs.body, toMissing.body, 'an unreadable person reads exactly like a missing one');
+    const fromTheirs = await t.api('POST', '/api/v1/relations', { body: { from_person_id: theirs, to_person_id: mine, relation: 'friend' } });
+    assert.equal(fromTheirs.status, 422);
+    assert.ok(fromTheirs.body.error.fields.from_person_id);
+    const r = await relate(mine, other);
+    const moved = await t.api('PATCH', `/api/v1/relations/${r.id}`, { body: { to_person_id: theirs, version: 1 } });
+    assert.equal(moved.status, 422);
+    assert.ok(moved.body.error.fields.to_person_id);
+    assert.equal(await count(), before + 1);
+    assert.equal((await t.api('GET', `/api/v1/relations/${r.id}`)).body.to_person_id, other);
+    // Readable but not writable: a viewer member of the case may not file relations in it.
+    await t.addMember(theirs, 'researcher', { caseRole: 'viewer', by: 'coordinator' });
+    const readOnlyCase = await t.api('POST', '/api/v1/relations', { body: { from_person_id: theirs, to_person_id: mine, relation: 'friend' } });
+    assert.equal(readOnlyCase.status, 403);
+    // …but may name its person from a case they write in.
+    assert.equal((await t.api('PATCH', `/api/v1/relations/${r.id}`, { body: { to_person_id: theirs, version: 1 } })).status, 200);
+    assert.equal(await count(), before + 1);
+  });
+
+  it('gives contact details only to members who may see secrets, audits each such read, and never lists them', async () => {
+    const a = await newPerson();
+    const b = await newPerson();
+    const r = await relate(a, b, { trusted_contact: true, contact: { phone: PHONE, messenger: 'Signal' } });
+    const bare = await relate(a, b, { relation: 'friend' });
+    await t.addMember(a, 'viewer', { caseRole: 'viewer' });
+    await t.addMember(a, 'coordinator', { caseRole: 'viewer' });
+    assert.equal((await secretReads(a)).length, 0);
+
+    for (const role of ['viewer', 'coordinator'] as const) {
+      const read = await t.api('GET', `/api/v1/relations/${r.id}`, { token: t.tokens[role] });
+      assert.equal(read.status, 200, role);
+      assert.ok(!('contact' in read.body), `${role} as a viewer member gets no contact key at all`);
+      assert.equal(read.body.trusted_contact, true);
+      assert.doesNotMatch(read.text, /555|Signal/);
+    }
+    assert.equal((await secretReads(a)).length, 0, 'nothing secret was read');
+
+    await t.addMember(a, 'coordinator', { caseRole: 'researcher' });
+    const read = await t.api('GET', `/api/v1/relations/${r.id}`, { token: t.tokens.coordinator });
+    assert.deepEqual(read.body.contact, { phone: PHONE, messenger: 'Signal' });
+    assert.equal((await t.api('GET', `/api/v1/relations/${bare.id}`, { token: t.tokens.coordinator })).body.contact, null);
+    const reads = await secretReads(a);
+    assert.equal(reads.length, 1, 'one audited read, none for a relation without contact details');
+    assert.equal(reads[0]!.actor, `user:${t.users.coordinator.id}`);
+    assert.equal(reads[0]!.entity_id, r.id);
+    assert.equal(reads[0]!.detail.fields, 'contact');
+
+    const list = await t.api('GET', `/api/v1/relations?person_id=${a}`, { token: t.tokens.coordinator });
+    assert.equal(list.body.items.length, 2);
+    for (const item of list.body.items) assert.ok(!('contact' in item), 'lists never carry contact details');
+    assert.equal((await listRelationsForPerson(t.app.ctx, asUser('coordinator'), a)).find((x) => x.id === r.id)!.contact, null);
+    assert.equal((await secretReads(a)).length, 1, 'lists read nothing secret');
+
+    // The person page asks for them: there too only with the right, and audited.
+    const shown = await listRelationsForPerson(t.app.ctx, asUser('coordinator'), a, { withSecrets: true });
+    assert.deepEqual(shown.find((x) => x.id === r.id)!.contact, { phone: PHONE, messenger: 'Signal' });
+    assert.equal((await secretReads(a)).length, 2);
+    const hidden = await listRelationsForPerson(t.app.ctx, asUser('viewer'), a, { withSecrets: true });
+    assert.ok(hidden.every((x) => x.contact === null && x.secrets_hidden));
+    assert.equal((await secretReads(a)).length, 2);
+  });
+
+  it('opens to an admin through break-glass for reading only, the read marked as such', async () => {
+    const a = await newPerson();
+    const b = await newPerson();
+    const r = await relate(a, b, { contact: { phone: PHONE } });
+    assert.equal((await t.api('GET', `/api/v1/relations/${r.id}`, { token: t.tokens.admin })).status, 404);
+    const glass = await t.api('POST', `/api/v1/persons/${a}/break-glass`, { token: t.tokens.admin, body: { reason: 'family asks urgently; coordinator unreachable' } });
+    assert.equal(glass.status, 201, glass.text);
+    const read = await t.api('GET', `/api/v1/relations/${r.id}`, { token: t.tokens.admin });
+    assert.equal(read.status, 200);
+    assert.equal(read.body.contact.phone, PHONE);
+    const [entry] = await secretReads(a);
+    assert.equal(entry!.actor, `user:${t.users.admin.id}`);
+    assert.equal(entry!.detail.break_glass, true);
+    assert.equal((await t.api('PATCH', `/api/v1/relations/${r.id}`, { token: t.tokens.admin, body: { relation: 'friend', version: 1 } })).status, 403);
+  });
+
+  it("is filed under the case of from_person: a relative added to a case is covered by the case's members", async () => {
+    const a = await newPerson();
+    const relative = await newPerson('researcher', { case_id: a });
+    const r = await relate(relative, a, { relation: 'mother' });
+    assert.equal(r.case_id, a);
+    await t.addMember(a, 'viewer', { caseRole: 'viewer' });
+    const read = await t.api('GET', `/api/v1/relations/${r.id}`, { token: t.tokens.viewer });
+    assert.equal(read.status, 200);
+    assert.equal(read.body.case_id, a);
+    const history = await t.api('GET', `/api/v1/persons/${a}/history`);
+    assert.ok(history.body.items.some((x: { entity: string; entity_id: string }) => x.entity === 'relation' && x.entity_id === r.id));
+  });
+
+  it("lists a person's relations only as far as the reader may read the cases they are filed under", async () => {
+    const mine = await newPerson();
+    const theirs = await newPerson('coordinator');
+    await t.addMember(mine, 'coordinator');
+    const inMine = await relate(mine, theirs, { relation: 'brother' }, 'coordinator');
+    const inTheirs = await relate(theirs, mine, { relation: 'sister', contact: { phone: PHONE } }, 'coordinator');
+    assert.equal(inTheirs.case_id, theirs);
+
+    const ids = async (role: Role) => (await listRelationsForPerson(t.app.ctx, asUser(role), mine)).map((r) => r.id);
+    assert.deepEqual(await ids('researcher'), [inMine.id], 'a relation filed under a case the researcher may not read stays out');
+    assert.deepEqual(await ids('coordinator'), [inMine.id, inTheirs.id]);
+    const api = await t.api('GET', `/api/v1/relations?person_id=${mine}`);
+    assert.deepEqual(api.body.items.map((x: { id: string }) => x.id), [inMine.id]);
+    assert.equal((await t.api('GET', `/api/v1/relations/${inTheirs.id}`)).status, 404);
+    await assert.rejects(listRelationsForPerson(t.app.ctx, asUser('researcher'), theirs), { name: 'NotFoundError' });
+
+    await t.addMember(theirs, 'researcher', { by: 'coordinator' });
+    assert.deepEqual(await ids('researcher'), [inMine.id, inTheirs.id]);
+    assert.equal((await t.api('GET', `/api/v1/relations/${inTheirs.id}`)).body.contact.phone, PHONE);
+  });
+
+  it('seals contact details at rest: neither the row nor the history holds them, and a moved value fails loudly', async () => {
+    const a = await newPerson();
+    const b = await newPerson();
+    const first = await relate(a, b, { contact: { phone: PHONE, email: 'sealed.sister@example.org' } });
+    const second = await relate(a, b, { contact: { phone: '+86 139 0000 9999' } });
+    const db = t.app.ctx.db;
+    const rows = await db.selectFrom('relations').select(['id', 'contact']).where('id', 'in', [first.id, second.id]).orderBy('id').execute();
+    for (const row of rows) {
+      assert.match(row.contact!, /^vs1\./);
+      assert.doesNotMatch(row.contact!, /555|example\.org|9999/);
+    }
+    const revisions = await db.selectFrom('revisions').select(['changes']).where('entity_id', '=', first.id).execute();
+    assert.ok(revisions.every((row) => !row.changes.includes('555') && !row.changes.includes('sealed.sister')));
+    // A sealed value copied onto another row does not open there: an error, never the other relative's phone.
+    await db.updateTable('relations').set({ contact: rows[0]!.contact }).where('id', '=', second.id).execute();
+    const tampered = await t.api('GET', `/api/v1/relations/${second.id}`);
+    assert.equal(tampered.status, 500);
+    assert.equal(tampered.body.error.code, 'tampered');
+    assert.doesNotMatch(tampered.text, /555/);
+    await db.updateTable('relations').set({ contact: rows[1]!.contact }).where('id', '=', second.id).execute();
+    assert.equal((await t.api('GET', `/api/v1/relations/${second.id}`)).body.contact.phone, '+86 139 0000 9999');
+  });
+
+  it("gives its edit and retract pages only to those who may change the case: 404 to a non-member, 403 to a reading member", async () => {
+    await prepareSessions(t);
+    const web = webClient(t);
+    const a = await newPerson();
+    const b = await newPerson();
+    const r = await relate(a, b, { contact: { phone: PHONE } });
+    const edit = await web.get(`/relations/${r.id}/edit`);
+    assert.equal(edit.status, 200);
+    assert.equal(inputValue(edit.html, 'contact.phone'), PHONE);
+    for (const path of [`/relations/${r.id}/edit`, `/relations/${r.id}/retract`]) {
+      const stranger = await web.get(path, session(t, 'coordinator'));
+      assert.equal(stranger.status, 404, path);
+      assert.ok(!stranger.html.includes('555'), path);
+    }
+    const post = await web.post(`/relations/${r.id}/retract`, { reason: 'a stranger tries', version: '1' }, session(t, 'coordinator'));
+    assert.equal(post.status, 404);
+    await t.addMember(a, 'coordinator', { caseRole: 'viewer' });
+    for (const path of [`/relations/${r.id}/edit`, `/relations/${r.id}/retract`]) {
+      const reader = await web.get(path, session(t, 'coordinator'));
+      assert.equal(reader.status, 403, path);
+      assert.ok(!reader.html.includes('555'), path);
+    }
+    assert.equal((await web.post(`/relations/${r.id}/retract`, { reason: 'a reader tries', version: '1' }, session(t, 'coordinator'))).status, 403);
+    assert.equal((await t.api('GET', `/api/v1/relations/${r.id}`)).body.retracted, false);
   });
 });

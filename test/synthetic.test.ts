@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { buildSyntheticBatch, generateSyntheticStore, openBatchSource, SYNTHETIC_ACTOR, SyntheticRandom } from '../src/demo/synthetic.ts';
+import { buildSyntheticBatch, generateSyntheticStore, openBatch, openBatchSource, prepareBatch, SYNTHETIC_ACTOR, SyntheticRandom } from '../src/demo/synthetic.ts';
 import { parseEdtf } from '../src/lib/edtf.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
 
@@ -33,7 +33,14 @@ describe(`synthetic store generator (${BACKEND})`, () => {
     const first = await t.api('POST', '/api/v1/persons', { body: personInput() });
     assert.equal(first.body.case_number, 'VG-000001');
     const progress: number[] = [];
-    const summary = await generateSyntheticStore(t.app.database, { persons: PERSONS, seed: 7, batchSize: 128, onProgress: (done) => progress.push(done) });
+    // The researcher (whose token t.api uses) coordinates every synthetic case, as a benchmark reader would.
+    const summary = await generateSyntheticStore(t.app, {
+      persons: PERSONS,
+      seed: 7,
+      batchSize: 128,
+      memberUserId: t.users.researcher.id,
+      onProgress: (done) => progress.push(done),
+    });
     assert.deepEqual(progress, [128, 256, 300]);
     assert.equal(summary.persons, PERSONS);
     assert.equal(summary.firstCaseSeq, 2);
@@ -70,8 +77,7 @@ describe(`synthetic store generator (${BACKEND})`, () => {
       }
       assert.ok(parseEdtf(person.birth).edtf === person.birth, `birth ${person.birth}`);
       assert.equal(person.version, 1);
-      assert.equal(person.national_id, null);
-      assert.equal(person.notes, null);
+      assert.ok(!('national_id' in person) && !('notes' in person), 'lists carry no secret fields');
     }
     for (const script of ['Latn', 'Cyrl', 'Arab', 'Hans', 'Hant']) assert.ok(scripts.has(script), `no name in ${script}`);
   });
@@ -116,7 +122,7 @@ describe(`synthetic store generator (${BACKEND})`, () => {
 
   it('writes the same rows as the services: a copy made through the API reads back identically', async () => {
     const original = (await t.api('GET', `/api/v1/persons/${persons[17].id}`)).body;
-    const { id: _id, case_number: _cn, names, current_status: _cs, timeline, version: _v, created_at: _ca, updated_at: _ua, retracted: _r, retracted_at: _ra, retraction_reason: _rr, ...fields } = original;
+    const { id: _id, case_id: _case, case_number: _cn, names, current_status: _cs, timeline, version: _v, created_at: _ca, updated_at: _ua, retracted: _r, retracted_at: _ra, retraction_reason: _rr, ...fields } = original;
     const copy = await t.api('POST', '/api/v1/persons', {
       body: { ...fields, names: names.map(({ flags: _f, ...name }: any) => name) },
       token: t.tokens.researcher,
@@ -133,6 +139,7 @@ describe(`synthetic store generator (${BACKEND})`, () => {
     const comparable = (p: any) => ({
       ...p,
       id: undefined,
+      case_id: undefined,
       case_number: undefined,
       created_at: undefined,
       updated_at: undefined,
@@ -187,15 +194,21 @@ describe(`synthetic store generator (${BACKEND})`, () => {
     assert.notDeepEqual(a.persons, c.persons);
   });
 
-  it('builds the same rows on a worker thread as on the calling one', async () => {
-    const options = { seed: 5, firstSeq: 10, persons: 70, batchSize: 40 };
+  it('builds the same rows on a worker thread as on the calling one, sealed under the store key', async () => {
+    const { cipher } = t.app.ctx;
+    const options = { seed: 5, firstSeq: 10, persons: 70, batchSize: 40, cipher, memberUserId: t.users.researcher.id };
     const here = openBatchSource({ ...options, thread: false });
     const there = openBatchSource({ ...options, thread: true });
+    const plain = new SyntheticRandom(5);
     try {
-      for (const size of [40, 30]) {
+      for (const [size, firstSeq] of [[40, 10], [30, 50]] as const) {
         const [a, b] = [await here.next(), await there.next()];
         assert.equal(a.persons.length, size);
-        assert.deepEqual(b, a);
+        assert.notDeepEqual(b.names, a.names, 'each seal has its own nonce');
+        const expected = buildSyntheticBatch(plain, firstSeq, size);
+        assert.deepEqual(openBatch(b, cipher), openBatch(a, cipher));
+        assert.deepEqual(openBatch(a, cipher), { ...expected, members: openBatch(a, cipher).members });
+        assert.deepEqual(a.members.map((m) => [m[0], m[1], m[2]]), expected.persons.map((p) => [p[0], t.users.researcher.id, 'coordinator']));
       }
     } finally {
       await here.close();
@@ -203,10 +216,63 @@ describe(`synthetic store generator (${BACKEND})`, () => {
     }
   });
 
-  it('refuses a count that is not a whole number and writes nothing', async () => {
-    await assert.rejects(generateSyntheticStore(t.app.database, { persons: -1, seed: 1 }), RangeError);
-    await assert.rejects(generateSyntheticStore(t.app.database, { persons: 2.5, seed: 1 }), RangeError);
+  it('refuses a count that is not a whole number, or a member who is no user, and writes nothing', async () => {
+    await assert.rejects(generateSyntheticStore(t.app, { persons: -1, seed: 1 }), RangeError);
+    await assert.rejects(generateSyntheticStore(t.app, { persons: 2.5, seed: 1 }), RangeError);
+    await assert.rejects(generateSyntheticStore(t.app, { persons: 5, seed: 1, memberUserId: '01a22566-2c15-770d-9624-01048a0a9716' }), /names no user/);
     const count = await t.app.database.db.selectFrom('persons').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     assert.equal(Number(count.n), PERSONS + 3);
+  });
+
+  it('stores what the services store: sealed columns sealed, each person its own case, one audit entry for the load', async () => {
+    const db = t.app.database.db;
+    const ids = persons.map((p) => p.id);
+    const rows = await db.selectFrom('persons').select(['id', 'case_id', 'father_name', 'national_id', 'notes']).where('id', 'in', ids).execute();
+    assert.equal(rows.length, PERSONS);
+    for (const row of rows) {
+      assert.equal(row.case_id, row.id);
+      for (const sealed of [row.father_name, row.national_id, row.notes]) if (sealed !== null) assert.match(sealed, /^vs1\./);
+    }
+    for (const column of ['father_name', 'national_id', 'notes'] as const) assert.ok(rows.some((r) => r[column] !== null), `some ${column}`);
+    const names = await db.selectFrom('person_names').select(['text']).where('person_id', 'in', ids).execute();
+    assert.ok(names.length > 2 * PERSONS && names.every((n) => /^vs1\./.test(n.text)));
+    const notes = await db.selectFrom('status_entries').select(['note']).where('person_id', 'in', ids).where('note', 'is not', null).execute();
+    assert.ok(notes.length > 0 && notes.every((n) => /^vs1\./.test(n.note!)));
+    const revisions = await db.selectFrom('revisions').select(['changes']).where('actor', '=', SYNTHETIC_ACTOR).execute();
+    assert.equal(revisions.length, PERSONS);
+    assert.ok(revisions.every((r) => /^vs1\./.test(r.changes)));
+    // No name the API shows is anywhere in the stored text of those tables.
+    const read = await Promise.all(persons.slice(0, 20).map(async (p) => (await t.api('GET', `/api/v1/persons/${p.id}`)).body));
+    const known = read.flatMap((p) => [...p.names.map((n: { text: string }) => n.text), ...(p.national_id ? [p.national_id] : []), ...(p.father_name ? [p.father_name] : [])]);
+    assert.ok(read.some((p) => p.national_id), 'a member reads the secret fields');
+    const stored = JSON.stringify([rows, names, notes, revisions]);
+    for (const text of known) assert.ok(!stored.includes(text), `"${text}" is stored in the clear`);
+
+    const members = await db.selectFrom('case_members').select(['case_id', 'user_id', 'role']).where('case_id', 'in', ids).execute();
+    assert.equal(members.length, PERSONS);
+    assert.ok(members.every((m) => m.user_id === t.users.researcher.id && m.role === 'coordinator'));
+    const other = await t.api('GET', `/api/v1/persons/${persons[0].id}`, { token: t.tokens.coordinator });
+    assert.equal(other.status, 404, 'a user who is not a member does not see synthetic cases');
+
+    const audit = await db.selectFrom('audit_entries').select(['actor', 'detail']).where('action', '=', 'synthetic.load').execute();
+    assert.equal(audit.length, 1, 'one entry for the whole load, not one per row');
+    assert.equal(audit[0]!.actor, SYNTHETIC_ACTOR);
+    const detail = JSON.parse(audit[0]!.detail!);
+    assert.deepEqual([detail.complete, detail.persons, detail.first_case_seq, detail.last_case_seq, detail.member], [true, PERSONS, 2, PERSONS + 1, t.users.researcher.id]);
+    const perRow = await db.selectFrom('audit_entries').select((eb) => eb.fn.countAll<number>().as('n')).where('actor', '=', SYNTHETIC_ACTOR).executeTakeFirstOrThrow();
+    assert.equal(Number(perRow.n), 1);
+  });
+
+  it('seals a prepared batch so that it opens back to the built rows, bound to each row', () => {
+    const { cipher } = t.app.ctx;
+    const built = buildSyntheticBatch(new SyntheticRandom(9), 1, 5);
+    const sealed = prepareBatch(structuredClone(built), cipher);
+    assert.deepEqual(sealed.members, []);
+    assert.deepEqual(openBatch(sealed, cipher), built);
+    // A name sealed for one row does not open as another's.
+    const moved = structuredClone(sealed);
+    const textAt = 3;
+    [moved.names[0]![textAt], moved.names[1]![textAt]] = [moved.names[1]![textAt]!, moved.names[0]![textAt]!];
+    assert.throws(() => openBatch(moved, cipher), { name: 'TamperedDataError' });
   });
 });

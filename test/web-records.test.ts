@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, openContext } from './helpers/browser.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
-import { hiddenFields, inputValue, session, textOf, webClient } from './helpers/web-client.ts';
+import { hiddenFields, inputValue, prepareSessions, session, sessionValue, textOf, webClient } from './helpers/web-client.ts';
 
 const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>';
 const ESCAPED = '&lt;script>alert(1)&lt;/script>&lt;img src=x onerror=alert(2)>';
@@ -32,6 +32,7 @@ describe(`web UI: events, relations, actors, sources, interventions (${BACKEND})
   let security: { id: string };
   before(async () => {
     t = await startTestApp();
+    await prepareSessions(t);
     web = webClient(t);
     person = (await t.api('POST', '/api/v1/persons', { body: personInput() })).body;
     sister = (await t.api('POST', '/api/v1/persons', { body: personInput({ names: [{ text: 'Гүлназ Бекболат', script: 'Cyrl', lang: 'kk' }] }) })).body;
@@ -311,7 +312,10 @@ describe(`web UI: events, relations, actors, sources, interventions (${BACKEND})
     });
     assert.equal(added.status, 303);
     const relations = (await t.api('GET', `/api/v1/relations?person_id=${person.id}`)).body.items;
-    const relation = relations.find((r: { to_person_id: string }) => r.to_person_id === lawyer.id);
+    const listed = relations.find((r: { to_person_id: string }) => r.to_person_id === lawyer.id);
+    assert.ok(!('contact' in listed), 'lists never carry contact details');
+    // Contact details come only with the one relation, read by someone allowed to see them.
+    const relation = (await t.api('GET', `/api/v1/relations/${listed.id}`)).body;
     assert.equal(relation.relation, 'lawyer');
     assert.equal(relation.trusted_contact, true);
     assert.deepEqual(relation.contact, { phone: '+7 701 000 0000', messenger: 'Signal' });
@@ -424,6 +428,7 @@ describe(`web UI: events, relations, actors, sources, interventions (${BACKEND})
 
   it('lets viewers read but not write: 403 on every new form and post, nothing changed', async () => {
     const viewer = session(t, 'viewer');
+    await t.addMember(person.id, 'viewer', { caseRole: 'viewer' });
     const { body: event } = await t.api('POST', '/api/v1/events', { body: { title: 'Viewer test', person_id: person.id } });
     const { body: rel } = await t.api('POST', '/api/v1/relations', { body: { from_person_id: person.id, to_person_id: sister.id, relation: 'colleague' } });
     const page = await web.get(`/persons/${person.id}`, viewer);
@@ -463,6 +468,7 @@ describe(`web UI records in Chromium, JavaScript off (${BACKEND})`, () => {
   let browser: Browser;
   before(async () => {
     t = await startTestApp();
+    await prepareSessions(t);
     browser = await launchBrowser();
   });
   after(async () => {
@@ -476,7 +482,7 @@ describe(`web UI records in Chromium, JavaScript off (${BACKEND})`, () => {
     const c = await openContext(browser, t.url, { javaScriptEnabled: false });
     const page = c.page;
     try {
-      await c.context.addCookies([{ name: 'vigil_session', value: t.tokens.researcher, url: t.url }]);
+      await c.context.addCookies([{ name: 'vigil_session', value: sessionValue(t, 'researcher'), url: t.url }]);
 
       // An actor, from the navigation.
       await page.goto(`${t.url}/persons`);

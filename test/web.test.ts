@@ -12,7 +12,8 @@ import { CATALOGS, LANGUAGES, fromAcceptLanguage, translator } from '../src/web/
 import en from '../src/web/messages/en.json' with { type: 'json' };
 import { launchBrowser, openContext } from './helpers/browser.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
-import { inputValue, session, textOf, webClient } from './helpers/web-client.ts';
+import { cookieOf, inputValue, prepareSessions, session, sessionValue, textOf, webClient } from './helpers/web-client.ts';
+import { enrolUser, signInForm, totpCode } from './helpers/accounts.ts';
 
 const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>';
 const CYRILLIC = 'Жанаргүл Жұматай';
@@ -53,6 +54,7 @@ describe(`web UI over HTTP (${BACKEND})`, () => {
   const clock = new ManualClock(new Date());
   before(async () => {
     t = await startTestApp({ clock });
+    await prepareSessions(t);
     web = webClient(t);
   });
   after(async () => {
@@ -69,38 +71,44 @@ describe(`web UI over HTTP (${BACKEND})`, () => {
     const login = await web.get('/login?next=%2Fpersons', null);
     assert.equal(login.status, 200);
     assert.match(login.html, /<form method="post" action="\/login"/);
-    assert.match(login.html, /name="token"/);
+    for (const name of ['email', 'password', 'totp']) assert.match(login.html, new RegExp(`name="${name}"`));
+    assert.doesNotMatch(login.html, /name="token"/);
     assert.doesNotMatch(login.html, /Enter the demo/, 'no demo button without --demo');
     assert.equal((await web.post('/login/demo', {}, null)).status, 404);
     assert.equal((await web.post('/persons/new', newPersonForm(), null)).status, 303);
   });
 
-  it('signs in with a token into an HttpOnly, SameSite=Strict cookie, and refuses bad tokens', async () => {
-    const bad = await web.post('/login', { token: 'vgl_not-a-real-token', next: '/persons' }, null);
+  it('signs in with email, password and code into an HttpOnly, SameSite=Strict cookie, and refuses bad ones', async () => {
+    const account = await enrolUser(t, () => clock.now());
+    const bad = await signInForm(t, { email: account.email, password: 'not the right password', totp: '123456', next: '/persons' });
     assert.equal(bad.status, 401);
-    assert.match(textOf(bad.html, 'f-token-error') ?? '', /not valid/);
-    assert.equal(bad.headers.get('set-cookie'), null);
-    const empty = await web.post('/login', { token: '' }, null);
+    assert.match(bad.html, /The email, password or code is not right/);
+    assert.equal(bad.headers.getSetCookie().some((c) => c.startsWith('vigil_session=')), false);
+    const empty = await signInForm(t, { email: '', password: '' });
     assert.equal(empty.status, 400);
-    const good = await web.post('/login', { token: t.tokens.viewer, next: '/persons?risk=high' }, null);
+    clock.advance(30_000);
+    const good = await signInForm(t, { email: account.email, password: account.password, totp: totpCode(account.secret, clock.now()), next: '/persons?risk=high' });
     assert.equal(good.status, 303);
     assert.equal(good.location, '/persons?risk=high');
-    const cookie = good.headers.get('set-cookie') ?? '';
+    const cookie = good.headers.getSetCookie().find((c) => c.startsWith('vigil_session='))!;
     assert.match(cookie, /^vigil_session=vgl_[^;]+; Path=\/; HttpOnly; SameSite=Strict/);
     const page = await web.get('/persons', cookie.split(';')[0]!);
     assert.equal(page.status, 200);
     // Only local paths are followed after signing in.
     for (const next of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', 'javascript:alert(1)']) {
-      const redirected = await web.post('/login', { token: t.tokens.viewer, next }, null);
+      clock.advance(30_000);
+      const redirected = await signInForm(t, { email: account.email, password: account.password, totp: totpCode(account.secret, clock.now()), next });
       assert.equal(redirected.location, '/persons', next);
     }
   });
 
-  it('signs in with a session of its own, which signing out revokes while the API token lives on', async () => {
-    const signedIn = await web.post('/login', { token: t.tokens.coordinator }, null);
-    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+  it('signs in with a session of its own, which signing out revokes while API tokens live on', async () => {
+    const account = await enrolUser(t, () => clock.now());
+    const apiToken = (await t.api('POST', `/api/v1/users/${account.id}/tokens`, { token: t.tokens.admin, body: { name: 'script' } })).body.token;
+    clock.advance(30_000);
+    const signedIn = await signInForm(t, { email: account.email, password: account.password, totp: totpCode(account.secret, clock.now()) });
+    const cookie = cookieOf(signedIn, 'vigil_session')!;
     const sessionToken = decodeURIComponent(cookie.split('=')[1]!);
-    assert.notEqual(sessionToken, t.tokens.coordinator);
     const confirm = await web.get('/logout', cookie);
     assert.equal(confirm.status, 200);
     assert.match(confirm.html, /<form method="post" action="\/logout"/);
@@ -108,15 +116,15 @@ describe(`web UI over HTTP (${BACKEND})`, () => {
     assert.equal(out.status, 303);
     assert.equal(out.location, '/login?signed_out=1');
     assert.match(out.headers.get('set-cookie') ?? '', /^vigil_session=; Path=\/; HttpOnly; SameSite=Strict; Max-Age=0/);
-    // The old cookie no longer opens anything; the token the user typed still works.
+    // The old cookie no longer opens anything; a session is never an API token; the user's API token still works.
     assert.equal((await web.get('/persons', cookie)).status, 303);
     assert.equal((await t.api('GET', '/api/v1/persons', { token: sessionToken })).status, 401);
-    assert.equal((await t.api('GET', '/api/v1/persons', { token: t.tokens.coordinator })).status, 200);
+    assert.equal((await t.api('GET', '/api/v1/persons', { token: apiToken })).status, 200);
   });
 
   it('ends a web session after its lifetime', async () => {
-    const signedIn = await web.post('/login', { token: t.tokens.viewer }, null);
-    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const account = await enrolUser(t, () => clock.now());
+    const cookie = account.session;
     assert.equal((await web.get('/persons', cookie)).status, 200);
     clock.advance(SESSION_HOURS * 3600_000 + 1000);
     try {
@@ -443,6 +451,7 @@ describe(`web UI over HTTP (${BACKEND})`, () => {
   it('lets viewers read but not write: no edit buttons, 403 on every post', async () => {
     const viewer = session(t, 'viewer');
     const { body: person } = await t.api('POST', '/api/v1/persons', { body: personInput() });
+    await t.addMember(person.id, 'viewer', { caseRole: 'viewer' });
     const page = await web.get(`/persons/${person.id}`, viewer);
     assert.equal(page.status, 200);
     assert.doesNotMatch(page.html, /\/edit"/);
@@ -548,7 +557,7 @@ describe(`web UI over HTTP (${BACKEND})`, () => {
     const ug = await web.get('/persons?lang=ug');
     assert.match(ug.html, /<html lang="ug" dir="rtl">/);
     assert.match(ug.html, /كىشىلەر/);
-    assert.match(ug.headers.get('set-cookie') ?? '', /^vigil_lang=ug; Path=\/; Max-Age=31536000; SameSite=Lax/);
+    assert.match(ug.headers.get('set-cookie') ?? '', /^vigil_lang=ug; Path=\/; HttpOnly; SameSite=Lax; Max-Age=31536000/);
     const remembered = await web.get('/persons', `${session(t)}; vigil_lang=ug`);
     assert.match(remembered.html, /<html lang="ug" dir="rtl">/);
     const kk = await web.get('/persons', session(t), { 'accept-language': 'kk-KZ,ru;q=0.8' });
@@ -634,14 +643,19 @@ describe('web UI sign-in with --demo (sqlite)', () => {
       const html = await login.text();
       assert.match(html, /<form method="post" action="\/login\/demo">/);
       assert.match(html, /Enter the demo as a case worker/);
-      const entered = await fetch(`${url}/login/demo`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'next=%2Fpersons%2Fnew' });
+      const csrf = /action="\/login\/demo"><input type="hidden" name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+      const browser = cookieOf(login, 'vigil_csrf')!;
+      const post = (body: string) =>
+        fetch(`${url}/login/demo`, { method: 'POST', redirect: 'manual', headers: { cookie: browser, 'content-type': 'application/x-www-form-urlencoded' }, body });
+      assert.equal((await post('next=%2Fpersons%2Fnew')).status, 403, 'not without the form’s CSRF token');
+      const entered = await post(`next=%2Fpersons%2Fnew&_csrf=${csrf}`);
       assert.equal(entered.status, 303);
       assert.equal(entered.headers.get('location'), '/persons/new');
       const cookie = entered.headers.get('set-cookie')!;
       assert.match(cookie, /^vigil_session=vgl_[^;]+; Path=\/; HttpOnly; SameSite=Strict/);
       const form = await fetch(`${url}/persons/new`, { headers: { cookie: cookie.split(';')[0]! } });
       assert.equal(form.status, 200, 'a demo case worker may write');
-      assert.match(await form.text(), /Signed in as case worker/);
+      assert.match(await form.text(), /Signed in as coordinator/);
     } finally {
       await app.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -654,6 +668,7 @@ describe(`web UI in Chromium (${BACKEND})`, () => {
   let browser: Browser;
   before(async () => {
     t = await startTestApp();
+    await prepareSessions(t);
     browser = await launchBrowser();
   });
   after(async () => {
@@ -671,8 +686,9 @@ describe(`web UI in Chromium (${BACKEND})`, () => {
       // Sign in.
       await page.goto(`${t.url}/persons`);
       assert.equal(new URL(page.url()).pathname, '/login');
-      await page.fill('#f-token', t.tokens.researcher);
-      await page.click('button[type=submit].btn-primary');
+      // Signing in itself is tested in login-browser.test.ts; here the browser starts with a session.
+      await c.context.addCookies([{ name: 'vigil_session', value: sessionValue(t, 'researcher'), url: t.url }]);
+      await page.goto(`${t.url}/persons`);
       assert.equal(new URL(page.url()).pathname, '/persons');
       assert.ok(await page.locator(`a[href="/persons/${other.id}"]`).first().isVisible());
 
@@ -762,7 +778,7 @@ describe(`web UI in Chromium (${BACKEND})`, () => {
     const c = await openContext(browser, t.url, { javaScriptEnabled: true });
     const page = c.page;
     try {
-      await c.context.addCookies([{ name: 'vigil_session', value: t.tokens.researcher, url: t.url }]);
+      await c.context.addCookies([{ name: 'vigil_session', value: sessionValue(t, 'researcher'), url: t.url }]);
       await page.goto(`${t.url}/persons/new`);
       assert.equal(await page.locator('[data-name-row]').count(), 3);
       await page.click('[data-add-name-row]');

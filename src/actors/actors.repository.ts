@@ -1,13 +1,15 @@
 import type { Kysely } from 'kysely';
+import { openRetractionReason } from '../records/records.repository.ts';
 import { inCaseScope, type CaseScope } from '../access/access.repository.ts';
 import type { ActorRow, Database } from '../db/schema.ts';
+import type { FieldCipher } from '../keys/field-cipher.ts';
 import type { Actor, ActorName } from './actors.types.ts';
 
 type Db = Kysely<Database>;
 
 export type ActorFields = Pick<Actor, 'name' | 'names' | 'type' | 'parent_id' | 'place'>;
 
-function toActor(row: ActorRow): Actor {
+function toActor(cipher: FieldCipher, row: ActorRow): Actor {
   return {
     id: row.id,
     case_id: row.case_id,
@@ -20,7 +22,7 @@ function toActor(row: ActorRow): Actor {
     created_at: row.created_at,
     updated_at: row.updated_at,
     retracted_at: row.retracted_at,
-    retraction_reason: row.retraction_reason,
+    retraction_reason: openRetractionReason(cipher, 'actors', row),
   };
 }
 
@@ -62,9 +64,9 @@ export async function updateActorRow(db: Db, id: string, expectedVersion: number
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function findActorById(db: Db, id: string): Promise<Actor | null> {
+export async function findActorById(db: Db, cipher: FieldCipher, id: string): Promise<Actor | null> {
   const row = await db.selectFrom('actors').selectAll().where('id', '=', id).executeTakeFirst();
-  return row ? toActor(row) : null;
+  return row ? toActor(cipher, row) : null;
 }
 
 /** The ids among `ids` that name an actor that exists, is not retracted, and is in the reader's scope. */
@@ -96,7 +98,7 @@ export interface ActorFilter {
 }
 
 /** Actors by name (then id); returns one extra row to tell whether more follow. */
-export async function listActorRows(db: Db, filter: ActorFilter): Promise<Actor[]> {
+export async function listActorRows(db: Db, cipher: FieldCipher, filter: ActorFilter): Promise<Actor[]> {
   let query = db
     .selectFrom('actors')
     .selectAll()
@@ -107,5 +109,5 @@ export async function listActorRows(db: Db, filter: ActorFilter): Promise<Actor[
   const after = filter.after;
   if (after) query = query.where(({ eb, refTuple, tuple }) => eb(refTuple('name', 'id'), '>', tuple(after.name, after.id)));
   const rows = await query.orderBy('name').orderBy('id').limit(filter.limit + 1).execute();
-  return rows.map(toActor);
+  return rows.map((row) => toActor(cipher, row));
 }

@@ -52,7 +52,7 @@ async function assertParent(db: Kysely<Database>, scope: CaseScope, actorId: str
 
 /** An actor as stored, for the services' own use: no access check. */
 async function loadActor(ctx: ServiceContext, id: string): Promise<Actor> {
-  const actor = await findActorById(ctx.db, id);
+  const actor = await findActorById(ctx.db, ctx.cipher, id);
   if (!actor) throw new NotFoundError('actor');
   return actor;
 }
@@ -151,7 +151,7 @@ export async function retractActor(
 export async function listActors(ctx: ServiceContext, principal: Principal, query: ListActorsQuery): Promise<{ items: Actor[]; next_cursor: string | null }> {
   const limit = query.limit ?? 50;
   const keys = decodeKeyCursor(query.cursor, 2);
-  const rows = await listActorRows(ctx.db, {
+  const rows = await listActorRows(ctx.db, ctx.cipher, {
     type: query.type,
     parentId: query.parent_id,
     includeRetracted: query.include_retracted,

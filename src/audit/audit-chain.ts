@@ -71,17 +71,14 @@ export class ChainWalker {
     return this.#seq;
   }
 
-  get head(): ChainHead {
-    return { seq: this.#seq, hash: this.#hash };
-  }
-
   /** Checks the next stored entry; null when it extends the chain. */
   next(entry: ChainedEntry): ChainFailure | null {
     const expected = this.#seq + 1;
-    if (entry.seq !== expected) {
-      return entry.seq > expected
+    const seq = Number(entry.seq);
+    if (seq !== expected) {
+      return seq > expected
         ? { seq: expected, reason: 'removed', message: `audit entry #${expected} is missing: it was removed` }
-        : { seq: entry.seq, reason: 'reordered', message: `audit entry #${entry.seq} appears again after #${this.#seq}: entries were reordered` };
+        : { seq, reason: 'reordered', message: `audit entry #${seq} appears again after #${this.#seq}: entries were reordered` };
     }
     if (entry.prev_hash !== this.#hash) {
       const message =

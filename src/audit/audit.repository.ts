@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type SqliteDatabase from 'better-sqlite3-multiple-ciphers';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { AuditEntryRow, Database } from '../db/schema.ts';
 import type { ChainHead } from './audit-chain.ts';
 
@@ -30,6 +31,39 @@ export async function insertAuditEntries(trx: Kysely<Database>, rows: AuditEntry
   await trx.updateTable('audit_head').set({ seq: last.seq, hash: last.hash }).where('id', '=', 1).execute();
 }
 
+/** Given the locked head, the entries to write after it. */
+export type ChainOnto = (head: ChainHead) => AuditEntryRow[];
+
+/**
+ * SQLite's path for group-committed appends: one synchronous BEGIN IMMEDIATE transaction on the
+ * raw connection, a third cheaper than the same statements through Kysely. It runs while holding
+ * Kysely's one connection, so no Kysely transaction can be open on it meanwhile.
+ */
+export function sqliteAuditAppender(db: Kysely<Database>, sqlite: SqliteDatabase.Database): (chain: ChainOnto) => Promise<void> {
+  let write: ((chain: ChainOnto) => void) | undefined;
+  const prepare = () => {
+    const lock = sqlite.prepare('update audit_head set seq = seq where id = 1 returning seq, hash');
+    const insert = sqlite.prepare(
+      'insert into audit_entries (seq, at, actor, action, case_id, entity, entity_id, detail, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const moveHead = sqlite.prepare('update audit_head set seq = ?, hash = ? where id = 1');
+    const transaction = sqlite.transaction((chain: ChainOnto) => {
+      const head = lock.get() as { seq: number; hash: string } | undefined;
+      if (!head) throw new Error('the audit chain has no head row: the audit_head table was emptied');
+      const rows = chain({ seq: Number(head.seq), hash: head.hash });
+      for (const r of rows) insert.run(r.seq, r.at, r.actor, r.action, r.case_id, r.entity, r.entity_id, r.detail, r.prev_hash, r.hash);
+      const last = rows.at(-1);
+      if (last) moveHead.run(last.seq, last.hash);
+    });
+    return (chain: ChainOnto) => transaction.immediate(chain);
+  };
+  return (chain) =>
+    db.connection().execute(async () => {
+      write ??= prepare();
+      write(chain);
+    });
+}
+
 export async function readAuditHead(db: Kysely<Database>): Promise<ChainHead | null> {
   const row = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
   return row ? { seq: Number(row.seq), hash: row.hash } : null;
@@ -39,23 +73,24 @@ export async function readAuditHead(db: Kysely<Database>): Promise<ChainHead | n
 export async function listAuditEntriesAfter(db: Kysely<Database>, afterSeq: number, uptoSeq: number | null, limit: number): Promise<AuditEntryRow[]> {
   let query = db.selectFrom('audit_entries').selectAll().where('seq', '>', afterSeq);
   if (uptoSeq !== null) query = query.where('seq', '<=', uptoSeq);
-  const rows = await query.orderBy('seq').limit(limit).execute();
-  return rows.map((row) => ({ ...row, seq: Number(row.seq) }));
+  // seq comes back a number from both drivers (database.ts parses pg's bigint); no per-row copy on a 10^6-row walk.
+  return query.orderBy('seq').limit(limit).execute();
 }
 
 /**
  * The first entry numbered past the head, read with the head in one statement (one snapshot):
  * appends move both in one transaction, so any such entry was put there by hand.
  */
-export async function findAuditEntryBeyondHead(db: Kysely<Database>): Promise<number | null> {
+export async function findAuditEntryBeyondHead(db: Kysely<Database>): Promise<{ seq: number; headSeq: number } | null> {
+  const headSeq = (eb: ExpressionBuilder<Database, 'audit_entries'>) => eb.selectFrom('audit_head').select('seq').where('id', '=', 1);
   const row = await db
     .selectFrom('audit_entries')
-    .select('seq')
-    .where('seq', '>', (eb) => eb.selectFrom('audit_head').select('seq').where('id', '=', 1))
+    .select((eb) => ['seq', headSeq(eb).as('head_seq')])
+    .where('seq', '>', headSeq)
     .orderBy('seq')
     .limit(1)
     .executeTakeFirst();
-  return row ? Number(row.seq) : null;
+  return row ? { seq: Number(row.seq), headSeq: Number(row.head_seq) } : null;
 }
 
 export async function listAuditEntriesForCase(db: Kysely<Database>, caseId: string, options: { beforeSeq?: number | undefined; limit: number }): Promise<AuditEntryRow[]> {

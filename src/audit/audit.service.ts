@@ -1,3 +1,4 @@
+import type SqliteDatabase from 'better-sqlite3-multiple-ciphers';
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../db/database.ts';
 import type { AuditEntryRow, Database } from '../db/schema.ts';
@@ -13,6 +14,8 @@ import {
   listAuditEntriesForCase,
   lockAuditHead,
   readAuditHead,
+  sqliteAuditAppender,
+  type ChainOnto,
 } from './audit.repository.ts';
 import { createGroupCommit } from './group-commit.ts';
 
@@ -81,20 +84,24 @@ function eventFields(event: AuditEvent, at: string): Omit<ChainedFields, 'seq'> 
   };
 }
 
-async function appendEntries(trx: Kysely<Database>, entries: Omit<ChainedFields, 'seq'>[]): Promise<void> {
-  const head = await lockAuditHead(trx);
-  await insertAuditEntries(trx, chainEntries(head, entries));
+async function appendEntries(trx: Kysely<Database>, chain: ChainOnto): Promise<void> {
+  await insertAuditEntries(trx, chain(await lockAuditHead(trx)));
 }
 
 /**
  * The audit log over a store. The head row is locked by every appender (a row lock on PostgreSQL,
  * the write lock on SQLite), so the chain stays one chain across transactions, handles and
- * processes, and an entry rolled back with its transaction leaves no gap.
+ * processes, and an entry rolled back with its transaction leaves no gap. Given the raw SQLite
+ * connection, group commits take the faster path through it.
  */
-export function createAuditLog(db: Kysely<Database>, _dialect: Dialect, clock: Clock): AuditLog {
-  const commit = createGroupCommit<Omit<ChainedFields, 'seq'>>((entries) => db.transaction().execute((trx) => appendEntries(trx, entries)), MAX_BATCH);
+export function createAuditLog(db: Kysely<Database>, _dialect: Dialect, clock: Clock, sqlite: SqliteDatabase.Database | null = null): AuditLog {
+  const writeBatch = sqlite ? sqliteAuditAppender(db, sqlite) : (chain: ChainOnto) => db.transaction().execute((trx) => appendEntries(trx, chain));
+  const commit = createGroupCommit<Omit<ChainedFields, 'seq'>>((entries) => writeBatch((head) => chainEntries(head, entries)), MAX_BATCH);
   return {
-    appendIn: async (trx, event) => appendEntries(trx, [eventFields(event, clock.now().toISOString())]),
+    appendIn: async (trx, event) => {
+      const entry = eventFields(event, clock.now().toISOString());
+      await appendEntries(trx, (head) => chainEntries(head, [entry]));
+    },
     append: async (event) => commit(eventFields(event, clock.now().toISOString())),
   };
 }
@@ -134,7 +141,8 @@ export async function verifyAuditChain(db: Kysely<Database>, options: { pageSize
   if (headFailure) return fail(headFailure);
   const beyond = await findAuditEntryBeyondHead(db);
   if (beyond !== null) {
-    return fail({ seq: beyond, reason: 'inserted', message: `audit entry #${beyond} lies beyond the chain head: it was inserted` });
+    const message = `audit entry #${beyond.seq} lies beyond the chain head (#${beyond.headSeq}): it was inserted, or the head was moved back`;
+    return fail({ seq: beyond.seq, reason: 'inserted', message });
   }
   return { ok: true, count: walker.count, head };
 }

@@ -3,12 +3,11 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Command, CommanderError } from 'commander';
 import { createApp } from '../app.ts';
-import { createToken } from '../auth/tokens.service.ts';
 import { readConfig, type ConfigFlags } from '../config.ts';
 import { registerAuditCommands } from '../audit/audit.cli.ts';
 import { registerBackupCommands } from '../backup/backup.cli.ts';
 import { registerKeyCommands } from '../keys/keys.cli.ts';
-import { registerUserCommands } from '../users/users.cli.ts';
+import { registerTokenCommands, registerUserCommands } from '../users/users.cli.ts';
 import { CliError, storeOptions, withStore, type StoreFlags } from './store-options.ts';
 import { exportCaseFiles } from '../export/export.service.ts';
 
@@ -45,17 +44,7 @@ function buildProgram(out: (line: string) => void): Command {
     out(applied.length ? `applied: ${applied.join(', ')}` : 'the schema is up to date');
   });
 
-  const token = program.command('token').description('API tokens');
-  store(
-    token
-      .command('create')
-      .description('create a bearer token and print it (only its hash is kept)')
-      .requiredOption('--role <role>', 'admin, coordinator, researcher or viewer')
-      .option('--name <name>', 'who or what the token is for'),
-  ).action(async (flags: StoreFlags & { role: string; name?: string }) => {
-    const created = await withStore(flags, (h) => createToken(h.ctx.db, h.ctx.clock, { role: flags.role, name: flags.name }));
-    out(created.token);
-  });
+  registerTokenCommands(program, out);
 
   store(
     program

@@ -64,6 +64,8 @@ export interface DemoStatus extends Omit<CreateStatusInput, 'citations'> {
 
 export interface DemoPerson {
   key: string;
+  /** The case this person is filed under when it is not a case of its own (a victim's relative); comes earlier in the set. */
+  case?: string;
   input: CreatePersonInput;
   /** In date order, each entry strictly later (by its earliest possible day) than the one before. */
   timeline: DemoStatus[];
@@ -787,6 +789,7 @@ function buildCluster(b: DemoBuilder): Cluster {
       : { publicity: 'none' as const, given_by: null, date: null };
     persons.push({
       key,
+      case: caseKey,
       input: {
         names,
         sex: relSex,

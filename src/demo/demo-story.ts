@@ -311,6 +311,7 @@ export function buildStory(actors: ActorRegistry): Story {
 
   const mother: DemoPerson = {
     key: MOTHER,
+    case: ASEM,
     input: {
       names: [
         { text: 'Күлжамал Омар', script: 'Cyrl', lang: 'kk', kind: 'primary' },
@@ -346,6 +347,7 @@ export function buildStory(actors: ActorRegistry): Story {
 
   const sister: DemoPerson = {
     key: SISTER,
+    case: ASEM,
     input: {
       names: [
         { text: 'Гүлназ Бекболат', script: 'Cyrl', lang: 'kk', kind: 'primary' },

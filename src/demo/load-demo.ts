@@ -12,6 +12,7 @@ import { createPerson, listPersons } from '../persons/persons.service.ts';
 import { CreateRelationBody, type CreateRelationInput } from '../relations/relations.schemas.ts';
 import { createRelation } from '../relations/relations.service.ts';
 import type { ServiceContext } from '../services.ts';
+import { ensureDemoUser } from '../users/users.service.ts';
 import { CreateSourceBody, type CreateSourceInput } from '../sources/sources.schemas.ts';
 import { createSource } from '../sources/sources.service.ts';
 import { CreateStatusBody, type CreateStatusInput } from '../timeline/statuses.schemas.ts';
@@ -28,8 +29,16 @@ import {
   type DemoStatus,
 } from './demo-data.ts';
 
-/** Who the demo records are by, in every revision they write. */
-export const DEMO_PRINCIPAL: Principal = systemPrincipal('demo');
+/** The operator at the server, for asking whether the store is empty (whoever's cases it holds). */
+const OPERATOR: Principal = systemPrincipal('demo');
+
+/**
+ * The demo's case worker (the user "Enter the demo as a case worker" signs in) acting: every demo
+ * record is by them, and they become the coordinator of every demo case.
+ */
+export function demoUserPrincipal(user: { id: string }): Principal {
+  return { userId: user.id, tokenId: null, actor: `user:${user.id}`, role: 'coordinator', name: 'Demo case worker', readOnly: false };
+}
 
 export interface DemoLoadResult {
   /** False when the store already held a person, so nothing was written. */
@@ -114,7 +123,7 @@ export function validateDemoData(data: DemoDataSet): void {
     }
   };
   for (const p of data.persons) {
-    check(CreatePersonBody, p.input, `person ${p.key}`);
+    check(CreatePersonBody, p.case ? { ...p.input, case_id: placeholder(p.case) } : p.input, `person ${p.key}`);
     p.timeline.forEach((s, i) => check(CreateStatusBody, statusInput(s, placeholder), `status ${i} of ${p.key}`));
   }
   for (const s of data.sources) check(CreateSourceBody, sourceInput(s, placeholder), `source ${s.key}`);
@@ -164,15 +173,18 @@ async function inParallel<T>(items: readonly T[], width: number, work: (item: T)
 
 /**
  * Fills an empty store with the demo data set, through the same services the API uses, so every
- * record has its revision like any other. A store that holds any person (even a retracted one) is
- * left alone, which makes loading on every start safe.
+ * record has its revision and audit entry like any other. `principal` (by default the demo's case
+ * worker) records everything and so becomes the coordinator of every demo case; relatives are filed
+ * under the case they belong to. A store that holds any person (even a retracted one, in anyone's
+ * case) is left alone, which makes loading on every start safe.
  */
-export async function loadDemoData(ctx: ServiceContext, principal: Principal = DEMO_PRINCIPAL): Promise<DemoLoadResult> {
+export async function loadDemoData(ctx: ServiceContext, principal?: Principal): Promise<DemoLoadResult> {
   const started = ctx.clock.now().getTime();
-  const existing = await listPersons(ctx, { limit: 1, include_retracted: true });
+  const existing = await listPersons(ctx, OPERATOR, { limit: 1, include_retracted: true });
   if (existing.items.length > 0) {
     return { loaded: false, persons: 0, status_entries: 0, sources: 0, actors: 0, events: 0, relations: 0, interventions: 0, ms: 0 };
   }
+  const by = principal ?? demoUserPrincipal(await ensureDemoUser(ctx));
   const data = buildDemoData();
   // One connection on SQLite, a pool on PostgreSQL: there independent records go in side by side.
   const width = ctx.dialect === 'postgres' ? 8 : 1;
@@ -184,19 +196,20 @@ export async function loadDemoData(ctx: ServiceContext, principal: Principal = D
     return id;
   };
 
-  // Persons one by one, so case numbers follow the set's order and the §1 case is VG-000001.
-  for (const p of data.persons) ids.set(p.key, (await createPerson(ctx, principal, p.input)).id);
+  // Persons one by one, so case numbers follow the set's order and the §1 case is VG-000001; a
+  // relative comes after the person whose case it is filed under.
+  for (const p of data.persons) ids.set(p.key, (await createPerson(ctx, by, p.case ? { ...p.input, case_id: idOf(p.case) } : p.input)).id);
   for (const level of actorLevels(data.actors)) {
-    await inParallel(level, width, async (a) => ids.set(a.key, (await createActor(ctx, principal, actorInput(a, idOf))).id));
+    await inParallel(level, width, async (a) => ids.set(a.key, (await createActor(ctx, by, actorInput(a, idOf))).id));
   }
-  await inParallel(data.sources, width, async (s) => ids.set(s.key, (await createSource(ctx, principal, sourceInput(s, idOf))).id));
+  await inParallel(data.sources, width, async (s) => ids.set(s.key, (await createSource(ctx, by, sourceInput(s, idOf))).id));
   // A person's entries go in date order, one after another; different persons side by side.
   await inParallel(data.persons, width, async (p) => {
-    for (const s of p.timeline) await addStatusEntry(ctx, principal, idOf(p.key), statusInput(s, idOf));
+    for (const s of p.timeline) await addStatusEntry(ctx, by, idOf(p.key), statusInput(s, idOf));
   });
-  await inParallel(data.events, width, (e) => createEvent(ctx, principal, eventInput(e, idOf)));
-  await inParallel(data.relations, width, (r) => createRelation(ctx, principal, relationInput(r, idOf)));
-  await inParallel(data.interventions, width, (i) => createIntervention(ctx, principal, interventionInput(i, idOf)));
+  await inParallel(data.events, width, (e) => createEvent(ctx, by, eventInput(e, idOf)));
+  await inParallel(data.relations, width, (r) => createRelation(ctx, by, relationInput(r, idOf)));
+  await inParallel(data.interventions, width, (i) => createIntervention(ctx, by, interventionInput(i, idOf)));
 
   return {
     loaded: true,

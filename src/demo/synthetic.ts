@@ -1,18 +1,24 @@
 import { sql } from 'kysely';
 import { Worker } from 'node:worker_threads';
 import { v7 as uuidv7 } from 'uuid';
+import { findUserSummary } from '../access/access.repository.ts';
 import { migrateToLatest, type DatabaseHandle } from '../db/database.ts';
-import type { PersonNameRow, PersonRow, RevisionRow, StatusEntryRow } from '../db/schema.ts';
+import type { CaseMemberRow, PersonNameRow, PersonRow, RevisionRow, StatusEntryRow } from '../db/schema.ts';
+import { FieldCipher, sealContext } from '../keys/field-cipher.ts';
 import { parseEdtf, type EdtfDate } from '../lib/edtf.ts';
 import { formatCaseNumber } from '../persons/persons.repository.ts';
 import { PERSON_SECRET_FIELDS, type PersonName } from '../persons/persons.types.ts';
 import { diffChanges } from '../records/versioning.ts';
+import type { ServiceContext } from '../services.ts';
 
 /**
  * Large synthetic stores for benchmarks: persons with names in several scripts, a timeline of
- * status entries and the person's 'create' revision, row for row as the services write them,
- * except that timeline entries get no revision of their own (so a synthetic history shows only the
- * creation). Deterministic for a given seed and starting case number.
+ * status entries and the person's 'create' revision, row for row as the services write them
+ * (each person its own case, the sealed columns sealed under the store's data key exactly as the
+ * repositories seal them), except that timeline entries get no revision of their own (so a
+ * synthetic history shows only the creation) and the audit log gets one `synthetic.load` entry
+ * for the whole load instead of one per record. Deterministic for a given seed and starting case
+ * number, up to the random nonces of the sealed values.
  */
 
 export interface SyntheticOptions {
@@ -24,6 +30,8 @@ export interface SyntheticOptions {
   batchSize?: number;
   /** Build rows on a worker thread while this one writes; by default from 20,000 persons up. */
   thread?: boolean;
+  /** A user made coordinator of every synthetic case, so that benchmarks can read as a member. */
+  memberUserId?: string | undefined;
 }
 
 export interface SyntheticSummary {
@@ -40,8 +48,8 @@ export const SYNTHETIC_ACTOR = 'system:synthetic';
 
 // Row columns in insertion order; typed against the schema so a renamed column fails to compile.
 const PERSON_COLUMNS = [
-  'id', 'case_seq', 'case_number', 'sex', 'birth', 'birth_earliest', 'ethnicity', 'citizenships', 'hometown', 'residence',
-  'occupation', 'father_name', 'risk', 'verification', 'consent', 'published', 'current_status', 'current_status_id',
+  'id', 'case_id', 'case_seq', 'case_number', 'sex', 'birth', 'birth_earliest', 'ethnicity', 'citizenships', 'hometown', 'residence',
+  'occupation', 'father_name', 'national_id', 'notes', 'risk', 'verification', 'consent', 'published', 'current_status', 'current_status_id',
   'version', 'created_at', 'updated_at',
 ] as const satisfies readonly (keyof PersonRow)[];
 const NAME_COLUMNS = ['id', 'person_id', 'position', 'text', 'script', 'lang', 'kind'] as const satisfies readonly (keyof PersonNameRow)[];
@@ -50,6 +58,7 @@ const STATUS_COLUMNS = [
   'contact_permitted', 'note', 'version', 'created_at', 'updated_at',
 ] as const satisfies readonly (keyof StatusEntryRow)[];
 const REVISION_COLUMNS = ['id', 'case_id', 'entity', 'entity_id', 'version', 'action', 'actor', 'at', 'changes'] as const satisfies readonly (keyof RevisionRow)[];
+const MEMBER_COLUMNS = ['case_id', 'user_id', 'role', 'added_at', 'added_by'] as const satisfies readonly (keyof CaseMemberRow)[];
 
 type Value = string | number | null;
 type Tuple = Value[];
@@ -60,6 +69,8 @@ export interface SyntheticBatch {
   names: Tuple[];
   statuses: Tuple[];
   revisions: Tuple[];
+  /** Case memberships: none as built, one per person once a member is given (see prepareBatch). */
+  members: Tuple[];
 }
 
 export const SYNTHETIC_TABLES = {
@@ -67,6 +78,7 @@ export const SYNTHETIC_TABLES = {
   person_names: NAME_COLUMNS,
   status_entries: STATUS_COLUMNS,
   revisions: REVISION_COLUMNS,
+  case_members: MEMBER_COLUMNS,
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -231,6 +243,19 @@ const CHINESE_GIVEN: ChineseName[] = [
 const TOWNS = ['Ghulja', 'Kashgar', 'Ürümqi', 'Hotan', 'Aksu', 'Altay', 'Tacheng', 'Korla', 'Turpan', 'Karamay', 'Shihezi', 'Bortala', 'Chöchek'];
 const ABROAD = ['Almaty', 'Bishkek', 'Istanbul', 'Tashkent', 'Amsterdam'];
 const OCCUPATIONS = ['teacher', 'herder', 'farmer', 'imam', 'trader', 'doctor', 'student', 'writer', 'engineer', 'driver', 'accountant', 'musician', null];
+/** Secret case notes (DESIGN §4): how to handle the family, who not to call. */
+const CASE_NOTES = [
+  'Do not call the family directly; go through the cousin abroad.',
+  'Relatives ask that no photo be published.',
+  'The brother abroad fears reprisals against the parents.',
+  'Contact only through the secure line.',
+];
+
+/** A fictional Xinjiang resident identity number: region, birth day, sequence, check digit. */
+function nationalIdFor(random: SyntheticRandom, birth: EdtfDate): string {
+  return `65${random.int(1000, 4999)}${birth.earliest.replaceAll('-', '')}${random.int(100, 999)}${random.pick(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'X'])}`;
+}
+
 const NOTES = [
   'Reported by a relative abroad.',
   'Family not informed of the reason.',
@@ -489,7 +514,7 @@ function latestOf(entries: StatusDraft[]): StatusDraft {
 
 /** Builds the rows of `count` persons numbered from `firstSeq`. Pure given the random state. */
 export function buildSyntheticBatch(random: SyntheticRandom, firstSeq: number, count: number): SyntheticBatch {
-  const batch: SyntheticBatch = { persons: [], names: [], statuses: [], revisions: [] };
+  const batch: SyntheticBatch = { persons: [], names: [], statuses: [], revisions: [], members: [] };
   for (let i = 0; i < count; i++) {
     const seq = firstSeq + i;
     const recordedMs = FIRST_RECORDED_AT + (seq - 1) * PERSON_SPACING_MS + random.int(0, 59_999);
@@ -516,8 +541,9 @@ export function buildSyntheticBatch(random: SyntheticRandom, firstSeq: number, c
       residence: random.chance(0.1) ? random.pick(ABROAD) : random.chance(0.7) ? town : random.pick(TOWNS),
       occupation: random.pick(OCCUPATIONS),
       father_name: fatherName,
-      national_id: null,
-      notes: null,
+      // Secret fields, so that reading a case decrypts and audits as it would in use.
+      national_id: random.chance(0.7) ? nationalIdFor(random, birth) : null,
+      notes: random.chance(0.15) ? random.pick(CASE_NOTES) : null,
       risk: riskOf(random),
       verification: random.int(1, 4),
       consent,
@@ -527,8 +553,8 @@ export function buildSyntheticBatch(random: SyntheticRandom, firstSeq: number, c
     const timeline = timelineFor(random, town, recordedMs);
     const current = latestOf(timeline);
     batch.persons.push([
-      id, seq, formatCaseNumber(seq), fields.sex, fields.birth, birth.earliest, fields.ethnicity, JSON.stringify(fields.citizenships),
-      fields.hometown, fields.residence, fields.occupation, fields.father_name, fields.risk, fields.verification,
+      id, id, seq, formatCaseNumber(seq), fields.sex, fields.birth, birth.earliest, fields.ethnicity, JSON.stringify(fields.citizenships),
+      fields.hometown, fields.residence, fields.occupation, fields.father_name, fields.national_id, fields.notes, fields.risk, fields.verification,
       consent === null ? null : JSON.stringify(consent), fields.published ? 1 : 0, current.status, current.id, 1, at, at,
     ]);
     names.forEach((name, position) => {
@@ -548,6 +574,62 @@ export function buildSyntheticBatch(random: SyntheticRandom, firstSeq: number, c
 }
 
 // ---------------------------------------------------------------------------------------------
+// Sealing and membership: what turns built rows into the rows the services would have stored
+
+/** The columns the repositories seal: [batch part, its column list, sealed column]. */
+const SEALED_COLUMNS = [
+  ['persons', PERSON_COLUMNS, 'father_name'],
+  ['persons', PERSON_COLUMNS, 'national_id'],
+  ['persons', PERSON_COLUMNS, 'notes'],
+  ['names', NAME_COLUMNS, 'text'],
+  ['statuses', STATUS_COLUMNS, 'note'],
+  ['revisions', REVISION_COLUMNS, 'changes'],
+] as const;
+const TABLE_OF: Record<(typeof SEALED_COLUMNS)[number][0], string> = { persons: 'persons', names: 'person_names', statuses: 'status_entries', revisions: 'revisions' };
+
+/** Where each sealed value sits in a batch, and the context it is bound to (as sealContext in the repositories). */
+function* sealedCells(batch: SyntheticBatch): Generator<{ row: Tuple; at: number; context: string }> {
+  for (const [part, columns, column] of SEALED_COLUMNS) {
+    const at = (columns as readonly string[]).indexOf(column);
+    for (const row of batch[part]) if (row[at] !== null) yield { row, at, context: sealContext(TABLE_OF[part], column, row[0] as string) };
+  }
+}
+
+/**
+ * Makes built rows into stored rows, in place: seals every sealed column under the store's data key
+ * and, given a user, makes that user coordinator of each new case (as addCreatorAsCoordinator).
+ */
+export function prepareBatch(batch: SyntheticBatch, cipher: FieldCipher, memberUserId?: string): SyntheticBatch {
+  for (const { row, at, context } of sealedCells(batch)) row[at] = cipher.seal(row[at] as string, context);
+  if (memberUserId) {
+    const createdAt = PERSON_COLUMNS.indexOf('created_at');
+    batch.members = batch.persons.map((person) => [person[0]!, memberUserId, 'coordinator', person[createdAt]!, SYNTHETIC_ACTOR]);
+  }
+  return batch;
+}
+
+/** The inverse of the sealing in prepareBatch, for checks: a copy with every sealed value opened. */
+export function openBatch(batch: SyntheticBatch, cipher: FieldCipher): SyntheticBatch {
+  const copy: SyntheticBatch = structuredClone(batch);
+  for (const { row, at, context } of sealedCells(copy)) row[at] = cipher.open(row[at] as string, context);
+  return copy;
+}
+
+/** The data keys of a cipher, to build the same cipher on a worker thread (copied in memory; never argv, env or disk). */
+export interface CipherKeys {
+  keys: Array<[string, Uint8Array]>;
+  currentKeyId: string;
+}
+
+function keysOf(cipher: FieldCipher): CipherKeys {
+  return cipher.keyMaterial();
+}
+
+export function cipherFromKeys(material: CipherKeys): FieldCipher {
+  return new FieldCipher(new Map(material.keys.map(([id, key]) => [id, Buffer.from(key)])), material.currentKeyId);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Writing. Bulk load bypasses the per-row repositories and services for speed, so the raw SQL
 // of this one job lives here, writing exactly the rows those would write.
 
@@ -561,11 +643,13 @@ export function sqliteBatchWriter(sqlite: RawSqlite): (batch: SyntheticBatch) =>
   const names = insert('person_names', NAME_COLUMNS);
   const statuses = insert('status_entries', STATUS_COLUMNS);
   const revisions = insert('revisions', REVISION_COLUMNS);
+  const members = insert('case_members', MEMBER_COLUMNS);
   return (batch) => {
     for (const row of batch.persons) persons.run(row);
     for (const row of batch.names) names.run(row);
     for (const row of batch.statuses) statuses.run(row);
     for (const row of batch.revisions) revisions.run(row);
+    for (const row of batch.members) members.run(row);
   };
 }
 
@@ -583,6 +667,7 @@ export async function writeBatchPostgres(db: DatabaseHandle['db'], batch: Synthe
   await pgInsert('person_names', NAME_COLUMNS, batch.names).execute(db);
   await pgInsert('status_entries', STATUS_COLUMNS, batch.statuses).execute(db);
   await pgInsert('revisions', REVISION_COLUMNS, batch.revisions).execute(db);
+  if (batch.members.length) await pgInsert('case_members', MEMBER_COLUMNS, batch.members).execute(db);
 }
 
 /** Batches in order, built here or, for large stores, on a worker thread one batch ahead. */
@@ -591,13 +676,26 @@ export interface BatchSource {
   close(): Promise<void>;
 }
 
-function inThreadSource(seed: number, firstSeq: number, persons: number, batchSize: number): BatchSource {
-  const random = new SyntheticRandom(seed);
+/** What a batch source needs to know: which rows, and how to store them. */
+export interface BatchSourceOptions {
+  seed: number;
+  firstSeq: number;
+  persons: number;
+  batchSize: number;
+  thread?: boolean | undefined;
+  /** The store's cipher: every batch comes sealed under it. */
+  cipher: FieldCipher;
+  memberUserId?: string | undefined;
+}
+
+function inThreadSource(options: BatchSourceOptions): BatchSource {
+  const { firstSeq, persons, batchSize, cipher, memberUserId } = options;
+  const random = new SyntheticRandom(options.seed);
   let built = 0;
   return {
     async next() {
       const count = Math.min(batchSize, persons - built);
-      const batch = buildSyntheticBatch(random, firstSeq + built, count);
+      const batch = prepareBatch(buildSyntheticBatch(random, firstSeq + built, count), cipher, memberUserId);
       built += count;
       return batch;
     },
@@ -605,11 +703,24 @@ function inThreadSource(seed: number, firstSeq: number, persons: number, batchSi
   };
 }
 
-function workerSource(seed: number, firstSeq: number, persons: number, batchSize: number): BatchSource {
+/** What the worker thread is given: the rows to build, and the data keys to seal them with. */
+export interface SyntheticWorkerData {
+  seed: number;
+  firstSeq: number;
+  persons: number;
+  batchSize: number;
+  keys: CipherKeys;
+  memberUserId: string | null;
+}
+
+function workerSource(options: BatchSourceOptions): BatchSource {
+  const { seed, firstSeq, persons, batchSize } = options;
   // The worker runs TypeScript, so it first registers the tsx loader, as bin/vigil.js does.
   const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
     .then(({ register }) => { register(); return import(${JSON.stringify(new URL('./synthetic-worker.ts', import.meta.url).href)}); })`;
-  const worker = new Worker(boot, { eval: true, workerData: { seed, firstSeq, persons, batchSize } });
+  // The data keys go over the thread's own message channel (copied in this process's memory), never through argv or the environment.
+  const workerData: SyntheticWorkerData = { seed, firstSeq, persons, batchSize, keys: keysOf(options.cipher), memberUserId: options.memberUserId ?? null };
+  const worker = new Worker(boot, { eval: true, workerData });
   const ready: SyntheticBatch[] = [];
   const waiting: { resolve: (batch: SyntheticBatch) => void; reject: (error: Error) => void }[] = [];
   let failure: Error | null = null;
@@ -642,37 +753,58 @@ function workerSource(seed: number, firstSeq: number, persons: number, batchSize
   };
 }
 
-/** The batches of `persons` persons numbered from `firstSeq`; the same rows whichever thread builds them. */
-export function openBatchSource(options: { seed: number; firstSeq: number; persons: number; batchSize: number; thread?: boolean | undefined }): BatchSource {
-  const { seed, firstSeq, persons, batchSize } = options;
-  return (options.thread ?? persons >= 20_000)
-    ? workerSource(seed, firstSeq, persons, batchSize)
-    : inThreadSource(seed, firstSeq, persons, batchSize);
+/** The sealed batches of `persons` persons numbered from `firstSeq`; the same rows whichever thread builds them. */
+export function openBatchSource(options: BatchSourceOptions): BatchSource {
+  return (options.thread ?? options.persons >= 20_000) ? workerSource(options) : inThreadSource(options);
 }
 
 /**
  * Fills a store (migrated here if need be) with `persons` synthetic case files, appended after
  * any that exist. The case numbers are taken from the service's counter at the start (a run that
- * stops half way leaves a gap, as a failed create does); each batch is its own transaction.
+ * stops half way leaves a gap, as a failed create does); each batch is its own transaction. The
+ * load is audited once, when it ends, with its counts (and whether it finished).
  */
-export async function generateSyntheticStore(handle: DatabaseHandle, options: SyntheticOptions): Promise<SyntheticSummary> {
+export async function generateSyntheticStore(store: { ctx: ServiceContext; database: DatabaseHandle }, options: SyntheticOptions): Promise<SyntheticSummary> {
+  const handle = store.database;
   if (!Number.isInteger(options.persons) || options.persons < 0) throw new RangeError('persons must be a whole number ≥ 0');
   await migrateToLatest(handle.db);
+  if (options.memberUserId !== undefined && !(await findUserSummary(handle.db, options.memberUserId))) {
+    throw new RangeError(`memberUserId names no user (${options.memberUserId})`);
+  }
   const batchSize = options.batchSize ?? 5000;
   const summary: SyntheticSummary = { persons: 0, names: 0, statuses: 0, revisions: 0, firstCaseSeq: 0, lastCaseSeq: 0 };
   if (options.persons === 0) return summary;
   const reserved = await sql<{ value: number }>`update counters set value = value + ${options.persons} where name = 'case_number' returning value`.execute(handle.db);
   summary.lastCaseSeq = Number(reserved.rows[0]!.value);
   summary.firstCaseSeq = summary.lastCaseSeq - options.persons + 1;
-  const source = openBatchSource({ ...options, firstSeq: summary.firstCaseSeq, batchSize });
+  const source = openBatchSource({ ...options, firstSeq: summary.firstCaseSeq, batchSize, cipher: store.ctx.cipher });
   const writer = handle.sqlite ? sqliteWriter(handle.sqlite) : postgresWriter(handle.db);
-  await writeBatches(source, writer, options.persons, (batch, done) => {
-    summary.persons += batch.persons.length;
-    summary.names += batch.names.length;
-    summary.statuses += batch.statuses.length;
-    summary.revisions += batch.revisions.length;
-    options.onProgress?.(done, options.persons);
-  });
+  let complete = false;
+  try {
+    await writeBatches(source, writer, options.persons, (batch, done) => {
+      summary.persons += batch.persons.length;
+      summary.names += batch.names.length;
+      summary.statuses += batch.statuses.length;
+      summary.revisions += batch.revisions.length;
+      options.onProgress?.(done, options.persons);
+    });
+    complete = true;
+  } finally {
+    await store.ctx.audit.append({
+      actor: SYNTHETIC_ACTOR,
+      action: 'synthetic.load',
+      detail: {
+        complete,
+        persons: summary.persons,
+        names: summary.names,
+        statuses: summary.statuses,
+        revisions: summary.revisions,
+        first_case_seq: summary.firstCaseSeq,
+        last_case_seq: summary.lastCaseSeq,
+        member: options.memberUserId ?? null,
+      },
+    });
+  }
   return summary;
 }
 

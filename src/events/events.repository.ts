@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { inCaseScope, type CaseScope } from '../access/access.repository.ts';
 import type { ActRow, Database, EventRow } from '../db/schema.ts';
 import { sealContext, type FieldCipher } from '../keys/field-cipher.ts';
+import { openRetractionReason } from '../records/records.repository.ts';
 import { citationsFor } from '../sources/citations.repository.ts';
 import { UNDATED_SORT_KEY } from '../records/list-cursor.ts';
 import type { Act, Event, Perpetrator } from './events.types.ts';
@@ -172,7 +173,7 @@ async function withActs(db: Db, cipher: FieldCipher, rows: EventRow[], scope: Ca
     created_at: row.created_at,
     updated_at: row.updated_at,
     retracted_at: row.retracted_at,
-    retraction_reason: row.retraction_reason,
+    retraction_reason: openRetractionReason(cipher, 'events', row),
   }));
 }
 

@@ -1,16 +1,17 @@
 import { presentActor } from '../actors/actors.presenter.ts';
 import { listActors } from '../actors/actors.service.ts';
+import { systemPrincipal, type Principal } from '../auth/roles.ts';
 import { presentEvent } from '../events/events.presenter.ts';
 import { listEvents } from '../events/events.service.ts';
 import { presentIntervention } from '../interventions/interventions.presenter.ts';
 import { listInterventions } from '../interventions/interventions.service.ts';
 import { presentPerson } from '../persons/persons.presenter.ts';
-import { listPersons } from '../persons/persons.service.ts';
+import { getPerson, listPersons } from '../persons/persons.service.ts';
 import { presentRelation } from '../relations/relations.presenter.ts';
-import { listRelations } from '../relations/relations.service.ts';
+import { getRelation, listRelations } from '../relations/relations.service.ts';
 import type { ServiceContext } from '../services.ts';
 import { presentSource } from '../sources/sources.presenter.ts';
-import { listSources } from '../sources/sources.service.ts';
+import { getSource, listSources } from '../sources/sources.service.ts';
 import { listTimeline } from '../timeline/statuses.repository.ts';
 
 type Page<T> = { items: T[]; next_cursor: string | null };
@@ -28,28 +29,44 @@ async function* everyRecord<T>(list: (query: PageQuery) => Promise<Page<T>>): As
 
 /**
  * Every case file as one JSON document, produced in pieces so that a large store is never held in
- * memory whole. Each record appears once, with its version and retraction state.
+ * memory whole. Each record appears once, with its version, retraction state and secret fields
+ * opened: it is the lossless export, run by the operator at the server (who holds the key anyway).
+ * Lists never carry secrets, so records that have them are read one by one. The export is audited
+ * once, with the counts, when it ends (`complete: false` if it stopped part way).
  */
 export async function* exportCaseFiles(ctx: ServiceContext): AsyncGenerator<string> {
-  yield `{"format":"vigil-export","version":1,"exported_at":${JSON.stringify(ctx.clock.now().toISOString())}`;
-  const collections: Array<[string, AsyncGenerator<unknown>]> = [
-    ['persons', presentEach(everyRecord((q) => listPersons(ctx, q)), async (p) => presentPerson(p, { timeline: await listTimeline(ctx.db, p.id, true) }))],
-    ['sources', presentEach(everyRecord((q) => listSources(ctx, q)), presentSource)],
-    ['actors', presentEach(everyRecord((q) => listActors(ctx, q)), presentActor)],
-    ['events', presentEach(everyRecord((q) => listEvents(ctx, q)), presentEvent)],
-    ['relations', presentEach(everyRecord((q) => listRelations(ctx, q)), presentRelation)],
-    ['interventions', presentEach(everyRecord((q) => listInterventions(ctx, q)), presentIntervention)],
-  ];
-  for (const [name, records] of collections) {
-    yield `,\n"${name}":[`;
-    let first = true;
-    for await (const record of records) {
-      yield `${first ? '\n' : ',\n'}${JSON.stringify(record)}`;
-      first = false;
+  const operator: Principal = systemPrincipal('cli');
+  const counts: Record<string, number> = {};
+  let complete = false;
+  try {
+    yield `{"format":"vigil-export","version":1,"exported_at":${JSON.stringify(ctx.clock.now().toISOString())}`;
+    const collections: Array<[string, AsyncGenerator<unknown>]> = [
+      [
+        'persons',
+        presentEach(everyRecord((q) => listPersons(ctx, operator, q)), async (listed) =>
+          presentPerson(await getPerson(ctx, operator, listed.id), { timeline: await listTimeline(ctx.db, ctx.cipher, listed.id, true) }),
+        ),
+      ],
+      ['sources', presentEach(everyRecord((q) => listSources(ctx, operator, q)), async (listed) => presentSource(await getSource(ctx, operator, listed.id)))],
+      ['actors', presentEach(everyRecord((q) => listActors(ctx, operator, q)), presentActor)],
+      ['events', presentEach(everyRecord((q) => listEvents(ctx, operator, q)), presentEvent)],
+      ['relations', presentEach(everyRecord((q) => listRelations(ctx, operator, q)), async (listed) => presentRelation(await getRelation(ctx, operator, listed.id)))],
+      ['interventions', presentEach(everyRecord((q) => listInterventions(ctx, operator, q)), presentIntervention)],
+    ];
+    for (const [name, records] of collections) {
+      yield `,\n"${name}":[`;
+      counts[name] = 0;
+      for await (const record of records) {
+        yield `${counts[name] === 0 ? '\n' : ',\n'}${JSON.stringify(record)}`;
+        counts[name] += 1;
+      }
+      yield ']';
     }
-    yield ']';
+    yield '}\n';
+    complete = true;
+  } finally {
+    await ctx.audit.append({ actor: operator.actor, action: 'export.create', entity: 'export', detail: { format: 'json', complete, ...counts } });
   }
-  yield '}\n';
 }
 
 async function* presentEach<T>(records: AsyncGenerator<T>, present: (record: T) => unknown): AsyncGenerator<unknown> {

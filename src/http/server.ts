@@ -1,9 +1,12 @@
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { authenticate } from '../auth/tokens.service.ts';
+import { createAttemptLimits, type AttemptLimits } from '../auth/attempt-limits.ts';
+import { authenticateToken } from '../auth/tokens.service.ts';
+import { loadWebSecret, type WebSecret } from '../auth/web-secret.ts';
+import { ForbiddenError, TooManyAttemptsError } from '../lib/errors.ts';
 import type { ServiceContext } from '../services.ts';
-import { credentialOf } from './auth.ts';
+import { credentialOf, hasValidCsrfToken } from './auth.ts';
 import { toHttpError } from './errors.ts';
 import { coercingAjv, strictAjv } from './validation.ts';
 
@@ -11,6 +14,10 @@ import { coercingAjv, strictAjv } from './validation.ts';
 export interface RouteSettings {
   /** Serving with `--demo`: e.g. the sign-in page offers a one-click demo account. */
   demo: boolean;
+  /** Failed sign-ins and tokens counted in memory by this server. */
+  limits: AttemptLimits;
+  /** The deployment's secret for CSRF tokens and pseudonyms. */
+  webSecret: WebSecret;
 }
 
 export interface ServerOptions {
@@ -29,8 +36,19 @@ const SECURITY_HEADERS = {
   'x-frame-options': 'DENY',
   // Every asset comes from Vigil itself; no inline script, no third party.
   'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+  // No page needs a camera, microphone, location or payment; a compromised page gets none either.
+  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), display-capture=()',
+  // Our pages share no window with other sites' pages, and no other site may embed our responses.
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'x-permitted-cross-domain-policies': 'none',
 };
+
+// Two years, as browsers' preload lists ask; sent only over https, where it can be trusted.
+const HSTS = 'max-age=63072000; includeSubDomains';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export async function buildServer(ctx: ServiceContext, options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -57,18 +75,35 @@ export async function buildServer(ctx: ServiceContext, options: ServerOptions): 
     },
   });
 
+  const webSecret = await loadWebSecret(ctx);
+  const limits = createAttemptLimits();
+
   app.decorateRequest('principal', null);
+  app.decorateRequest('webSecret', null);
   app.addHook('onRequest', async (request, reply) => {
     reply.headers(SECURITY_HEADERS);
+    if (request.protocol === 'https') reply.header('strict-transport-security', HSTS);
+    request.webSecret = webSecret;
     const credential = credentialOf(request);
-    request.principal = credential ? await authenticate(ctx.db, ctx.clock, credential) : null;
+    if (!credential) return;
+    if (credential.kind === 'session') {
+      const session = await authenticateToken(ctx.db, ctx.clock, credential.token, 'session');
+      request.principal = session.ok ? session.principal : null;
+      return;
+    }
+    await authenticateBearer(ctx, limits, request, credential.token);
   });
 
-  // Web forms post urlencoded; the API takes JSON only, so no form on any site can reach it.
   app.addHook('preValidation', async (request) => {
+    const api = request.url.startsWith('/api/');
+    // Web forms post urlencoded; the API takes JSON only, so no form on any site can reach it.
     const type = request.headers['content-type'];
-    if (request.url.startsWith('/api/') && request.body !== undefined && type && !/^application\/json\b/i.test(type)) {
+    if (api && request.body !== undefined && type && !/^application\/json\b/i.test(type)) {
       throw Object.assign(new Error('send application/json'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 });
+    }
+    // Every page post carries the CSRF token of the page it came from, or changes nothing.
+    if (!api && !SAFE_METHODS.has(request.method) && request.routeOptions.url !== undefined && !hasValidCsrfToken(request)) {
+      throw new ForbiddenError(CSRF_REFUSED);
     }
   });
 
@@ -76,6 +111,7 @@ export async function buildServer(ctx: ServiceContext, options: ServerOptions): 
     const { status, body } = toHttpError(error);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     if (status === 401) reply.header('www-authenticate', 'Bearer');
+    if (error instanceof TooManyAttemptsError) reply.header('retry-after', String(error.retryAfterSeconds));
     if (!request.url.startsWith('/api/') && options.renderHtmlError) {
       return reply.code(status).type('text/html; charset=utf-8').send(options.renderHtmlError(status, body.error.message, request));
     }
@@ -92,6 +128,42 @@ export async function buildServer(ctx: ServiceContext, options: ServerOptions): 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  for (const register of options.routes) register(app, ctx, { demo: options.demo ?? false });
+  for (const register of options.routes) register(app, ctx, { demo: options.demo ?? false, limits, webSecret });
   return app;
+}
+
+/** The message of a page post refused for a missing or wrong CSRF token (the HTML error page words it for people). */
+export const CSRF_REFUSED = 'this form is out of date or was not sent from Vigil: go back, reload the page and send it again';
+
+/**
+ * Bearer tokens: every use is audited before the handler runs (`token.use`, with the route, never
+ * the body), every failure too (`token.rejected`); an address with too many failures waits.
+ */
+async function authenticateBearer(ctx: ServiceContext, limits: AttemptLimits, request: FastifyRequest, token: string): Promise<void> {
+  const address = request.ip;
+  const now = ctx.clock.now().getTime();
+  const wait = limits.bearerByAddress.retryAfter(address, now);
+  if (wait) throw new TooManyAttemptsError(wait);
+  const result = await authenticateToken(ctx.db, ctx.clock, token, 'api');
+  const route = request.routeOptions.url ?? null;
+  if (result.ok) {
+    const { principal } = result;
+    request.principal = principal;
+    await ctx.audit.append({
+      actor: principal.actor,
+      action: 'token.use',
+      entity: 'api_token',
+      entity_id: principal.tokenId,
+      detail: { method: request.method, route, token_id: principal.tokenId },
+    });
+    return;
+  }
+  limits.bearerByAddress.fail(address, now);
+  await ctx.audit.append({
+    actor: result.userId ? `user:${result.userId}` : 'anonymous',
+    action: 'token.rejected',
+    entity: result.tokenId ? 'api_token' : null,
+    entity_id: result.tokenId,
+    detail: { reason: result.reason, method: request.method, route },
+  });
 }

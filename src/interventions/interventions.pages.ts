@@ -1,14 +1,15 @@
 import type { FastifyInstance } from 'fastify';
+import type { Principal } from '../auth/roles.ts';
 import { validate } from '../http/validation.ts';
 import { renderPersonPage, withPerson } from '../persons/persons.pages.ts';
-import { getPerson } from '../persons/persons.service.ts';
+import { getPersonSummary } from '../persons/persons.service.ts';
 import type { ServiceContext } from '../services.ts';
 import { optionalText } from '../web/forms.ts';
 import { requirePageWriter } from '../web/guards.ts';
 import { pageContext, seeOther, sendPage } from '../web/page.ts';
 import { recordEditPages, saveErrors } from '../web/record-pages.tsx';
 import { CreateInterventionBody, UpdateInterventionBody, type CreateInterventionInput } from './interventions.schemas.ts';
-import { createIntervention, getIntervention, retractIntervention, updateIntervention } from './interventions.service.ts';
+import { createIntervention, getInterventionForEdit, retractIntervention, updateIntervention } from './interventions.service.ts';
 import {
   INTERVENTION_EDIT_FORM,
   INTERVENTION_FORM_FIELDS,
@@ -50,11 +51,12 @@ export function interventionPages(app: FastifyInstance, ctx: ServiceContext): vo
     }),
   );
 
-  const caseNumberOf = async (personId: string) => (await getPerson(ctx, personId)).case_number;
+  const caseNumberOf = async (principal: Principal, personId: string) => (await getPersonSummary(ctx, principal, personId)).case_number;
   recordEditPages(app, {
     base: '/interventions',
     what: 'this intervention',
-    load: (id) => getIntervention(ctx, id),
+    // Only those who may change the case get its edit pages (403 for a member who only reads it).
+    load: (id, principal) => getInterventionForEdit(ctx, principal, id),
     form: INTERVENTION_EDIT_FORM,
     valuesOf: interventionFormValuesOf,
     schema: UpdateInterventionBody,
@@ -63,12 +65,16 @@ export function interventionPages(app: FastifyInstance, ctx: ServiceContext): vo
     retract: (principal, id, reason, version) => retractIntervention(ctx, principal, id, reason, version),
     home: (item, flash) => `/persons/${item.person_id}?saved=${flash}#interventions`,
     renderEdit: async (request, reply, intervention, status, state) =>
-      sendPage(reply, status, InterventionEditView({ page: pageContext(request, reply), intervention, caseNumber: await caseNumberOf(intervention.person_id), state })),
+      sendPage(
+        reply,
+        status,
+        InterventionEditView({ page: pageContext(request, reply), intervention, caseNumber: await caseNumberOf(request.principal!, intervention.person_id), state }),
+      ),
     renderRetract: async (request, reply, intervention, status, reason, errors) =>
       sendPage(
         reply,
         status,
-        RetractInterventionView({ page: pageContext(request, reply), intervention, caseNumber: await caseNumberOf(intervention.person_id), reason, errors }),
+        RetractInterventionView({ page: pageContext(request, reply), intervention, caseNumber: await caseNumberOf(request.principal!, intervention.person_id), reason, errors }),
       ),
   });
 }

@@ -4,6 +4,7 @@ import type { Intervention } from './interventions.types.ts';
 export function presentIntervention(intervention: Intervention) {
   return {
     id: intervention.id,
+    case_id: intervention.case_id,
     person_id: intervention.person_id,
     type: intervention.type,
     addressee: intervention.addressee,

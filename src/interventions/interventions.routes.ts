@@ -35,7 +35,7 @@ export function interventionRoutes(app: FastifyInstance, ctx: ServiceContext): v
     '/api/v1/interventions',
     { preHandler: requireReader, schema: { tags, querystring: ListInterventionsQuery, response: { 200: ListOf(InterventionOutput), ...errors } } },
     async (request) => {
-      const page = await listInterventions(ctx, request.query);
+      const page = await listInterventions(ctx, principalOf(request), request.query);
       return { items: page.items.map(presentIntervention), next_cursor: page.next_cursor };
     },
   );
@@ -44,7 +44,7 @@ export function interventionRoutes(app: FastifyInstance, ctx: ServiceContext): v
     '/api/v1/interventions/:id',
     { preHandler: requireReader, schema: { tags, params: IdParams, response: { 200: InterventionOutput, ...errors } } },
     async (request, reply) => {
-      const intervention = await getIntervention(ctx, request.params.id);
+      const intervention = await getIntervention(ctx, principalOf(request), request.params.id);
       return reply.header('etag', etag(intervention.version)).send(presentIntervention(intervention));
     },
   );

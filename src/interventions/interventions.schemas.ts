@@ -54,6 +54,7 @@ const NullableString = Type.Union([Type.String(), Type.Null()]);
 export const InterventionOutput = Type.Object(
   {
     id: Type.String(),
+    case_id: Type.String({ description: 'the case it is filed under: that of person_id' }),
     person_id: Type.String(),
     type: Type.String(),
     addressee: NullableString,

@@ -1,9 +1,10 @@
+import { caseAccess, caseScope, requireCaseRead, requireCaseWrite } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
 import { CASE_LIST_LIMIT, decodeKeyCursor, pageOf } from '../records/list-cursor.ts';
 import { parseEdtf } from '../lib/edtf.ts';
 import { NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
-import { personExists } from '../persons/persons.repository.ts';
+import { findCaseOfPerson, personExists } from '../persons/persons.repository.ts';
 import { retractRecord } from '../records/retraction.ts';
 import { recordChange } from '../records/changes.ts';
 import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
@@ -20,13 +21,38 @@ import type { CreateInterventionInput, ListInterventionsQuery, UpdateInterventio
 import type { Intervention } from './interventions.types.ts';
 
 const ENTITY = 'intervention';
+const NO_PERSON = 'names no person, or a retracted one';
 
-export async function getIntervention(ctx: ServiceContext, id: string): Promise<Intervention> {
-  const intervention = await findInterventionById(ctx.db, id);
+/** An intervention as stored, for the services' own use: no access check. */
+async function loadIntervention(ctx: ServiceContext, id: string): Promise<Intervention> {
+  const intervention = await findInterventionById(ctx.db, ctx.cipher, id);
   if (!intervention) throw new NotFoundError('intervention');
   return intervention;
 }
 
+export async function getIntervention(ctx: ServiceContext, principal: Principal, id: string): Promise<Intervention> {
+  const intervention = await loadIntervention(ctx, id);
+  await requireCaseRead(ctx, principal, intervention.case_id, 'intervention');
+  return intervention;
+}
+
+/** An intervention to edit: 404 for a non-member, 403 for a member who may not change the case. */
+export async function getInterventionForEdit(ctx: ServiceContext, principal: Principal, id: string): Promise<Intervention> {
+  const intervention = await loadIntervention(ctx, id);
+  await requireCaseWrite(ctx, principal, intervention.case_id, 'intervention');
+  return intervention;
+}
+
+/** The case of a live person the principal may read; a person they may not read "does not exist" (422). */
+async function caseOfNamedPerson(ctx: ServiceContext, principal: Principal, personId: string): Promise<string> {
+  const found = await findCaseOfPerson(ctx.db, personId);
+  if (!found || found.retracted || !(await caseAccess(ctx, principal, found.case_id)).read) {
+    throw new UnprocessableError('person_id names no person, or a retracted one', { person_id: NO_PERSON });
+  }
+  return found.case_id;
+}
+
+/** An intervention is filed under its person's case; whoever logs it must be able to change that case. */
 export async function createIntervention(ctx: ServiceContext, principal: Principal, input: CreateInterventionInput): Promise<Intervention> {
   const date = input.date ? parseEdtf(input.date) : null;
   const fields: InterventionFields = {
@@ -38,15 +64,16 @@ export async function createIntervention(ctx: ServiceContext, principal: Princip
     note: input.note ?? null,
     response: input.response ?? null,
   };
+  const caseId = await caseOfNamedPerson(ctx, principal, fields.person_id);
+  await requireCaseWrite(ctx, principal, caseId, 'person');
   const id = newId();
   const at = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
-    if (!(await personExists(trx, fields.person_id))) {
-      throw new UnprocessableError('person_id names no person, or a retracted one', { person_id: 'names no person, or a retracted one' });
-    }
-    await insertIntervention(trx, { id, at, date_earliest: date?.earliest ?? null, fields });
+    // Retracted since it was checked: refused the same way.
+    if (!(await personExists(trx, fields.person_id))) throw new UnprocessableError('person_id names no person, or a retracted one', { person_id: NO_PERSON });
+    await insertIntervention(trx, ctx.cipher, { id, case_id: caseId, at, date_earliest: date?.earliest ?? null, fields });
     await recordChange(ctx, trx, {
-      case_id: fields.person_id,
+      case_id: caseId,
       entity: ENTITY,
       entity_id: id,
       version: 1,
@@ -57,7 +84,7 @@ export async function createIntervention(ctx: ServiceContext, principal: Princip
       reason: null,
     });
   });
-  return getIntervention(ctx, id);
+  return loadIntervention(ctx, id);
 }
 
 /** The person is fixed: an intervention filed under the wrong case is retracted and recorded anew. */
@@ -68,7 +95,8 @@ export async function updateIntervention(
   input: UpdateInterventionInput,
   expected: number,
 ): Promise<Intervention> {
-  const before = await getIntervention(ctx, id);
+  const before = await loadIntervention(ctx, id);
+  await requireCaseWrite(ctx, principal, before.case_id, 'intervention');
   if (before.retracted_at) throw new RetractedRecordError('this intervention');
   assertCurrentVersion(before.version, expected);
   const { version: _version, ...given } = input;
@@ -81,11 +109,11 @@ export async function updateIntervention(
   const at = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
     const dateEarliest = date === undefined ? undefined : (date?.earliest ?? null);
-    if (!(await updateInterventionRow(trx, id, expected, { at, date_earliest: dateEarliest, fields }))) {
+    if (!(await updateInterventionRow(trx, ctx.cipher, id, expected, { at, date_earliest: dateEarliest, fields }))) {
       throw new StaleVersionError(expected + 1, expected);
     }
     await recordChange(ctx, trx, {
-      case_id: before.person_id,
+      case_id: before.case_id,
       entity: ENTITY,
       entity_id: id,
       version: expected + 1,
@@ -96,7 +124,7 @@ export async function updateIntervention(
       reason: null,
     });
   });
-  return getIntervention(ctx, id);
+  return loadIntervention(ctx, id);
 }
 
 export async function retractIntervention(
@@ -106,23 +134,27 @@ export async function retractIntervention(
   reason: string,
   expected: number | undefined,
 ): Promise<Intervention> {
-  const before = await getIntervention(ctx, id);
-  await retractRecord(ctx, principal, { table: 'interventions', entity: ENTITY, what: 'this intervention', record: before, caseId: before.person_id }, reason, expected);
-  return getIntervention(ctx, id);
+  const before = await loadIntervention(ctx, id);
+  await requireCaseWrite(ctx, principal, before.case_id, 'intervention');
+  await retractRecord(ctx, principal, { table: 'interventions', entity: ENTITY, what: 'this intervention', record: before, caseId: before.case_id }, reason, expected);
+  return loadIntervention(ctx, id);
 }
 
+/** A page of the interventions filed under cases the principal may read. */
 export async function listInterventions(
   ctx: ServiceContext,
+  principal: Principal,
   query: ListInterventionsQuery,
 ): Promise<{ items: Intervention[]; next_cursor: string | null }> {
   const limit = query.limit ?? 50;
   const keys = decodeKeyCursor(query.cursor, 3);
-  const rows = await listInterventionRows(ctx.db, {
+  const rows = await listInterventionRows(ctx.db, ctx.cipher, {
     personId: query.person_id,
     status: query.status,
     includeRetracted: query.include_retracted,
     after: keys ? [keys[0]!, keys[1]!, keys[2]!] : undefined,
     limit,
+    scope: caseScope(ctx, principal),
   });
   return pageOf(rows, limit, interventionSortKey);
 }
@@ -130,9 +162,18 @@ export async function listInterventions(
 /** A case's advocacy log in date order: for pages, reports (WGEID element e) and export. */
 export async function listInterventionsForPerson(
   ctx: ServiceContext,
+  principal: Principal,
   personId: string,
   options: { includeRetracted?: boolean } = {},
 ): Promise<Intervention[]> {
-  const rows = await listInterventionRows(ctx.db, { personId, includeRetracted: options.includeRetracted, limit: CASE_LIST_LIMIT });
+  const found = await findCaseOfPerson(ctx.db, personId);
+  if (!found) throw new NotFoundError('person');
+  await requireCaseRead(ctx, principal, found.case_id, 'person');
+  const rows = await listInterventionRows(ctx.db, ctx.cipher, {
+    personId,
+    includeRetracted: options.includeRetracted,
+    limit: CASE_LIST_LIMIT,
+    scope: caseScope(ctx, principal),
+  });
   return rows.slice(0, CASE_LIST_LIMIT);
 }

@@ -1,6 +1,8 @@
 /** One step of the advocacy log: an appeal made on a person's behalf and what came of it. */
 export interface Intervention {
   id: string;
+  /** The case it is filed under: that of `person_id`. */
+  case_id: string;
   person_id: string;
   type: string;
   addressee: string | null;

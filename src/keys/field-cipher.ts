@@ -17,6 +17,11 @@ export class FieldCipher {
     if (!keys.has(currentKeyId)) throw new Error('the current data key is not among the keys');
   }
 
+  /** The keys, to build the same cipher on a worker thread of this process; never logged or stored. */
+  keyMaterial(): { keys: Array<[string, Uint8Array]>; currentKeyId: string } {
+    return { keys: [...this.keys].map(([id, key]) => [id, new Uint8Array(key)]), currentKeyId: this.currentKeyId };
+  }
+
   seal(plaintext: string, context: string): string {
     const key = this.keys.get(this.currentKeyId)!;
     const nonce = randomBytes(12);

@@ -233,7 +233,7 @@ async function personSections(ctx: ServiceContext, principal: Principal, person:
   const [events, sources, relations, interventions] = await Promise.all([
     listEventsForPerson(ctx, principal, person.id),
     listSourcesForPerson(ctx, principal, person.id, { withSecrets: true }),
-    listRelationsForPerson(ctx, principal, person.id),
+    listRelationsForPerson(ctx, principal, person.id, { withSecrets: true }),
     listInterventionsForPerson(ctx, principal, person.id),
   ]);
   const otherPeople = [

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { openRetractionReason } from '../records/records.repository.ts';
 import type { Database, PersonNameRow, PersonRow } from '../db/schema.ts';
 import { reusableQuery } from '../db/reusable-query.ts';
 import { inCaseScope, type CaseScope } from '../access/access.repository.ts';
@@ -55,7 +56,7 @@ function toPerson(cipher: FieldCipher, row: PersonRow, names: PersonName[], curr
     created_at: row.created_at,
     updated_at: row.updated_at,
     retracted_at: row.retracted_at,
-    retraction_reason: row.retraction_reason,
+    retraction_reason: openRetractionReason(cipher, 'persons', row),
   };
 }
 

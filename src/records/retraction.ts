@@ -36,7 +36,7 @@ export async function retractRecord(
   assertCurrentVersion(record.version, version);
   const at = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
-    if (!(await retractRow(trx, target.table, record.id, version, at, reason))) throw new StaleVersionError(version + 1, version);
+    if (!(await retractRow(trx, ctx.cipher, target.table, record.id, version, at, reason))) throw new StaleVersionError(version + 1, version);
     await alsoInTransaction?.(trx);
     await recordChange(ctx, trx, {
       case_id: target.caseId,

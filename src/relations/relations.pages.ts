@@ -1,15 +1,17 @@
 import type { FastifyInstance } from 'fastify';
+import type { Principal } from '../auth/roles.ts';
 import { validate } from '../http/validation.ts';
-import { InvalidInputError } from '../lib/errors.ts';
+import { InvalidInputError, NotFoundError } from '../lib/errors.ts';
 import { renderPersonPage, withPerson } from '../persons/persons.pages.ts';
-import { findPersonByCaseNumber, getPerson } from '../persons/persons.service.ts';
+import { findPersonByCaseNumber, getPersonSummary } from '../persons/persons.service.ts';
 import type { ServiceContext } from '../services.ts';
 import { optionalText } from '../web/forms.ts';
 import { requirePageWriter } from '../web/guards.ts';
 import { pageContext, seeOther, sendPage } from '../web/page.ts';
 import { lookUp, recordEditPages, saveErrors, type ErrorOptions } from '../web/record-pages.tsx';
 import { CreateRelationBody, UpdateRelationBody, type CreateRelationInput } from './relations.schemas.ts';
-import { createRelation, getRelation, retractRelation, updateRelation } from './relations.service.ts';
+import { createRelation, getRelationForEdit, retractRelation, updateRelation } from './relations.service.ts';
+import type { Relation } from './relations.types.ts';
 import {
   RELATION_EDIT_FORM,
   RELATION_FORM_FIELDS,
@@ -30,10 +32,19 @@ const RELATION_ERROR_OPTIONS: ErrorOptions = {
   },
 };
 
-/** `VG-000123`, `vg-123` or `123`: the person with that case number, if one is on record and not retracted. */
-/** The form in the API's input shape for the given form fields; an unknown case number is named with the other errors. */
-async function relationInputFrom(ctx: ServiceContext, values: RelationFormValues, only: ReadonlySet<string>, base: Record<string, unknown>, schema: typeof CreateRelationBody | typeof UpdateRelationBody) {
-  const target = only.has('case_number') && values.case_number.trim() ? await findPersonByCaseNumber(ctx, values.case_number) : null;
+/**
+ * The form in the API's input shape for the given form fields; an unknown case number (or that of
+ * a person the user may not read: the same to them) is named with the other errors.
+ */
+async function relationInputFrom(
+  ctx: ServiceContext,
+  principal: Principal,
+  values: RelationFormValues,
+  only: ReadonlySet<string>,
+  base: Record<string, unknown>,
+  schema: typeof CreateRelationBody | typeof UpdateRelationBody,
+) {
+  const target = only.has('case_number') && values.case_number.trim() ? await findPersonByCaseNumber(ctx, principal, values.case_number) : null;
   const contactChanged = RELATION_FORM_FIELDS.some((name) => name.startsWith('contact.') && only.has(name));
   const contact = {
     phone: optionalText(values['contact.phone']),
@@ -68,7 +79,7 @@ export function relationPages(app: FastifyInstance, ctx: ServiceContext): void {
     withPerson(request, reply, async (id) => {
       const values = RELATION_EDIT_FORM.read(request.body);
       try {
-        const input = await relationInputFrom(ctx, values, ALL_FIELDS, { from_person_id: id }, CreateRelationBody);
+        const input = await relationInputFrom(ctx, request.principal!, values, ALL_FIELDS, { from_person_id: id }, CreateRelationBody);
         const relation = await createRelation(ctx, request.principal!, validate(CreateRelationBody, input) as CreateRelationInput);
         return seeOther(reply, `/persons/${id}?saved=relation#relation-${relation.id}`);
       } catch (error) {
@@ -79,25 +90,46 @@ export function relationPages(app: FastifyInstance, ctx: ServiceContext): void {
     }),
   );
 
-  const caseNumberOf = async (personId: string) => (await getPerson(ctx, personId)).case_number;
+  /** A case number to show; empty for a person this user may not read. */
+  const caseNumberOf = async (principal: Principal, personId: string) => {
+    try {
+      return (await getPersonSummary(ctx, principal, personId)).case_number;
+    } catch (error) {
+      if (error instanceof NotFoundError) return '';
+      throw error;
+    }
+  };
+  /** The relation as this user's edit page works with it: read with their rights, the other end's case number, and who they are. */
+  const onPage = async (principal: Principal, relation: Relation): Promise<RelationOnPage> => ({
+    ...relation,
+    reader: principal,
+    toCaseNumber: await caseNumberOf(principal, relation.to_person_id),
+  });
   recordEditPages(app, {
     base: '/relations',
     what: 'this relation',
-    load: (id) => getRelation(ctx, id),
+    // Only those who may change the case get its edit pages (403 for a member who only reads it).
+    load: async (id, principal) => onPage(principal, await getRelationForEdit(ctx, principal, id)),
     form: RELATION_EDIT_FORM,
-    valuesOf: async (relation) => relationFormValuesOf(relation, await caseNumberOf(relation.to_person_id)),
+    valuesOf: (relation) => relationFormValuesOf(relation, relation.toCaseNumber),
     schema: UpdateRelationBody,
-    inputFrom: (values, changed) => relationInputFrom(ctx, values, changed, {}, UpdateRelationBody),
-    update: (principal, id, input, version) => updateRelation(ctx, principal, id, input, version),
-    retract: (principal, id, reason, version) => retractRelation(ctx, principal, id, reason, version),
+    inputFrom: (values, changed, relation) => relationInputFrom(ctx, relation.reader, values, changed, {}, UpdateRelationBody),
+    update: async (principal, id, input, version) => onPage(principal, await updateRelation(ctx, principal, id, input, version)),
+    retract: async (principal, id, reason, version) => onPage(principal, await retractRelation(ctx, principal, id, reason, version)),
     home: (relation, flash) => `/persons/${relation.from_person_id}?saved=${flash}#relations`,
     errorOptions: RELATION_ERROR_OPTIONS,
     renderEdit: async (request, reply, relation, status, state) =>
-      sendPage(reply, status, RelationEditView({ page: pageContext(request, reply), relation, caseNumber: await caseNumberOf(relation.from_person_id), state })),
+      sendPage(reply, status, RelationEditView({ page: pageContext(request, reply), relation, caseNumber: await caseNumberOf(request.principal!, relation.from_person_id), state })),
     renderRetract: async (request, reply, relation, status, reason, errors) => {
-      const people = await lookUp([relation.to_person_id], (id) => getPerson(ctx, id));
-      const caseNumber = await caseNumberOf(relation.from_person_id);
+      const people = await lookUp([relation.to_person_id], (id) => getPersonSummary(ctx, request.principal!, id));
+      const caseNumber = await caseNumberOf(request.principal!, relation.from_person_id);
       return sendPage(reply, status, RetractRelationView({ page: pageContext(request, reply), relation, caseNumber, people, reason, errors }));
     },
   });
+}
+
+/** A relation on its edit page: the case number of the other end as the user may see it, and the user, for looking up a new one. */
+interface RelationOnPage extends Relation {
+  reader: Principal;
+  toCaseNumber: string;
 }

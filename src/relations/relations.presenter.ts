@@ -9,11 +9,13 @@ function presentContact(contact: Contact | null) {
 export function presentRelation(relation: Relation) {
   return {
     id: relation.id,
+    case_id: relation.case_id,
     from_person_id: relation.from_person_id,
     to_person_id: relation.to_person_id,
     relation: relation.relation,
     trusted_contact: relation.trusted_contact,
-    contact: presentContact(relation.contact),
+    // Secret (DESIGN §4): left out, not sent empty, for a reader who may not see it.
+    ...(relation.secrets_hidden ? {} : { contact: presentContact(relation.contact) }),
     version: relation.version,
     created_at: relation.created_at,
     updated_at: relation.updated_at,

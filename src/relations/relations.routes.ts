@@ -35,7 +35,7 @@ export function relationRoutes(app: FastifyInstance, ctx: ServiceContext): void 
     '/api/v1/relations',
     { preHandler: requireReader, schema: { tags, querystring: ListRelationsQuery, response: { 200: ListOf(RelationOutput), ...errors } } },
     async (request) => {
-      const page = await listRelations(ctx, request.query);
+      const page = await listRelations(ctx, principalOf(request), request.query);
       return { items: page.items.map(presentRelation), next_cursor: page.next_cursor };
     },
   );
@@ -44,7 +44,7 @@ export function relationRoutes(app: FastifyInstance, ctx: ServiceContext): void 
     '/api/v1/relations/:id',
     { preHandler: requireReader, schema: { tags, params: IdParams, response: { 200: RelationOutput, ...errors } } },
     async (request, reply) => {
-      const relation = await getRelation(ctx, request.params.id);
+      const relation = await getRelation(ctx, principalOf(request), request.params.id);
       return reply.header('etag', etag(relation.version)).send(presentRelation(relation));
     },
   );

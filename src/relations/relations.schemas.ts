@@ -59,19 +59,25 @@ const NullableString = Type.Union([Type.String(), Type.Null()]);
 export const RelationOutput = Type.Object(
   {
     id: Type.String(),
+    case_id: Type.String({ description: 'the case the relation is filed under: that of from_person_id' }),
     from_person_id: Type.String(),
     to_person_id: Type.String(),
     relation: Type.String(),
     trusted_contact: Type.Boolean(),
-    contact: Type.Union([
-      Type.Object({
-        phone: Type.Optional(Type.String()),
-        email: Type.Optional(Type.String()),
-        address: Type.Optional(Type.String()),
-        messenger: Type.Optional(Type.String()),
-      }),
-      Type.Null(),
-    ]),
+    contact: Type.Optional(
+      Type.Union(
+        [
+          Type.Object({
+            phone: Type.Optional(Type.String()),
+            email: Type.Optional(Type.String()),
+            address: Type.Optional(Type.String()),
+            messenger: Type.Optional(Type.String()),
+          }),
+          Type.Null(),
+        ],
+        { description: 'secret: only in a single relation read by a case member who may see secrets; never in lists or to viewers' },
+      ),
+    ),
     version: Type.Integer(),
     created_at: Type.String(),
     updated_at: Type.String(),

@@ -1,25 +1,21 @@
 import type { Kysely } from 'kysely';
+import { auditSecretRead, caseAccess, caseScope, requireCaseRead, requireCaseWrite, type CaseAccess } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
 import type { Database } from '../db/schema.ts';
-import { CASE_LIST_LIMIT, decodeKeyCursor, pageOf } from '../records/list-cursor.ts';
 import { NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
-import { personExists } from '../persons/persons.repository.ts';
-import { retractRecord } from '../records/retraction.ts';
+import { findCaseOfPerson, personExists } from '../persons/persons.repository.ts';
 import { recordChange } from '../records/changes.ts';
+import { CASE_LIST_LIMIT, decodeKeyCursor, pageOf } from '../records/list-cursor.ts';
+import { retractRecord } from '../records/retraction.ts';
 import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
-import {
-  findRelationById,
-  insertRelation,
-  listRelationRows,
-  updateRelationRow,
-  type RelationFields,
-} from './relations.repository.ts';
+import { findRelationById, insertRelation, listRelationRows, updateRelationRow, type RelationFields } from './relations.repository.ts';
 import type { ContactInput, CreateRelationInput, ListRelationsQuery, UpdateRelationInput } from './relations.schemas.ts';
 import { RELATION_SECRET_FIELDS, type Contact, type Relation } from './relations.types.ts';
 
 const ENTITY = 'relation';
+const NO_PERSON = 'names no person, or a retracted one';
 
 /** Only the contact means given are kept; an empty contact is no contact. */
 function normaliseContact(input: ContactInput | null | undefined): Contact | null {
@@ -32,21 +28,64 @@ function normaliseContact(input: ContactInput | null | undefined): Contact | nul
   return Object.keys(contact).length ? contact : null;
 }
 
-/** Both ends must be live persons, and different ones. */
-async function assertEnds(db: Kysely<Database>, fromId: string, toId: string, checkFrom: boolean): Promise<void> {
+/** The case of a live person the principal may read; null when there is none for them ("names no person" either way). */
+async function readableCaseOf(ctx: ServiceContext, principal: Principal, personId: string): Promise<string | null> {
+  const found = await findCaseOfPerson(ctx.db, personId);
+  if (!found || found.retracted) return null;
+  return (await caseAccess(ctx, principal, found.case_id)).read ? found.case_id : null;
+}
+
+/** Both ends are live persons the principal may read, and different ones; returns the case of `from`. */
+async function assertEnds(ctx: ServiceContext, principal: Principal, fromId: string, toId: string): Promise<string> {
   const fields: Record<string, string> = {};
-  if (checkFrom && !(await personExists(db, fromId))) fields.from_person_id = 'names no person, or a retracted one';
+  const caseId = await readableCaseOf(ctx, principal, fromId);
+  if (caseId === null) fields.from_person_id = NO_PERSON;
   if (fromId === toId) fields.to_person_id = 'is the same person as from_person_id';
-  else if (!(await personExists(db, toId))) fields.to_person_id = 'names no person, or a retracted one';
+  else if ((await readableCaseOf(ctx, principal, toId)) === null) fields.to_person_id = NO_PERSON;
+  if (caseId === null || Object.keys(fields).length) throw new UnprocessableError('a relation needs two different, existing persons', fields);
+  return caseId;
+}
+
+/** Inside the write: neither end was retracted since it was checked. */
+async function assertEndsStillLive(trx: Kysely<Database>, fromId: string, toId: string): Promise<void> {
+  const fields: Record<string, string> = {};
+  if (!(await personExists(trx, fromId))) fields.from_person_id = NO_PERSON;
+  if (!(await personExists(trx, toId))) fields.to_person_id = NO_PERSON;
   if (Object.keys(fields).length) throw new UnprocessableError('a relation needs two different, existing persons', fields);
 }
 
-export async function getRelation(ctx: ServiceContext, id: string): Promise<Relation> {
-  const relation = await findRelationById(ctx.db, id);
+/** A relation as stored, for the services' own use: no access check. */
+async function loadRelation(ctx: ServiceContext, id: string): Promise<Relation> {
+  const relation = await findRelationById(ctx.db, ctx.cipher, id);
   if (!relation) throw new NotFoundError('relation');
   return relation;
 }
 
+/** Blanks the contact details for a reader who may not see them; the presenter then leaves them out. */
+export function hideRelationSecrets(relation: Relation): Relation {
+  return { ...relation, contact: null, secrets_hidden: true };
+}
+
+/** What a reader receives: contact details only with the right to them, and each such read audited. */
+async function asRead(ctx: ServiceContext, principal: Principal, relation: Relation, access: CaseAccess): Promise<Relation> {
+  if (!access.secrets) return hideRelationSecrets(relation);
+  const fields = RELATION_SECRET_FIELDS.filter((field) => relation[field] !== null);
+  await auditSecretRead(ctx, principal, { entity: ENTITY, id: relation.id, case_id: relation.case_id, fields, breakGlass: access.breakGlass });
+  return relation;
+}
+
+export async function getRelation(ctx: ServiceContext, principal: Principal, id: string): Promise<Relation> {
+  const relation = await loadRelation(ctx, id);
+  return asRead(ctx, principal, relation, await requireCaseRead(ctx, principal, relation.case_id, 'relation'));
+}
+
+/** A relation to edit: 404 for a non-member, 403 for a member who may not change the case, else read as getRelation. */
+export async function getRelationForEdit(ctx: ServiceContext, principal: Principal, id: string): Promise<Relation> {
+  const relation = await loadRelation(ctx, id);
+  return asRead(ctx, principal, relation, await requireCaseWrite(ctx, principal, relation.case_id, 'relation'));
+}
+
+/** A relation is filed under the case of `from_person_id`; whoever records it must be able to change that case. */
 export async function createRelation(ctx: ServiceContext, principal: Principal, input: CreateRelationInput): Promise<Relation> {
   const fields: RelationFields = {
     from_person_id: input.from_person_id,
@@ -55,13 +94,15 @@ export async function createRelation(ctx: ServiceContext, principal: Principal, 
     trusted_contact: input.trusted_contact ?? false,
     contact: normaliseContact(input.contact),
   };
+  const caseId = await assertEnds(ctx, principal, fields.from_person_id, fields.to_person_id);
+  await requireCaseWrite(ctx, principal, caseId, 'person');
   const id = newId();
   const at = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
-    await assertEnds(trx, fields.from_person_id, fields.to_person_id, true);
-    await insertRelation(trx, { id, at, fields });
+    await assertEndsStillLive(trx, fields.from_person_id, fields.to_person_id);
+    await insertRelation(trx, ctx.cipher, { id, case_id: caseId, at, fields });
     await recordChange(ctx, trx, {
-      case_id: fields.from_person_id,
+      case_id: caseId,
       entity: ENTITY,
       entity_id: id,
       version: 1,
@@ -72,7 +113,7 @@ export async function createRelation(ctx: ServiceContext, principal: Principal, 
       reason: null,
     });
   });
-  return getRelation(ctx, id);
+  return loadRelation(ctx, id);
 }
 
 export async function updateRelation(
@@ -82,7 +123,8 @@ export async function updateRelation(
   input: UpdateRelationInput,
   expected: number,
 ): Promise<Relation> {
-  const before = await getRelation(ctx, id);
+  const before = await loadRelation(ctx, id);
+  await requireCaseWrite(ctx, principal, before.case_id, 'relation');
   if (before.retracted_at) throw new RetractedRecordError('this relation');
   assertCurrentVersion(before.version, expected);
   const fields: Partial<RelationFields> = {};
@@ -90,15 +132,20 @@ export async function updateRelation(
   if (input.relation !== undefined) fields.relation = input.relation;
   if (input.trusted_contact !== undefined) fields.trusted_contact = input.trusted_contact;
   if (input.contact !== undefined) fields.contact = normaliseContact(input.contact);
+  const movesTo = fields.to_person_id !== undefined && fields.to_person_id !== before.to_person_id ? fields.to_person_id : null;
+  if (movesTo === before.from_person_id) throw new UnprocessableError('a relation needs two different persons', { to_person_id: 'is the same person as from_person_id' });
+  if (movesTo !== null && (await readableCaseOf(ctx, principal, movesTo)) === null) {
+    throw new UnprocessableError('to_person_id names no person', { to_person_id: NO_PERSON });
+  }
   const beforeSubset = Object.fromEntries(Object.keys(fields).map((k) => [k, before[k as keyof Relation]]));
   const changes = diffChanges(beforeSubset, fields, RELATION_SECRET_FIELDS);
   if (Object.keys(changes).length === 0) return before;
   const at = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
-    if (fields.to_person_id !== undefined) await assertEnds(trx, before.from_person_id, fields.to_person_id, false);
-    if (!(await updateRelationRow(trx, id, expected, { at, fields }))) throw new StaleVersionError(expected + 1, expected);
+    if (movesTo !== null) await assertEndsStillLive(trx, before.from_person_id, movesTo);
+    if (!(await updateRelationRow(trx, ctx.cipher, id, expected, { at, fields }))) throw new StaleVersionError(expected + 1, expected);
     await recordChange(ctx, trx, {
-      case_id: before.from_person_id,
+      case_id: before.case_id,
       entity: ENTITY,
       entity_id: id,
       version: expected + 1,
@@ -109,7 +156,7 @@ export async function updateRelation(
       reason: null,
     });
   });
-  return getRelation(ctx, id);
+  return loadRelation(ctx, id);
 }
 
 export async function retractRelation(
@@ -119,24 +166,56 @@ export async function retractRelation(
   reason: string,
   expected: number | undefined,
 ): Promise<Relation> {
-  const before = await getRelation(ctx, id);
-  await retractRecord(ctx, principal, { table: 'relations', entity: ENTITY, what: 'this relation', record: before, caseId: before.from_person_id }, reason, expected);
-  return getRelation(ctx, id);
+  const before = await loadRelation(ctx, id);
+  await requireCaseWrite(ctx, principal, before.case_id, 'relation');
+  await retractRecord(ctx, principal, { table: 'relations', entity: ENTITY, what: 'this relation', record: before, caseId: before.case_id }, reason, expected);
+  return loadRelation(ctx, id);
 }
 
-export async function listRelations(ctx: ServiceContext, query: ListRelationsQuery): Promise<{ items: Relation[]; next_cursor: string | null }> {
+/** A page of the relations filed under cases the principal may read; lists never carry contact details. */
+export async function listRelations(ctx: ServiceContext, principal: Principal, query: ListRelationsQuery): Promise<{ items: Relation[]; next_cursor: string | null }> {
   const limit = query.limit ?? 50;
   const [afterId] = decodeKeyCursor(query.cursor, 1) ?? [];
-  const rows = await listRelationRows(ctx.db, { personId: query.person_id, includeRetracted: query.include_retracted, afterId, limit });
+  const rows = await listRelationRows(ctx.db, ctx.cipher, {
+    personId: query.person_id,
+    includeRetracted: query.include_retracted,
+    afterId,
+    limit,
+    scope: caseScope(ctx, principal),
+  });
   return pageOf(rows, limit, (r) => [r.id]);
 }
 
-/** A person's relations on either side, in recording order: for pages, watches, demo data and export. */
+/**
+ * A person's relations on either side, in recording order, as far as the principal may read
+ * them: a relation filed under another case that names this person shows only if that case is
+ * readable too. Contact details come only with `withSecrets` (the person page), to a reader
+ * allowed to see them in the relation's case, and each such read is audited.
+ */
 export async function listRelationsForPerson(
   ctx: ServiceContext,
+  principal: Principal,
   personId: string,
-  options: { includeRetracted?: boolean } = {},
+  options: { includeRetracted?: boolean; withSecrets?: boolean } = {},
 ): Promise<Relation[]> {
-  const rows = await listRelationRows(ctx.db, { personId, includeRetracted: options.includeRetracted, limit: CASE_LIST_LIMIT });
-  return rows.slice(0, CASE_LIST_LIMIT);
+  const found = await findCaseOfPerson(ctx.db, personId);
+  if (!found) throw new NotFoundError('person');
+  await requireCaseRead(ctx, principal, found.case_id, 'person');
+  const rows = await listRelationRows(ctx.db, ctx.cipher, {
+    personId,
+    includeRetracted: options.includeRetracted,
+    limit: CASE_LIST_LIMIT,
+    scope: caseScope(ctx, principal),
+    openSecrets: options.withSecrets ?? false,
+  });
+  const relations = rows.slice(0, CASE_LIST_LIMIT);
+  if (!options.withSecrets) return relations;
+  const accessByCase = new Map<string, CaseAccess>();
+  const shown: Relation[] = [];
+  for (const relation of relations) {
+    let access = accessByCase.get(relation.case_id);
+    if (!access) accessByCase.set(relation.case_id, (access = await caseAccess(ctx, principal, relation.case_id)));
+    shown.push(await asRead(ctx, principal, relation, access));
+  }
+  return shown;
 }

@@ -8,7 +8,8 @@ export interface Contact {
 
 export interface Relation {
   id: string;
-  /** The case the relation is filed under (`case_id`). */
+  /** The case the relation is filed under: the case of `from_person_id`. */
+  case_id: string;
   from_person_id: string;
   to_person_id: string;
   /** What `to_person_id` is to `from_person_id`: his mother, her lawyer. */
@@ -20,7 +21,9 @@ export interface Relation {
   updated_at: string;
   retracted_at: string | null;
   retraction_reason: string | null;
+  /** The reader may not see the secret fields: presenters leave them out. */
+  secrets_hidden?: true;
 }
 
-/** Fields whose values never go into history or logs. */
+/** Fields whose values never go into history or logs, and never to a viewer or a list. */
 export const RELATION_SECRET_FIELDS = ['contact'] as const;

@@ -48,7 +48,8 @@ function ContactDetails(props: { contact: Contact | null; i18n: Translator }) {
 
 /**
  * The people around a person, read from either side: "her mother", "she is their lawyer".
- * Contact details can lead the authorities to a relative, so only those who may change the case see them.
+ * Contact details can lead the authorities to a relative: they are shown only when the service
+ * handed them over (to a member who may see secrets, the read audited).
  */
 export function RelationList(props: { relations: Relation[]; personId: string; people: ReadonlyMap<string, Person>; i18n: Translator; canWrite: boolean }) {
   const { i18n } = props;
@@ -66,7 +67,7 @@ export function RelationList(props: { relations: Relation[]; personId: string; p
               <span class="muted">{outgoing ? i18n.t('relation.their', { relation: label }) : i18n.t('relation.inverse', { relation: label })}</span>
               {relation.trusted_contact ? <span class="tag">{i18n.t('field.trusted_contact')}</span> : null}
             </p>
-            {props.canWrite ? <ContactDetails contact={relation.contact} i18n={i18n} /> : null}
+            {relation.secrets_hidden ? null : <ContactDetails contact={relation.contact} i18n={i18n} />}
             {props.canWrite && !relation.retracted_at ? <RecordLinks base={`/relations/${relation.id}`} i18n={i18n} /> : null}
           </li>
         );

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { openRetractionReason } from '../records/records.repository.ts';
 import { inCaseScope, type CaseScope } from '../access/access.repository.ts';
 import type { Database, SourceRow } from '../db/schema.ts';
 import { sealContext, type FieldCipher } from '../keys/field-cipher.ts';
@@ -29,7 +30,7 @@ function toSource(cipher: FieldCipher, row: SourceRow): Source {
     created_at: row.created_at,
     updated_at: row.updated_at,
     retracted_at: row.retracted_at,
-    retraction_reason: row.retraction_reason,
+    retraction_reason: openRetractionReason(cipher, 'sources', row),
   };
 }
 

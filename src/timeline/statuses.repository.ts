@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { openRetractionReason } from '../records/records.repository.ts';
 import type { Database, StatusEntryRow } from '../db/schema.ts';
 import { reusableQuery } from '../db/reusable-query.ts';
 import { sealContext, type FieldCipher } from '../keys/field-cipher.ts';
@@ -31,7 +32,7 @@ async function withCitations(db: Db, cipher: FieldCipher, rows: StatusEntryRow[]
     version: row.version,
     created_at: row.created_at,
     retracted_at: row.retracted_at,
-    retraction_reason: row.retraction_reason,
+    retraction_reason: openRetractionReason(cipher, 'status_entries', row),
   }));
 }
 

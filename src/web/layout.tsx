@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { assetUrl } from './assets.ts';
 import { LANGUAGE_NAMES, LANGUAGES, type Language } from './i18n.ts';
 import type { PageContext } from './page.ts';
+import { PostForm } from './post-form.tsx';
 
 /** The current address with `lang` set, so switching language keeps the page, its filters and paging. */
 function languageHref(url: string, lang: Language): string {
@@ -73,12 +74,12 @@ export function Layout(props: { page: PageContext; title: string; section?: Sect
             <div class="topbar-end">
               <LanguageSwitcher page={props.page} />
               {principal ? (
-                <form method="post" action="/logout" class="signout">
-                  <span class="who">{i18n.t('nav.signed_in_as', { role: i18n.label('role', principal.role) })}</span>
+                <PostForm action="/logout" class="signout">
+                  <a class="who" href="/account">{i18n.t('nav.signed_in_as', { role: i18n.label('role', principal.role) })}</a>
                   <button type="submit" class="btn btn-quiet btn-small">
                     {i18n.t('nav.sign_out')}
                   </button>
-                </form>
+                </PostForm>
               ) : null}
             </div>
           </div>

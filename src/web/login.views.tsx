@@ -1,9 +1,20 @@
+import { say } from '../users/users.messages.ts';
 import { ErrorSummary, Notice, TextField, type FieldErrors } from './components.tsx';
 import { Layout } from './layout.tsx';
 import type { PageContext } from './page.ts';
+import { PostForm } from './post-form.tsx';
 
-export function LoginView(props: { page: PageContext; next: string; errors: FieldErrors; demo: boolean; notice: 'signed_out' | 'required' | null }) {
+export interface LoginFormState {
+  email: string;
+  errors: FieldErrors;
+  /** A problem with the whole attempt (wrong credentials, locked), not one field. */
+  problem: string | null;
+}
+
+export function LoginView(props: { page: PageContext; next: string; form: LoginFormState; demo: boolean; notice: 'signed_out' | 'required' | null }) {
   const { i18n } = props.page;
+  const { form } = props;
+  const labels = { email: say(i18n, 'login.email'), password: say(i18n, 'login.password'), totp: say(i18n, 'login.totp') };
   return (
     <Layout page={props.page} title={i18n.t('login.title')} section="login">
       <div class="login">
@@ -12,39 +23,40 @@ export function LoginView(props: { page: PageContext; next: string; errors: Fiel
           <p class="lead">{i18n.t('app.tagline')}</p>
           {props.notice === 'signed_out' ? <Notice kind="ok">{i18n.t('login.signed_out')}</Notice> : null}
           {props.notice === 'required' ? <Notice kind="info">{i18n.t('login.required')}</Notice> : null}
-          <p>{i18n.t('login.intro')}</p>
-          <ErrorSummary errors={props.errors} labels={{ token: i18n.t('login.token') }} i18n={i18n} />
-          <form method="post" action="/login" novalidate>
+          {form.problem ? <Notice kind="error">{form.problem}</Notice> : null}
+          <p>{say(i18n, 'login.intro_password')}</p>
+          <ErrorSummary errors={form.errors} labels={labels} i18n={i18n} />
+          <PostForm action="/login" novalidate>
             <input type="hidden" name="next" value={props.next} />
+            <TextField name="email" label={labels.email} value={form.email} error={form.errors.email} autocomplete="username" dir="ltr" maxLength={254} required />
+            <TextField name="password" type="password" label={labels.password} value="" error={form.errors.password} autocomplete="current-password" dir="ltr" maxLength={1024} required />
             <TextField
-              name="token"
-              type="password"
-              label={i18n.t('login.token')}
+              name="totp"
+              label={labels.totp}
               value=""
-              error={props.errors.token}
-              hint={i18n.t('login.token_hint')}
-              autocomplete="current-password"
+              error={form.errors.totp}
+              hint={say(i18n, 'login.totp_hint')}
+              autocomplete="one-time-code"
               dir="ltr"
-              maxLength={200}
-              required
+              maxLength={40}
             />
             <div class="actions">
               <button type="submit" class="btn btn-primary">
                 {i18n.t('login.submit')}
               </button>
             </div>
-          </form>
+          </PostForm>
         </section>
         {props.demo ? (
           <section class="panel login-panel demo-panel">
             <h2>{i18n.t('login.demo_title')}</h2>
             <p>{i18n.t('login.demo_intro')}</p>
-            <form method="post" action="/login/demo">
+            <PostForm action="/login/demo">
               <input type="hidden" name="next" value={props.next} />
               <button type="submit" class="btn btn-primary btn-wide">
                 {i18n.t('login.demo_button')}
               </button>
-            </form>
+            </PostForm>
           </section>
         ) : null}
       </div>
@@ -59,11 +71,11 @@ export function LogoutView(props: { page: PageContext }) {
       <section class="panel narrow">
         <h1>{i18n.t('logout.title')}</h1>
         <p>{i18n.t('logout.intro')}</p>
-        <form method="post" action="/logout">
+        <PostForm action="/logout">
           <button type="submit" class="btn btn-primary">
             {i18n.t('logout.submit')}
           </button>
-        </form>
+        </PostForm>
       </section>
     </Layout>
   );

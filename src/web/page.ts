@@ -1,8 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { VNode } from 'preact';
+import { h, type VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { canWrite, type Principal } from '../auth/roles.ts';
+import { csrfTokenOf } from '../http/auth.ts';
+import { cookieHeader, readCookie } from '../http/cookies.ts';
 import { negotiateLanguage, translator, type Translator } from './i18n.ts';
+import { CsrfToken } from './post-form.tsx';
 
 export const LANG_COOKIE = 'vigil_lang';
 
@@ -14,8 +17,6 @@ export interface PageContext {
   /** The path and query of this request, e.g. `/persons?risk=high`. */
   url: string;
 }
-
-import { readCookie } from '../http/cookies.ts';
 
 export { readCookie };
 
@@ -35,21 +36,28 @@ export function pageContext(request: FastifyRequest, reply?: FastifyReply): Page
     cookie: readCookie(request, LANG_COOKIE),
     acceptLanguage: request.headers['accept-language'],
   });
-  if (reply && asked === lang) reply.header('set-cookie', `${LANG_COOKIE}=${lang}; Path=/; Max-Age=31536000; SameSite=Lax`);
+  // Lax, so the chosen language holds when arriving from a link elsewhere; it protects nothing.
+  if (reply && asked === lang) reply.header('set-cookie', cookieHeader(request, LANG_COOKIE, lang, { maxAge: 31536000, sameSite: 'Lax' }));
   const principal = request.principal ?? null;
   const context = { i18n: translator(lang), principal, canWrite: principal ? canWrite(principal) : false, url: request.url };
   if (reply) contexts.set(request, context);
   return context;
 }
 
+/** A page as HTML, with the request's CSRF token for every PostForm in it. */
+export function renderPage(page: VNode, csrfToken: string): string {
+  return `<!doctype html>\n${renderToString(h(CsrfToken.Provider, { value: csrfToken }, page))}`;
+}
+
 /** Case data must not linger in shared caches or the browser's back-forward store. */
 export function sendPage(reply: FastifyReply, status: number, page: VNode): FastifyReply {
+  const csrf = csrfTokenOf(reply.request, reply);
   return reply
     .code(status)
     .type('text/html; charset=utf-8')
     .header('cache-control', 'no-store')
     .header('vary', 'cookie, accept-language')
-    .send(`<!doctype html>\n${renderToString(page)}`);
+    .send(renderPage(page, csrf));
 }
 
 /** 303, so a form post is followed by a GET and a reload never posts twice. */

@@ -83,7 +83,7 @@ export async function startTestApp(options: { clock?: Clock } = {}): Promise<Tes
   for (const role of ['admin', 'coordinator', 'researcher', 'viewer'] as const) {
     const created = await createToken(app.ctx.db, app.ctx.clock, { role, name: `test ${role}` });
     tokens[role] = created.token;
-    users[role] = { id: await userOfToken(app, created.id, role) };
+    users[role] = { id: created.userId };
   }
   const api: TestApp['api'] = async (method, path, opts = {}) => {
     const token = opts.token === undefined ? tokens.researcher : opts.token;
@@ -122,16 +122,6 @@ export async function startTestApp(options: { clock?: Clock } = {}): Promise<Tes
       if (schema && TEST_DB) await onTestDb(`drop schema ${schema} cascade`);
     },
   };
-}
-
-/** The user a test token acts as; a token made without one gets a user of its own here. */
-async function userOfToken(app: App, tokenId: string, role: Role): Promise<string> {
-  const row = await app.ctx.db.selectFrom('api_tokens').select('user_id').where('id', '=', tokenId).executeTakeFirstOrThrow();
-  if (row.user_id) return row.user_id;
-  const at = app.ctx.clock.now().toISOString();
-  await app.ctx.db.insertInto('users').values({ id: tokenId, email: `${role}-${tokenId}@test.invalid`, display_name: `test ${role}`, role, password_hash: null, totp_secret: null, totp_enabled_at: null, recovery_codes: null, failed_logins: 0, locked_until: null, setup_token_hash: null, setup_expires_at: null, version: 1, created_at: at, updated_at: at, disabled_at: null }).execute();
-  await app.ctx.db.updateTable('api_tokens').set({ user_id: tokenId }).where('id', '=', tokenId).execute();
-  return tokenId;
 }
 
 /** A person with sensible defaults; tests override what they care about. */
