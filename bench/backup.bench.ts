@@ -21,7 +21,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { listDataTables, withSnapshot } from '../src/backup/backup.repository.ts';
+import { listColumns, listDataTables, withSnapshot } from '../src/backup/backup.repository.ts';
 import { createBackup, restoreBackup } from '../src/backup/backup.service.ts';
 import { generateSyntheticStore } from '../src/demo/synthetic.ts';
 import { openStoreWithKey, type StoreConfig } from '../src/store.ts';
@@ -110,7 +110,7 @@ async function plainDump(file: string): Promise<number> {
       let rows = 0;
       async function* lines() {
         for (const name of await listDataTables(snapshot.db, snapshot.dialect)) {
-          const table = await snapshot.shape(name);
+          const table = { name, columns: (await listColumns(snapshot.db, snapshot.dialect, name)).map((c) => c.name) };
           yield `${JSON.stringify({ table: name })}\n`;
           for await (const block of snapshot.rowBlocks(table, 256 * 1024)) {
             rows += block.rows;

@@ -14,6 +14,7 @@ import {
   caseRootExists,
   findActiveUserIdByEmail,
   listCaseMembers,
+  markMyNoticesRead,
   removeCaseMember,
   requireCaseRead,
   setCaseMember,
@@ -75,6 +76,11 @@ export function accessPages(app: FastifyInstance, ctx: ServiceContext): void {
     if (!isId(id) || !isId(userId)) throw new NotFoundError('member');
     await removeCaseMember(ctx, request.principal!, id, userId);
     return seeOther(reply, `/persons/${id}/access?saved=removed`);
+  });
+
+  app.post('/notices/read', { preHandler: requirePageReader }, async (request, reply) => {
+    await markMyNoticesRead(ctx, request.principal!);
+    return seeOther(reply, '/persons');
   });
 
   app.get('/break-glass', { preHandler: requirePageWriter }, async (request, reply) =>

@@ -69,8 +69,17 @@ export async function insertNotices(db: Kysely<Database>, rows: NoticeRow[]): Pr
   if (rows.length) await db.insertInto('notices').values(rows).execute();
 }
 
-export async function listNoticesForUser(db: Kysely<Database>, userId: string, limit: number): Promise<NoticeRow[]> {
-  return db.selectFrom('notices').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+export async function listNoticesForUser(db: Kysely<Database>, userId: string, limit: number): Promise<Array<NoticeRow & { case_number: string | null }>> {
+  return db
+    .selectFrom('notices')
+    .leftJoin('persons', 'persons.id', 'notices.case_id')
+    .selectAll('notices')
+    .select('persons.case_number')
+    .where('notices.user_id', '=', userId)
+    .orderBy('notices.created_at', 'desc')
+    .orderBy('notices.id', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 export async function markNoticesRead(db: Kysely<Database>, userId: string, at: string): Promise<void> {

@@ -17,6 +17,8 @@ import {
   insertBreakGlass,
   insertNotices,
   listMembers as listMemberRows,
+  listNoticesForUser,
+  markNoticesRead,
   upsertMember,
   type CaseScope,
 } from './access.repository.ts';
@@ -225,4 +227,35 @@ export async function caseAuditTrail(ctx: ServiceContext, principal: Principal, 
 export async function findActiveUserIdByEmail(ctx: ServiceContext, email: string): Promise<string | null> {
   const user = await findUserByEmail(ctx.db, email.trim().toLowerCase());
   return user && !user.disabled_at ? user.id : null;
+}
+
+export interface Notice {
+  id: string;
+  case_id: string | null;
+  case_number: string | null;
+  kind: string;
+  actor: string;
+  message: string;
+  created_at: string;
+  read: boolean;
+}
+
+/** The notices addressed to the principal (break-glass openings of their cases), newest first. */
+export async function listMyNotices(ctx: ServiceContext, principal: Principal, limit = 20): Promise<Notice[]> {
+  if (principal.system) return [];
+  const rows = await listNoticesForUser(ctx.db, principal.userId, limit);
+  return rows.map((row) => ({
+    id: row.id,
+    case_id: row.case_id,
+    case_number: row.case_number,
+    kind: row.kind,
+    actor: row.actor,
+    message: ctx.cipher.open(row.message, sealContext('notices', 'message', row.id)),
+    created_at: row.created_at,
+    read: row.read_at !== null,
+  }));
+}
+
+export async function markMyNoticesRead(ctx: ServiceContext, principal: Principal): Promise<void> {
+  await markNoticesRead(ctx.db, principal.userId, ctx.clock.now().toISOString());
 }

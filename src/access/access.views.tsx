@@ -23,7 +23,6 @@ export function AccessView(props: AccessPageProps) {
   const base = `/persons/${props.caseId}`;
   return (
     <Layout page={props.page} title={i18n.t('access.title', { case: props.caseNumber })} section="persons">
-      <main id="main" class="wrap">
         <p>
           <a href={base}>
             ← <CaseNumber value={props.caseNumber} />
@@ -87,7 +86,6 @@ export function AccessView(props: AccessPageProps) {
           ) : null}
         </section>
         {props.audit ? <AuditTrail page={props.page} base={base} audit={props.audit} /> : null}
-      </main>
     </Layout>
   );
 }
@@ -139,7 +137,6 @@ export function BreakGlassView(props: { page: PageContext; values: { case_number
   const { i18n } = props.page;
   return (
     <Layout page={props.page} title={i18n.t('break_glass.title')}>
-      <main id="main" class="wrap narrow">
         <h1>{i18n.t('break_glass.title')}</h1>
         <Notice kind="warn">{i18n.t('break_glass.warning')}</Notice>
         <PostForm action="/break-glass" class="panel form-panel" novalidate>
@@ -150,7 +147,6 @@ export function BreakGlassView(props: { page: PageContext; values: { case_number
             {i18n.t('break_glass.open')}
           </button>
         </PostForm>
-      </main>
     </Layout>
   );
 }

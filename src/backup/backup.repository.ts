@@ -178,10 +178,11 @@ export interface Snapshot {
   dialect: Dialect;
   /** Queries that see the snapshot (catalog, migrations). */
   db: Kysely<any>;
-  /** A table's columns, in the order its rows will list them. */
-  shape(table: string): Promise<TableShape>;
   rowBlocks(table: TableShape, blockChars: number): AsyncIterable<RowBlock>;
 }
+
+// PostgreSQL's functions take at most 100 arguments; no Vigil table comes near.
+const MAX_JSON_COLUMNS = 100;
 
 /**
  * Runs `read` inside one read transaction: on SQLite (WAL) the connection's first read fixes the
@@ -197,7 +198,6 @@ export async function withSnapshot<T>(handle: DatabaseHandle, read: (snapshot: S
         return await read({
           dialect: 'sqlite',
           db: conn,
-          shape: async (table) => ({ name: table, columns: (await listColumns(conn, 'sqlite', table)).map((column) => column.name) }),
           async *rowBlocks(table, blockChars) {
             const rows = sqlite.prepare(`select json_array(${table.columns.map(quote).join(', ')}) from ${quote(table.name)}`).pluck();
             let parts: string[] = [];
@@ -222,32 +222,26 @@ export async function withSnapshot<T>(handle: DatabaseHandle, read: (snapshot: S
   return handle.db.connection().execute(async (conn) => {
     await sql`begin isolation level repeatable read read only`.execute(conn);
     try {
-      // PostgreSQL's json_build_array looks up every argument's type on every row; a text[] turned
-      // to JSON in one call, then the numbers as text, renders rows about twice as fast.
-      const lineOf = new Map<string, { columns: string[]; expression: string }>();
       return await read({
         dialect: 'postgres',
         db: conn,
-        async shape(table) {
-          const columns = await listColumns(conn, 'postgres', table);
-          const texts = columns.filter((column) => column.type === 'text').map((column) => column.name);
-          const numbers = columns.filter((column) => column.type !== 'text').map((column) => column.name);
-          const numberList = numbers.map((name) => `coalesce(${quote(name)}::text, 'null')`).join(` || ',' || `);
-          const textArray = `array_to_json(array[${texts.map(quote).join(', ')}]::text[])::text`;
-          const expression =
-            texts.length && numbers.length ? `left(${textArray}, -1) || ',' || ${numberList} || ']'` : texts.length ? textArray : `'[' || ${numberList} || ']'`;
-          lineOf.set(table, { columns: [...texts, ...numbers], expression });
-          return { name: table, columns: [...texts, ...numbers] };
-        },
         async *rowBlocks(table, blockChars) {
-          const rendering = lineOf.get(table.name);
-          if (!rendering || rendering.columns.join() !== table.columns.join()) throw new Error(`rowBlocks(${table.name}) before its shape`);
-          await sql`declare backup_rows no scroll cursor for select ${sql.raw(rendering.expression)} as line from ${sql.table(table.name)}`.execute(conn);
+          if (table.columns.length > MAX_JSON_COLUMNS) throw new Error(`backup cannot carry ${table.name}: more than ${MAX_JSON_COLUMNS} columns`);
+          const columns = table.columns.map(quote).join(', ');
+          await sql`declare backup_rows no scroll cursor for select json_build_array(${sql.raw(columns)})::text as line from ${sql.table(table.name)}`.execute(conn);
+          // The next batch is asked for before this one is handed on, so the server renders it meanwhile.
+          const fetchBatch = () => {
+            const fetched = sql<{ line: string }>`fetch forward 5000 from backup_rows`.execute(conn);
+            fetched.catch(() => {});
+            return fetched;
+          };
+          let next = fetchBatch();
           try {
             let parts: string[] = [];
             let size = 0;
             for (;;) {
-              const batch = (await sql<{ line: string }>`fetch forward 5000 from backup_rows`.execute(conn)).rows;
+              const batch = (await next).rows;
+              if (batch.length) next = fetchBatch();
               for (const { line } of batch) {
                 parts.push(line);
                 size += line.length;
@@ -260,6 +254,7 @@ export async function withSnapshot<T>(handle: DatabaseHandle, read: (snapshot: S
               if (batch.length === 0) break;
             }
           } finally {
+            await next.catch(() => {});
             // After a failure the transaction is aborted and the rollback below closes the cursor.
             await sql`close backup_rows`.execute(conn).catch(() => {});
           }

@@ -147,7 +147,7 @@ async function planBackup(snapshot: Snapshot, clock: Clock): Promise<BackupManif
   const names = await listDataTables(snapshot.db, snapshot.dialect);
   const ordered = orderByDependencies(names, await listForeignKeys(snapshot.db, snapshot.dialect, names));
   const tables: TableShape[] = [];
-  for (const name of ordered) tables.push(await snapshot.shape(name));
+  for (const name of ordered) tables.push({ name, columns: (await listColumns(snapshot.db, snapshot.dialect, name)).map((column) => column.name) });
   return {
     format: BACKUP_FORMAT,
     version: 1,

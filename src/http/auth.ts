@@ -20,6 +20,8 @@ declare module 'fastify' {
     principal: Principal | null;
     /** Set for every request by the server; tags CSRF tokens. */
     webSecret: WebSecret | null;
+    /** Set for every request by the server from the store: the key is beside the data. */
+    keyBesideData: boolean;
   }
 }
 

@@ -28,6 +28,8 @@ export interface ServerOptions {
   /** Renders an HTML error page for non-API paths (the request gives the reader's language). */
   renderHtmlError?: (status: number, message: string, request: FastifyRequest) => string;
   demo?: boolean;
+  /** The deployment key sits in the data directory: pages warn admins until it is moved. */
+  keyBesideData?: boolean;
 }
 
 const SECURITY_HEADERS = {
@@ -80,10 +82,12 @@ export async function buildServer(ctx: ServiceContext, options: ServerOptions): 
 
   app.decorateRequest('principal', null);
   app.decorateRequest('webSecret', null);
+  app.decorateRequest('keyBesideData', false);
   app.addHook('onRequest', async (request, reply) => {
     reply.headers(SECURITY_HEADERS);
     if (request.protocol === 'https') reply.header('strict-transport-security', HSTS);
     request.webSecret = webSecret;
+    request.keyBesideData = options.keyBesideData ?? false;
     const credential = credentialOf(request);
     if (!credential) return;
     if (credential.kind === 'session') {

@@ -25,7 +25,7 @@ import { lookUp, versionOf } from '../web/record-pages.tsx';
 import { field, pageContext, queryOf, seeOther, sendPage, withQuery, type PageContext } from '../web/page.ts';
 import { CreatePersonBody, RISKS, UpdatePersonBody, type CreatePersonInput, type NameInput, type UpdatePersonInput } from './persons.schemas.ts';
 import { createPerson, getPerson, getPersonSummary, getPersonWithTimeline, listPersons, personHistory, personRevisionsSince, retractPerson, updatePerson } from './persons.service.ts';
-import type { CaseAccess } from '../access/access.service.ts';
+import { listMyNotices, type CaseAccess } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
 import { normaliseName, type Person } from './persons.types.ts';
 import {
@@ -396,6 +396,7 @@ export function personPages(app: FastifyInstance, ctx: ServiceContext): void {
       200,
       PersonListView({
         page,
+        notices: await listMyNotices(ctx, request.principal!),
         persons: result.items,
         filters: { status: valid.status || status, risk: valid.risk || risk, ethnicity: text('ethnicity') },
         invalidFilters: Boolean(invalidFilters),

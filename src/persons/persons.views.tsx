@@ -25,7 +25,7 @@ import {
   fieldId,
   type FieldErrors,
 } from '../web/components.tsx';
-import type { CaseAccess } from '../access/access.service.ts';
+import type { CaseAccess, Notice as UserNotice } from '../access/access.service.ts';
 import type { MessageKey, Translator } from '../web/i18n.ts';
 import { Layout } from '../web/layout.tsx';
 import { withQuery, type PageContext } from '../web/page.ts';
@@ -101,11 +101,35 @@ export function PersonListView(props: {
   nextHref: string | null;
   previousHref: string | null;
   firstHref: string | null;
+  /** Unread notices for the reader, e.g. an admin opened one of their cases through break-glass. */
+  notices?: UserNotice[];
 }) {
   const { i18n } = props.page;
   const filtered = Boolean(props.filters.status || props.filters.ethnicity || props.filters.risk);
+  const unread = (props.notices ?? []).filter((notice) => !notice.read);
   return (
     <Layout page={props.page} title={i18n.t('persons.title')} section="persons">
+      {unread.length ? (
+        <section class="notice notice-warn" aria-labelledby="notices-title">
+          <p class="notice-title" id="notices-title">
+            {i18n.t('notices.title')}
+          </p>
+          <ul>
+            {unread.map((notice) => (
+              <li key={notice.id}>
+                <Timestamp iso={notice.created_at} />{' '}
+                {i18n.t('notices.break_glass', { actor: notice.actor, case: notice.case_number ?? '?', reason: notice.message })}{' '}
+                {notice.case_id ? <a href={`/persons/${notice.case_id}/access`}>{i18n.t('access.link')}</a> : null}
+              </li>
+            ))}
+          </ul>
+          <PostForm action="/notices/read">
+            <button type="submit" class="btn btn-quiet btn-small">
+              {i18n.t('notices.mark_read')}
+            </button>
+          </PostForm>
+        </section>
+      ) : null}
       <div class="page-head">
         <h1>{i18n.t('persons.title')}</h1>
         {props.page.canWrite ? (

@@ -69,6 +69,7 @@ export function Layout(props: { page: PageContext; title: string; section?: Sect
                 <a href="/actors" aria-current={current('actors')}>
                   {i18n.t('nav.actors')}
                 </a>
+                {principal.role === 'admin' ? <a href="/break-glass">{i18n.t('nav.break_glass')}</a> : null}
               </nav>
             ) : null}
             <div class="topbar-end">
@@ -85,6 +86,11 @@ export function Layout(props: { page: PageContext; title: string; section?: Sect
           </div>
         </header>
         <main id="main" class="wrap" tabindex={-1}>
+          {props.page.keyWarning ? (
+            <p class="notice notice-warn" role="alert">
+              {i18n.t('key.beside_data')}
+            </p>
+          ) : null}
           {props.children}
         </main>
         <footer class="wrap footer">

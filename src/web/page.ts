@@ -16,6 +16,8 @@ export interface PageContext {
   canWrite: boolean;
   /** The path and query of this request, e.g. `/persons?risk=high`. */
   url: string;
+  /** Admins are warned on every page while the deployment key sits beside the data. */
+  keyWarning?: boolean;
 }
 
 export { readCookie };
@@ -39,7 +41,13 @@ export function pageContext(request: FastifyRequest, reply?: FastifyReply): Page
   // Lax, so the chosen language holds when arriving from a link elsewhere; it protects nothing.
   if (reply && asked === lang) reply.header('set-cookie', cookieHeader(request, LANG_COOKIE, lang, { maxAge: 31536000, sameSite: 'Lax' }));
   const principal = request.principal ?? null;
-  const context = { i18n: translator(lang), principal, canWrite: principal ? canWrite(principal) : false, url: request.url };
+  const context = {
+    i18n: translator(lang),
+    principal,
+    canWrite: principal ? canWrite(principal) : false,
+    url: request.url,
+    keyWarning: principal?.role === 'admin' && request.keyBesideData,
+  };
   if (reply) contexts.set(request, context);
   return context;
 }
