@@ -162,6 +162,8 @@ async function main(): Promise<void> {
   const cli = args['no-cli']
     ? null
     : await timed('vigil backup, end to end (node bin/vigil.js, under /usr/bin/time)', async () => {
+        // bin/vigil.js runs the bundle only when it is newer than the sources (else tsx compiles them at start).
+        if (spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) throw new Error('npm run build failed');
         const flags = ['--data', STORE_DIR, ...(config.dbUrl ? ['--db', config.dbUrl] : [])];
         const result = spawnSync('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, VIGIL, 'backup', out('cli.vbk'), ...flags], {
           encoding: 'utf8',

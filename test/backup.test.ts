@@ -536,6 +536,7 @@ describe(`backup and restore (${BACKEND})`, () => {
           ['tables swapped', swapTables(lines, personsAt, namesAt), /out of place/],
           ['a table left out', [...lines.slice(0, namesAt), ...lines.slice(nextMarker(lines, namesAt))], /out of place/],
           ['a newer Vigil', [JSON.stringify({ ...manifest, migrations: [...manifest.migrations, '2099-01-01T0000-future'] }), ...lines.slice(1)], /another version of Vigil/],
+          ['tables of a later schema than it names', [JSON.stringify({ ...manifest, migrations: manifest.migrations.slice(0, 1) }), ...lines.slice(1)], /its tables do not match its schema \(.*users/],
           ['a column unknown to the schema', [JSON.stringify({ ...manifest, tables: manifest.tables.map((t: any) => (t.name === 'settings' ? { ...t, columns: [...t.columns.slice(0, -1), 'surprise'] } : t)) }), ...lines.slice(1)], /columns of settings/],
           ['a row whose parent is missing', lines.filter((_, i) => !(i > personsAt && i < nextMarker(lines, personsAt))).map((line) => (line.startsWith('{"trailer"') ? line.replace(/"persons":\d+/, '"persons":0') : line)), /refused rows of \w+ from the backup \(.*(FOREIGN KEY|foreign key)/],
           ['no manifest', lines.slice(1), /manifest is malformed/],
@@ -556,11 +557,16 @@ describe(`backup and restore (${BACKEND})`, () => {
         const once = await dumpStore(target);
         await assert.rejects(restoreBackup(target.config, join(scratch, 'compressed.vbk'), { dbSchema: target.schema }), RestoreTargetError);
         assert.deepEqual(await dumpStore(target), once);
-        // A store opened once holds a data key of its own: not empty either.
-        const used = await location(to);
+        // A store opened once (under the same key) holds a data key of its own: not empty either.
+        const used = await location(to, keyFile);
         await (await openStore(used.config, { dbSchema: used.schema })).close();
-        const usedKey = join(used.dataDir, 'vigil.key');
-        await assert.rejects(restoreBackup({ ...used.config, keyFile: usedKey }, join(scratch, 'plain.vbk'), { dbSchema: used.schema }), /another deployment key|not empty|already holds a store/);
+        const usedOnce = await dumpStore(used);
+        assert.equal(usedOnce.data_keys!.length, 1);
+        await assert.rejects(
+          restoreBackup(used.config, join(scratch, 'plain.vbk'), { dbSchema: used.schema }),
+          to === 'sqlite' ? /already holds a store \(vigil\.db\); restore into a new data directory; nothing was restored/ : /the target store is not empty \(table data_keys has rows\)/,
+        );
+        assert.deepEqual(await dumpStore(used), usedOnce);
       });
     }
 
@@ -574,6 +580,10 @@ describe(`backup and restore (${BACKEND})`, () => {
         } finally {
           await handle.close();
         }
+        const older = join(scratch, 'older.vbk');
+        const manifest = JSON.parse(lines[0]!);
+        await writeBody(older, key, [JSON.stringify({ ...manifest, migrations: manifest.migrations.slice(0, 1) }), ...lines.slice(1)]);
+        await assert.rejects(restoreBackup(target.config, older, { dbSchema: target.schema }), /the target database has a newer schema than the backup/);
         const restored = await restoreBackup(target.config, join(scratch, 'compressed.vbk'), { dbSchema: target.schema });
         assert.ok(restored.rows > 1000);
         assert.equal((await personIds(target)).length, (await personIds(source)).length);

@@ -200,6 +200,7 @@ export interface RestoreSummary {
  */
 export async function restoreBackup(config: StoreConfig, file: string, options: RestoreOptions = {}): Promise<RestoreSummary> {
   const clock = options.clock ?? systemClock;
+  if (!config.dbUrl) refuseExistingSqliteStore(config.dataDir);
   const header = parseBackupHeader(await readStart(file));
   const deploymentKey = resolveRestoreKey(config, header.keySalt);
   const keys = backupStreamKeys(header, deploymentKey.key);
@@ -251,13 +252,17 @@ function resolveRestoreKey(config: StoreConfig, keySalt: string | null): Deploym
   return resolveDeploymentKey({ dataDir: config.dataDir, keyPassphrase: config.keyPassphrase, keyFile: config.keyFile }, { protectedData: true, salt: keySalt });
 }
 
+function refuseExistingSqliteStore(dataDir: string): void {
+  if (sqliteFileState(dataDir) !== 'absent') throw new RestoreTargetError(`the data directory ${dataDir} already holds a store (${SQLITE_FILE}); restore into a new data directory`);
+}
+
 /**
  * SQLite: the restore runs in a new encrypted file in a temporary folder inside the data
  * directory, which is linked in as the store only when whole (and never over a store that
  * appeared meanwhile); on failure the folder goes, and the data directory is as it was.
  */
 async function restoreSqlite(dataDir: string, deploymentKey: Buffer, keySalt: string | null, run: (handle: DatabaseHandle) => Promise<RestoreSummary>): Promise<RestoreSummary> {
-  if (sqliteFileState(dataDir) !== 'absent') throw new RestoreTargetError(`the data directory ${dataDir} already holds a store (${SQLITE_FILE}); restore into a new data directory`);
+  refuseExistingSqliteStore(dataDir);
   const existingSalt = existsSync(dataDir) ? readSaltFile(dataDir) : null;
   if (existingSalt && existingSalt !== keySalt) throw new RestoreTargetError(`the data directory holds another store's passphrase salt (vigil.salt)`);
   const createdDir = !existsSync(dataDir);
