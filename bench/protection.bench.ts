@@ -1,9 +1,9 @@
 /**
  * The price of protection (issue 3): GET /api/v1/persons/{id} with its timeline, as served
  * (bearer token audited, membership checked, sealed fields opened, the secret read audited),
- * against the same store, server and HTTP stack without those three: a bench-only route that
- * reads the same rows with the sealed values left sealed, no membership check and no audit.
- * Both run in one process, in alternating rounds, so the machine's noise falls on both alike.
+ * against the same store without them: a second Fastify server in the same process, on the same
+ * database connection, that checks the token and reads the same rows with the sealed values left
+ * sealed, no membership check and no audit. Alternating rounds, so the machine's noise falls on both.
  *
  *   node --import tsx bench/protection.bench.ts [--persons 100000] [--db postgres://…] [--regenerate]
  *                                               [--duration 10] [--connections 16] [--rounds 3]
@@ -19,7 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createApp } from '../src/app.ts';
-import { createToken } from '../src/auth/tokens.service.ts';
+import Fastify from 'fastify';
+import { authenticateToken, createToken } from '../src/auth/tokens.service.ts';
 import { readConfig } from '../src/config.ts';
 import { generateSyntheticStore } from '../src/demo/synthetic.ts';
 import type { FieldCipher } from '../src/keys/field-cipher.ts';
@@ -109,10 +110,13 @@ async function main(): Promise<void> {
   const config = { ...readConfig({ data: STORE_DIR, db: dbUrl(), port: 0 }, {}), logger: false };
   const app = await createApp(config);
   const { ctx } = app;
-  // The baseline: same store, same Fastify, same bearer check, same presenter; no membership
-  // check, no opening of sealed fields, no audit entry (paths outside /api/ are not token.use).
-  app.server.get<{ Params: { id: string } }>('/bench/persons/:id', async (request, reply) => {
-    if (!request.principal) return reply.code(401).send();
+  // The baseline: the same store and connection, Fastify, bearer-token lookup and presenter, in a
+  // second server without Vigil's hooks: no token.use audit, no membership check, no opening of
+  // sealed fields, no secret-read audit.
+  const baselineServer = Fastify({ logger: false });
+  baselineServer.get<{ Params: { id: string } }>('/bench/persons/:id', async (request, reply) => {
+    const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+    if (!bearer || !(await authenticateToken(ctx.db, ctx.clock, bearer, 'api')).ok) return reply.code(401).send();
     const timeline = await listTimeline(ctx.db, leaveSealed, request.params.id, false);
     const read = new Map(timeline.map((entry) => [entry.id, entry]));
     const person = await findPersonById(ctx.db, leaveSealed, request.params.id, (ids) =>
@@ -121,20 +125,24 @@ async function main(): Promise<void> {
     if (!person) return reply.code(404).send();
     return presentPerson(person, { timeline });
   });
+  const baselineUrl = await baselineServer.listen({ port: 0, host: '127.0.0.1' });
   const url = await app.start();
   const ids = await ctx.db.selectFrom('persons').select('id').orderBy('case_seq').limit(10_000).execute();
   const idsFile = join(STORE_DIR, 'ids.txt');
   writeFileSync(idsFile, ids.map((row) => row.id).join('\n'));
   const auditBefore = await ctx.db.selectFrom('audit_entries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const rounds: Array<{ protected: Awaited<ReturnType<typeof wrk>>; baseline: Awaited<ReturnType<typeof wrk>> }> = [];
-  await wrk(url, '/bench/persons/', token, idsFile); // warm both paths' caches
+  // Warm both paths' caches.
+  await wrk(baselineUrl, '/bench/persons/', token, idsFile);
+  await wrk(url, '/api/v1/persons/', token, idsFile);
   for (let round = 0; round < Number(args.rounds); round += 1) {
-    const baseline = await wrk(url, '/bench/persons/', token, idsFile);
+    const baseline = await wrk(baselineUrl, '/bench/persons/', token, idsFile);
     const guarded = await wrk(url, '/api/v1/persons/', token, idsFile);
     rounds.push({ protected: guarded, baseline });
     log(`  round ${round + 1}: protected ${guarded.rps.toFixed(0)} req/s, baseline ${baseline.rps.toFixed(0)} req/s`);
   }
   const auditAfter = await ctx.db.selectFrom('audit_entries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  await baselineServer.close();
   await app.stop();
   const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const p = median(rounds.map((r) => r.protected.rps));

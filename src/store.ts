@@ -46,7 +46,7 @@ export async function openStoreWithKey(config: StoreConfig, options: StoreOption
     const migrated = await migrateToLatest(database.db);
     if (key.newSalt && database.dialect === 'postgres') await saveKeySalt(database.db, key.newSalt);
     const cipher = await openFieldCipher(database.db, clock, key.key, (await listDataKeys(database.db, database.dialect)) ?? []);
-    const ctx: ServiceContext = { db: database.db, dialect: database.dialect, clock, cipher, audit: createAuditLog(database.db, database.dialect, clock) };
+    const ctx: ServiceContext = { db: database.db, dialect: database.dialect, clock, cipher, audit: createAuditLog(database.db, database.dialect, clock, database.sqlite) };
     return { store: { ctx, database, keyBesideData: key.besideData, migrated, notices, close: () => database.close() }, key };
   } catch (error) {
     await database.close();
