@@ -11,6 +11,7 @@ import {
   coordinatorIds,
   deleteMember,
   findMembership,
+  findPersonCaseMembership,
   findOpenBreakGlass,
   findUserByEmail,
   findUserSummary,
@@ -51,7 +52,21 @@ export const BREAK_GLASS_MINUTES = 60;
  */
 export async function caseAccess(ctx: ServiceContext, principal: Principal, caseId: string): Promise<CaseAccess> {
   if (principal.system) return FULL_ACCESS;
-  const member = await findMembership(ctx.db, caseId, principal.userId);
+  return accessFor(ctx, principal, caseId, await findMembership(ctx.db, caseId, principal.userId));
+}
+
+/**
+ * A person's case and the principal's access to it, in one query (the hot path of reading a
+ * person); null when there is no such person.
+ */
+export async function personCaseAccess(ctx: ServiceContext, principal: Principal, personId: string): Promise<{ caseId: string; retracted: boolean; access: CaseAccess } | null> {
+  const row = await findPersonCaseMembership(ctx.db, personId, principal.userId);
+  if (!row) return null;
+  const access = principal.system ? FULL_ACCESS : await accessFor(ctx, principal, row.case_id, row.member_role ? { role: row.member_role } : undefined);
+  return { caseId: row.case_id, retracted: row.retracted_at !== null, access };
+}
+
+async function accessFor(ctx: ServiceContext, principal: Principal, caseId: string, member: { role: string } | undefined): Promise<CaseAccess> {
   if (member) {
     const writer = canWrite(principal) && member.role !== 'viewer';
     const reader = principal.role !== 'viewer' && member.role !== 'viewer';
@@ -201,6 +216,11 @@ export async function auditSecretRead(
   read: { entity: string; id: string; case_id: string | null; fields: readonly string[]; breakGlass: boolean },
 ): Promise<void> {
   if (read.fields.length === 0 || principal.system) return;
+  // Over the API the request's own entry carries it, written before the answer leaves.
+  if (principal.requestAudit) {
+    principal.requestAudit.secretReads.push({ ...read, fields: [...read.fields] });
+    return;
+  }
   await ctx.audit.append({
     actor: principal.actor,
     action: `${read.entity}.read_secret`,

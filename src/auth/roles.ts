@@ -18,6 +18,25 @@ export interface Principal {
    * deployment key already can. Never set for anything that comes over HTTP.
    */
   system?: true;
+  /**
+   * A bearer-token request's audit, written once just before its answer leaves (src/http/server.ts):
+   * the token's use, together with any secret fields the request read.
+   */
+  requestAudit?: RequestAudit;
+}
+
+export interface SecretRead {
+  entity: string;
+  id: string;
+  case_id: string | null;
+  fields: readonly string[];
+  breakGlass: boolean;
+}
+
+export interface RequestAudit {
+  method: string;
+  route: string | null;
+  secretReads: SecretRead[];
 }
 
 export function isRole(value: string): value is Role {

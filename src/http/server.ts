@@ -3,6 +3,8 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { createAttemptLimits, type AttemptLimits } from '../auth/attempt-limits.ts';
 import { authenticateToken } from '../auth/tokens.service.ts';
+import type { Principal, RequestAudit } from '../auth/roles.ts';
+import type { AuditEvent } from '../audit/audit.service.ts';
 import { loadWebSecret, type WebSecret } from '../auth/web-secret.ts';
 import { ForbiddenError, TooManyAttemptsError } from '../lib/errors.ts';
 import type { ServiceContext } from '../services.ts';
@@ -98,6 +100,17 @@ export async function buildServer(ctx: ServiceContext, options: ServerOptions): 
     await authenticateBearer(ctx, limits, request, credential.token);
   });
 
+  // A bearer request's audit is committed before its answer leaves: nothing is disclosed unrecorded.
+  app.addHook('onSend', async (request, _reply, payload) => {
+    const principal = request.principal;
+    const pending = principal?.requestAudit;
+    if (principal && pending) {
+      principal.requestAudit = undefined;
+      await Promise.all(requestAuditEntries(principal, pending).map((entry) => ctx.audit.append(entry)));
+    }
+    return payload;
+  });
+
   app.addHook('preValidation', async (request) => {
     const api = request.url.startsWith('/api/');
     // Web forms post urlencoded; the API takes JSON only, so no form on any site can reach it.
@@ -140,9 +153,30 @@ export async function buildServer(ctx: ServiceContext, options: ServerOptions): 
 export const CSRF_REFUSED = 'this form is out of date or was not sent from Vigil: go back, reload the page and send it again';
 
 /**
- * Bearer tokens: every use is audited before the handler runs (`token.use`, with the route, never
- * the body), every failure too (`token.rejected`); an address with too many failures waits.
+ * Bearer tokens: every use is audited (`token.use`, with the route, never the body) before its
+ * answer leaves, in one entry with any secret fields the request read (see requestAuditEntries);
+ * every failure too (`token.rejected`); an address with too many failures waits.
  */
+/**
+ * The entries that record one bearer request: its first secret read carries the token's use (one
+ * entry where there would be two, on the hot path of reading a case); a request that read no
+ * secret is a plain `token.use`.
+ */
+export function requestAuditEntries(principal: Principal, pending: RequestAudit): AuditEvent[] {
+  const use = { method: pending.method, route: pending.route, token_id: principal.tokenId };
+  if (pending.secretReads.length === 0) {
+    return [{ actor: principal.actor, action: 'token.use', entity: 'api_token', entity_id: principal.tokenId, detail: use }];
+  }
+  return pending.secretReads.map((read, index) => ({
+    actor: principal.actor,
+    action: `${read.entity}.read_secret`,
+    case_id: read.case_id,
+    entity: read.entity,
+    entity_id: read.id,
+    detail: { fields: read.fields.join(','), ...(read.breakGlass ? { break_glass: true } : {}), ...(index === 0 ? use : { token_id: principal.tokenId }) },
+  }));
+}
+
 async function authenticateBearer(ctx: ServiceContext, limits: AttemptLimits, request: FastifyRequest, token: string): Promise<void> {
   const address = request.ip;
   const now = ctx.clock.now().getTime();
@@ -151,15 +185,7 @@ async function authenticateBearer(ctx: ServiceContext, limits: AttemptLimits, re
   const result = await authenticateToken(ctx.db, ctx.clock, token, 'api');
   const route = request.routeOptions.url ?? null;
   if (result.ok) {
-    const { principal } = result;
-    request.principal = principal;
-    await ctx.audit.append({
-      actor: principal.actor,
-      action: 'token.use',
-      entity: 'api_token',
-      entity_id: principal.tokenId,
-      detail: { method: request.method, route, token_id: principal.tokenId },
-    });
+    request.principal = { ...result.principal, requestAudit: { method: request.method, route, secretReads: [] } };
     return;
   }
   limits.bearerByAddress.fail(address, now);

@@ -1,4 +1,4 @@
-import { addCreatorAsCoordinator, auditSecretRead, caseAccess, caseScope, requireCaseRead, requireCaseWrite, type CaseAccess } from '../access/access.service.ts';
+import { addCreatorAsCoordinator, auditSecretRead, caseAccess, caseScope, personCaseAccess, requireCaseRead, requireCaseWrite, type CaseAccess } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
 import { parseEdtf } from '../lib/edtf.ts';
 import { InvalidInputError, NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
@@ -88,9 +88,9 @@ export async function getPersonSummary(ctx: ServiceContext, principal: Principal
 
 /** A person with the timeline; the current status comes from the timeline already read when it is there. */
 export async function getPersonWithTimeline(ctx: ServiceContext, principal: Principal, id: string): Promise<{ person: Person; timeline: StatusEntry[]; access: CaseAccess }> {
-  const found = await findCaseOfPerson(ctx.db, id);
-  if (!found) throw new NotFoundError('person');
-  const access = await requireCaseRead(ctx, principal, found.case_id, 'person');
+  const found = await personCaseAccess(ctx, principal, id);
+  if (!found?.access.read) throw new NotFoundError('person');
+  const { access } = found;
   const timeline = await listTimeline(ctx.db, ctx.cipher, id, false);
   const read = new Map(timeline.map((entry) => [entry.id, entry]));
   const person = await findPersonById(ctx.db, ctx.cipher, id, (ids) => (ids.every((i) => read.has(i)) ? Promise.resolve(read) : findStatusEntriesByIds(ctx.db, ctx.cipher, ids)));
