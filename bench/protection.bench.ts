@@ -1,9 +1,9 @@
 /**
  * The price of protection (issue 3): GET /api/v1/persons/{id} with its timeline, as served
  * (bearer token audited, membership checked, sealed fields opened, the secret read audited),
- * against the same store without them: a second Fastify server in the same process, on the same
- * database connection, that checks the token and reads the same rows with the sealed values left
- * sealed, no membership check and no audit. Alternating rounds, so the machine's noise falls on both.
+ * against the same store and server without them: a bench-only route beside it, through the same
+ * hooks, that reads the same rows with the sealed values left sealed, no membership check and no
+ * audit entry. Alternating rounds, so the machine's noise falls on both.
  *
  *   node --import tsx bench/protection.bench.ts [--persons 100000] [--db postgres://…] [--regenerate]
  *                                               [--duration 10] [--connections 16] [--rounds 3]
@@ -19,8 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createApp } from '../src/app.ts';
-import Fastify from 'fastify';
-import { authenticateToken, createToken } from '../src/auth/tokens.service.ts';
+import { createToken } from '../src/auth/tokens.service.ts';
+import { IdParams } from '../src/http/schemas.ts';
 import { readConfig } from '../src/config.ts';
 import { generateSyntheticStore } from '../src/demo/synthetic.ts';
 import type { FieldCipher } from '../src/keys/field-cipher.ts';
@@ -110,13 +110,12 @@ async function main(): Promise<void> {
   const config = { ...readConfig({ data: STORE_DIR, db: dbUrl(), port: 0 }, {}), logger: false };
   const app = await createApp(config);
   const { ctx } = app;
-  // The baseline: the same store and connection, Fastify, bearer-token lookup and presenter, in a
-  // second server without Vigil's hooks: no token.use audit, no membership check, no opening of
-  // sealed fields, no secret-read audit.
-  const baselineServer = Fastify({ logger: false });
-  baselineServer.get<{ Params: { id: string } }>('/bench/persons/:id', async (request, reply) => {
-    const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
-    if (!bearer || !(await authenticateToken(ctx.db, ctx.clock, bearer, 'api')).ok) return reply.code(401).send();
+  // The baseline: a route on the same server (same hooks, headers, bearer check, validation,
+  // presenter) reading the same rows, minus the three: it drops the request's audit entry, checks
+  // no membership and leaves sealed values sealed.
+  app.server.get<{ Params: { id: string } }>('/bench/persons/:id', { schema: { params: IdParams } }, async (request, reply) => {
+    if (!request.principal) return reply.code(401).send();
+    request.principal.requestAudit = undefined;
     const timeline = await listTimeline(ctx.db, leaveSealed, request.params.id, false);
     const read = new Map(timeline.map((entry) => [entry.id, entry]));
     const person = await findPersonById(ctx.db, leaveSealed, request.params.id, (ids) =>
@@ -125,8 +124,8 @@ async function main(): Promise<void> {
     if (!person) return reply.code(404).send();
     return presentPerson(person, { timeline });
   });
-  const baselineUrl = await baselineServer.listen({ port: 0, host: '127.0.0.1' });
   const url = await app.start();
+  const baselineUrl = url;
   const ids = await ctx.db.selectFrom('persons').select('id').orderBy('case_seq').limit(10_000).execute();
   const idsFile = join(STORE_DIR, 'ids.txt');
   writeFileSync(idsFile, ids.map((row) => row.id).join('\n'));
@@ -142,7 +141,6 @@ async function main(): Promise<void> {
     log(`  round ${round + 1}: protected ${guarded.rps.toFixed(0)} req/s, baseline ${baseline.rps.toFixed(0)} req/s`);
   }
   const auditAfter = await ctx.db.selectFrom('audit_entries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  await baselineServer.close();
   await app.stop();
   const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const p = median(rounds.map((r) => r.protected.rps));

@@ -93,17 +93,3 @@ export async function findUserSummary(db: Kysely<Database>, userId: string): Pro
 export async function findUserByEmail(db: Kysely<Database>, email: string): Promise<{ id: string; disabled_at: string | null } | undefined> {
   return db.selectFrom('users').select(['id', 'disabled_at']).where('email', '=', email).executeTakeFirst();
 }
-
-/** A person's case and the user's membership in it, in one lookup; undefined when there is no such person. */
-export async function findPersonCaseMembership(
-  db: Kysely<Database>,
-  personId: string,
-  userId: string,
-): Promise<{ case_id: string; retracted_at: string | null; member_role: string | null } | undefined> {
-  return db
-    .selectFrom('persons')
-    .leftJoin('case_members', (join) => join.onRef('case_members.case_id', '=', 'persons.case_id').on('case_members.user_id', '=', userId))
-    .select(['persons.case_id', 'persons.retracted_at', 'case_members.role as member_role'])
-    .where('persons.id', '=', personId)
-    .executeTakeFirst();
-}

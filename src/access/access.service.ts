@@ -11,7 +11,6 @@ import {
   coordinatorIds,
   deleteMember,
   findMembership,
-  findPersonCaseMembership,
   findOpenBreakGlass,
   findUserByEmail,
   findUserSummary,
@@ -55,15 +54,10 @@ export async function caseAccess(ctx: ServiceContext, principal: Principal, case
   return accessFor(ctx, principal, caseId, await findMembership(ctx.db, caseId, principal.userId));
 }
 
-/**
- * A person's case and the principal's access to it, in one query (the hot path of reading a
- * person); null when there is no such person.
- */
-export async function personCaseAccess(ctx: ServiceContext, principal: Principal, personId: string): Promise<{ caseId: string; retracted: boolean; access: CaseAccess } | null> {
-  const row = await findPersonCaseMembership(ctx.db, personId, principal.userId);
-  if (!row) return null;
-  const access = principal.system ? FULL_ACCESS : await accessFor(ctx, principal, row.case_id, row.member_role ? { role: row.member_role } : undefined);
-  return { caseId: row.case_id, retracted: row.retracted_at !== null, access };
+/** Access decided from a membership row already read (e.g. joined to the record): no extra query for members. */
+export async function accessWithMembership(ctx: ServiceContext, principal: Principal, caseId: string, memberRole: string | null): Promise<CaseAccess> {
+  if (principal.system) return FULL_ACCESS;
+  return accessFor(ctx, principal, caseId, memberRole ? { role: memberRole } : undefined);
 }
 
 async function accessFor(ctx: ServiceContext, principal: Principal, caseId: string, member: { role: string } | undefined): Promise<CaseAccess> {

@@ -183,7 +183,36 @@ const selectNamesOfPerson = reusableQuery((db: Db, id: string) =>
 
 export async function findPersonById(db: Db, cipher: FieldCipher, id: string, loadStatuses: StatusLoader): Promise<Person | null> {
   const [row] = await selectPersonById(db, id);
-  if (!row) return null;
+  return row ? completePerson(db, cipher, row, loadStatuses) : null;
+}
+
+const selectPersonWithMember = reusableQuery((db: Db, id: string, userId: string) =>
+  db
+    .selectFrom('persons')
+    .leftJoin('case_members', (join) => join.onRef('case_members.case_id', '=', 'persons.case_id').on('case_members.user_id', '=', userId))
+    .selectAll('persons')
+    .select('case_members.role as member_role')
+    .where('persons.id', '=', id),
+);
+
+/**
+ * A person's row and the user's membership of its case in one query (the hot path of reading a
+ * person); `complete` then reads the names and current status, once access has been decided.
+ */
+export async function findPersonRowWithMember(
+  db: Db,
+  cipher: FieldCipher,
+  id: string,
+  userId: string,
+): Promise<{ case_id: string; member_role: string | null; complete: (loadStatuses: StatusLoader) => Promise<Person> } | null> {
+  const [found] = await selectPersonWithMember(db, id, userId);
+  if (!found) return null;
+  const { member_role, ...row } = found;
+  return { case_id: row.case_id, member_role, complete: (loadStatuses) => completePerson(db, cipher, row, loadStatuses) };
+}
+
+async function completePerson(db: Db, cipher: FieldCipher, row: PersonRow, loadStatuses: StatusLoader): Promise<Person> {
+  const id = row.id;
   const [names, statuses] = await Promise.all([
     selectNamesOfPerson(db, id).then((rows) => new Map([[id, rows.map((name) => openName(cipher, name))]])),
     row.current_status_id ? loadStatuses([row.current_status_id]) : Promise.resolve(new Map<string, StatusEntry>()),

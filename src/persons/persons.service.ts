@@ -1,4 +1,4 @@
-import { addCreatorAsCoordinator, auditSecretRead, caseAccess, caseScope, personCaseAccess, requireCaseRead, requireCaseWrite, type CaseAccess } from '../access/access.service.ts';
+import { addCreatorAsCoordinator, auditSecretRead, caseAccess, accessWithMembership, caseScope, requireCaseRead, requireCaseWrite, type CaseAccess } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
 import { parseEdtf } from '../lib/edtf.ts';
 import { InvalidInputError, NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
@@ -15,6 +15,7 @@ import type { CreatePersonInput, ListPersonsQuery, UpdatePersonInput } from './p
 import {
   findCaseOfPerson,
   findPersonById,
+  findPersonRowWithMember,
   findPersonIdByCaseNumber,
   formatCaseNumber,
   insertPerson,
@@ -88,13 +89,12 @@ export async function getPersonSummary(ctx: ServiceContext, principal: Principal
 
 /** A person with the timeline; the current status comes from the timeline already read when it is there. */
 export async function getPersonWithTimeline(ctx: ServiceContext, principal: Principal, id: string): Promise<{ person: Person; timeline: StatusEntry[]; access: CaseAccess }> {
-  const found = await personCaseAccess(ctx, principal, id);
-  if (!found?.access.read) throw new NotFoundError('person');
-  const { access } = found;
+  const found = await findPersonRowWithMember(ctx.db, ctx.cipher, id, principal.userId);
+  const access = found ? await accessWithMembership(ctx, principal, found.case_id, found.member_role) : null;
+  if (!found || !access?.read) throw new NotFoundError('person');
   const timeline = await listTimeline(ctx.db, ctx.cipher, id, false);
   const read = new Map(timeline.map((entry) => [entry.id, entry]));
-  const person = await findPersonById(ctx.db, ctx.cipher, id, (ids) => (ids.every((i) => read.has(i)) ? Promise.resolve(read) : findStatusEntriesByIds(ctx.db, ctx.cipher, ids)));
-  if (!person) throw new NotFoundError('person');
+  const person = await found.complete((ids) => (ids.every((i) => read.has(i)) ? Promise.resolve(read) : findStatusEntriesByIds(ctx.db, ctx.cipher, ids)));
   return { person: await asRead(ctx, principal, person, access), timeline, access };
 }
 
