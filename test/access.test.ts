@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ALL_SECRET_FIELDS, FIELD_CLASSES, type RecordKind } from '../src/access/field-classes.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 /**
@@ -120,7 +121,7 @@ describe(`need-to-know access matrix (${BACKEND})`, () => {
       assert.equal(response.status, 200, `${who} GET ${path}`);
       assert.equal(response.body.items.some((item: { id: string }) => item.id === id), want.listed, `${who} GET ${path} lists the case's record`);
       for (const item of response.body.items) {
-        for (const secret of ['national_id', 'notes', 'contact', 'confidential_identity']) assert.ok(!(secret in item), `${who} GET ${path}: lists never carry ${secret}`);
+        for (const secret of ALL_SECRET_FIELDS) assert.ok(!(secret in item), `${who} GET ${path}: lists never carry ${secret}`);
       }
     }
     // Organisation-wide records are for every signed-in user.
@@ -179,6 +180,29 @@ describe(`need-to-know access matrix (${BACKEND})`, () => {
     const notices = await t.app.ctx.db.selectFrom('notices').selectAll().where('case_id', '=', ids.person).execute();
     assert.deepEqual(notices.map((n) => n.user_id).sort(), [t.users.researcher.id].sort(), "the case's coordinators are told");
     assert.ok(notices[0]!.message.startsWith('vs1.'), 'the reason is sealed at rest');
+  });
+
+  it('every field a record is sent with has a class: public, internal or secret', async () => {
+    // Bookkeeping every record carries, outside the classes.
+    const META = new Set(['id', 'version', 'created_at', 'updated_at', 'retracted', 'retracted_at', 'retraction_reason', 'case_id']);
+    const reads: Array<[RecordKind, string]> = [
+      ['person', `/api/v1/persons/${ids.person}`],
+      ['source', `/api/v1/sources/${ids.source}`],
+      ['event', `/api/v1/events/${ids.event}`],
+      ['relation', `/api/v1/relations/${ids.relation}`],
+      ['intervention', `/api/v1/interventions/${ids.intervention}`],
+    ];
+    for (const [kind, path] of reads) {
+      const body = (await t.api('GET', path, { token: t.tokens.researcher })).body;
+      const classes = FIELD_CLASSES[kind];
+      const known = new Set<string>([...classes.public, ...classes.internal, ...classes.secret, ...META]);
+      for (const key of Object.keys(body)) assert.ok(known.has(key), `${kind}.${key} has no field class`);
+    }
+    const entry = (await t.api('GET', `/api/v1/persons/${ids.person}/statuses`, { token: t.tokens.researcher })).body.items[0];
+    const statusClasses = FIELD_CLASSES.status_entry;
+    for (const key of Object.keys(entry)) {
+      assert.ok([...statusClasses.public, ...statusClasses.internal, 'person_id', 'id', 'version', 'created_at', 'retracted', 'retracted_at', 'retraction_reason', 'case_id'].includes(key), `status_entry.${key} has no field class`);
+    }
   });
 
   it('guessed ids and ids of other kinds are 404 alike', async () => {

@@ -1,3 +1,4 @@
+import { FIELD_CLASSES } from '../access/field-classes.ts';
 import type { StatusEntry } from '../timeline/statuses.types.ts';
 import type { Consent, NameInput } from './persons.schemas.ts';
 
@@ -41,7 +42,7 @@ export interface Person {
 }
 
 /** Fields whose values never go into history or logs. */
-export const PERSON_SECRET_FIELDS = ['national_id', 'notes'] as const;
+export const PERSON_SECRET_FIELDS = FIELD_CLASSES.person.secret;
 
 export function normaliseName(name: NameInput): PersonName {
   return { text: name.text, script: name.script, lang: name.lang ?? null, kind: name.kind ?? 'primary' };

@@ -1,3 +1,4 @@
+import { FIELD_CLASSES } from '../access/field-classes.ts';
 /** How to reach a relative: secret, since it can lead the authorities to them. */
 export interface Contact {
   phone?: string;
@@ -26,4 +27,4 @@ export interface Relation {
 }
 
 /** Fields whose values never go into history or logs, and never to a viewer or a list. */
-export const RELATION_SECRET_FIELDS = ['contact'] as const;
+export const RELATION_SECRET_FIELDS = FIELD_CLASSES.relation.secret;

@@ -1,3 +1,4 @@
+import { FIELD_CLASSES } from '../access/field-classes.ts';
 /** A source as the domain sees it; field names are those of the public interface. */
 export interface Source {
   id: string;
@@ -22,4 +23,4 @@ export interface Source {
 }
 
 /** Fields whose values never go into history or logs: who spoke to us, at what risk to them. */
-export const SOURCE_SECRET_FIELDS = ['confidential_identity'] as const;
+export const SOURCE_SECRET_FIELDS = FIELD_CLASSES.source.secret;

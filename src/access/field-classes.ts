@@ -1,0 +1,34 @@
+/**
+ * Every field of every record kind, by class (issue 3; DESIGN §4):
+ * - public: may appear on the public register, as the person's consent allows (issue 7);
+ * - internal: for the case's members, viewers included;
+ * - secret: never in a list, never for a viewer, and every read of it is audited.
+ * Presenters name the fields they send; this catalogue is what they and the tests check against.
+ */
+export const FIELD_CLASSES = {
+  person: {
+    public: ['case_number', 'names', 'sex', 'birth', 'ethnicity', 'citizenships', 'current_status', 'published'],
+    internal: ['case_id', 'hometown', 'residence', 'occupation', 'father_name', 'risk', 'verification', 'consent', 'duplicate_of', 'timeline'],
+    secret: ['national_id', 'notes'],
+  },
+  status_entry: {
+    public: ['status', 'date'],
+    internal: ['place', 'whereabouts_acknowledged', 'contact_permitted', 'note', 'citations'],
+    secret: [],
+  },
+  source: {
+    public: ['kind', 'title', 'publisher', 'url', 'date', 'language'],
+    internal: ['person_id', 'reliability', 'confidential'],
+    secret: ['confidential_identity'],
+  },
+  actor: { public: ['name', 'names', 'type', 'parent_id', 'place'], internal: ['case_id'], secret: [] },
+  event: { public: ['title', 'date', 'place'], internal: ['person_id', 'description', 'acts', 'citations'], secret: [] },
+  relation: { public: [], internal: ['from_person_id', 'to_person_id', 'relation', 'trusted_contact'], secret: ['contact'] },
+  intervention: { public: ['type', 'addressee', 'date', 'status'], internal: ['person_id', 'note', 'response'], secret: [] },
+  // Check-in secrets (PINs, the check-in link) join this list with the watch (issue 4).
+} as const satisfies Record<string, { public: readonly string[]; internal: readonly string[]; secret: readonly string[] }>;
+
+export type RecordKind = keyof typeof FIELD_CLASSES;
+
+/** Every secret field name of any kind: what no list and no viewer ever receives. */
+export const ALL_SECRET_FIELDS: readonly string[] = [...new Set(Object.values(FIELD_CLASSES).flatMap((kind) => kind.secret))];
