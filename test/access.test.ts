@@ -173,6 +173,8 @@ describe(`need-to-know access matrix (${BACKEND})`, () => {
     const opened = await t.api('POST', `/api/v1/persons/${ids.person}/break-glass`, { token: t.tokens.admin, body: { reason: 'Alert: contact lost, coordinator unreachable' } });
     assert.equal(opened.status, 201, opened.text);
     await check('admin_break_glass');
+    const join = await t.api('POST', `/api/v1/persons/${ids.person}/members`, { token: t.tokens.admin, body: { user_id: t.users.admin.id, role: 'coordinator' } });
+    assert.equal(join.status, 403, 'break-glass reads; it never turns into a membership');
     const entries = await t.app.ctx.db.selectFrom('audit_entries').selectAll().where('action', '=', 'break_glass.open').execute();
     assert.equal(entries.length, 1);
     assert.equal(entries[0]!.case_id, ids.person);

@@ -440,6 +440,9 @@ describe(`audit log (${BACKEND})`, () => {
       await expectBreak(() => exec(t.store, sql`update audit_head set hash = ${'a'.repeat(64)} where id = 1`), 30, 'head_mismatch', /#30 does not match the chain head/);
       await expectBreak(() => exec(t.store, sql`update audit_head set seq = 25, hash = ${pristine[24]!.hash} where id = 1`), 26, 'inserted', /^audit entry #26 lies beyond the chain head \(#25\)/);
       await expectBreak(() => exec(t.store, sql`delete from audit_head`), 30, 'head_mismatch', /has no head record/);
+      // Numbered before the chain's start, where the walk (from #1) never looks.
+      const [early] = chainEntries({ seq: -1, hash: pristine[0]!.prev_hash }, [{ at: '2026-11-29T07:00:00.000Z', actor: 'user:u1', action: 'person.update', case_id: null, entity: null, entity_id: null, detail: null }]);
+      await expectBreak(() => t.store.ctx.db.insertInto('audit_entries').values(early!).execute().then(() => undefined), 0, 'inserted', /^audit entry #0 lies before the chain's first entry/);
       await restore();
       await exec(t.store, sql`delete from audit_head`);
       await assert.rejects(t.store.ctx.audit.append(event(1)), /the audit chain has no head row/);

@@ -1,3 +1,4 @@
+import { maskUrlSecrets } from '../src/http/server.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EdtfError, parseEdtf } from '../src/lib/edtf.ts';
@@ -56,5 +57,18 @@ describe('versions and changes', () => {
       s: { changed: true },
     });
     assert.deepEqual(diffChanges(null, { a: 1, b: null, s: 'secret' }, ['s']), { a: { to: 1 }, s: { changed: true } });
+  });
+});
+
+describe('log lines keep no link-borne secret', () => {
+  it('masks one-time sign-in links and secret query parameters', () => {
+    const cases: Array<[string, string]> = [
+      ['/setup/vgl_abcDEF123', '/setup/…'],
+      ['/setup/vgl_abc?lang=kk', '/setup/…?lang=kk'],
+      ['/c/secret-check-in-link', '/c/…'],
+      ['/persons?token=abc&lang=en', '/persons?token=…&lang=en'],
+      ['/persons/0190/edit', '/persons/0190/edit'],
+    ];
+    for (const [url, logged] of cases) assert.equal(maskUrlSecrets(url), logged, url);
   });
 });

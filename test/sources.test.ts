@@ -359,12 +359,17 @@ describe(`sources API (${BACKEND})`, () => {
       assert.equal((await secretReads(plain)).length, 0);
     });
 
-    it('never gives a viewer the identity of an organisation-wide source either', async () => {
-      const { body: s } = await t.api('POST', '/api/v1/sources', { body: { kind: 'interview', title: 'Interview, Almaty office', confidential_identity: identity } });
-      const asViewer = await t.api('GET', `/api/v1/sources/${s.id}`, as('viewer'));
-      assert.equal(asViewer.status, 200);
-      assert.ok(!('confidential_identity' in asViewer.body));
-      assert.equal((await t.api('GET', `/api/v1/sources/${s.id}`, as('coordinator'))).body.confidential_identity, identity);
+    it('keeps confidential identities inside cases: never on an organisation-wide source, never moved out', async () => {
+      const before = (await t.api('GET', '/api/v1/sources?limit=200&include_retracted=true')).body.items.length;
+      const orgWide = await t.api('POST', '/api/v1/sources', { body: { kind: 'interview', title: 'Interview, Almaty office', confidential_identity: identity } });
+      assert.equal(orgWide.status, 422, orgWide.text);
+      assert.equal((await t.api('GET', '/api/v1/sources?limit=200&include_retracted=true')).body.items.length, before, 'nothing written');
+      const { sourceId } = await caseWithSource();
+      const out = await t.api('PATCH', `/api/v1/sources/${sourceId}`, { body: { person_id: null, version: 1 } });
+      assert.equal(out.status, 422, out.text);
+      const plain = (await t.api('POST', '/api/v1/sources', { body: { kind: 'media_article', title: 'Press report' } })).body;
+      const addSecret = await t.api('PATCH', `/api/v1/sources/${plain.id}`, { body: { confidential_identity: identity, version: 1 } });
+      assert.equal(addSecret.status, 422, addSecret.text);
     });
 
     it('lets a member who may only view read but not change the source (403)', async () => {

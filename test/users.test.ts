@@ -8,7 +8,8 @@ import { readConfig } from '../src/config.ts';
 import { issueToken } from '../src/auth/tokens.service.ts';
 import { ManualClock } from '../src/lib/clock.ts';
 import { registerTokenCommands } from '../src/users/users.cli.ts';
-import { durationMs } from '../src/users/users.service.ts';
+import { systemPrincipal } from '../src/auth/roles.ts';
+import { createUserToken, durationMs } from '../src/users/users.service.ts';
 import { BACKEND, createProcessStore, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 const SECRET_KEYS = ['password_hash', 'totp_secret', 'recovery_codes', 'setup_token_hash', 'token_hash'];
@@ -36,10 +37,15 @@ describe(`users and API tokens (${BACKEND})`, () => {
     return res.body;
   }
 
-  async function tokenFor(userId: string, body: Record<string, unknown> = { name: 'script' }, token = t.tokens.admin) {
-    const res = await t.api('POST', `/api/v1/users/${userId}/tokens`, { token, body });
-    assert.equal(res.status, 201, res.text);
-    return res.body as { id: string; token: string; read_only: boolean };
+  /** A token for a user: made by that user (given their token), else by the operator at the server. */
+  async function tokenFor(userId: string, body: Record<string, unknown> = { name: 'script' }, token?: string) {
+    if (token) {
+      const res = await t.api('POST', `/api/v1/users/${userId}/tokens`, { token, body });
+      assert.equal(res.status, 201, res.text);
+      return res.body as { id: string; token: string; read_only: boolean };
+    }
+    const made = await createUserToken(t.app.ctx, systemPrincipal('test'), userId, body as { name: string });
+    return { id: made.info.id, token: made.token, read_only: made.info.read_only };
   }
 
   it('lets an administrator add and list users, with a one-time link and nothing secret in the answer', async () => {
@@ -201,12 +207,14 @@ describe(`users and API tokens (${BACKEND})`, () => {
     assert.ok(!list.text.includes(own.token) && !list.text.includes(made.token));
     for (const item of list.body.items) assert.ok(!('token' in item) && !('token_hash' in item));
 
-    const adminId = (await t.api('GET', '/api/v1/users/me', admin())).body.id;
+    // An admin cannot mint a token for a person: it would act, unseen, in that person's cases.
+    const minted = await t.api('POST', `/api/v1/users/${berik.id}/tokens`, { ...admin(), body: { name: 'as berik' } });
+    assert.equal(minted.status, 403, minted.text);
     const created = (await auditEntries(t, 'token.created')).filter((e) => e.detail?.user_id === aigul.id);
     assert.deepEqual(
       created.map((e) => [e.actor, e.entity_id, e.detail?.for_another_user]),
       [
-        [`user:${adminId}`, made.id, true],
+        ['system:test', made.id, true],
         [`user:${aigul.id}`, own.id, false],
       ],
     );

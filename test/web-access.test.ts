@@ -85,6 +85,17 @@ describe(`web UI: members, break-glass, audit trail (${BACKEND})`, () => {
     assert.ok(!(await web.get('/persons')).html.includes('coordinator unreachable'), 'read notices leave the dashboard');
   });
 
+  it('the API never takes the session cookie, however its address is spelled; only admins break the glass', async () => {
+    for (const path of ['/api/v1/users/me', '/%61pi/v1/users/me', '/api/v1/persons']) {
+      const response = await web.get(path, session(t));
+      assert.equal(response.status, 401, path);
+    }
+    const asCoordinator = await web.post('/break-glass', { case_number: 'VG-999999', reason: 'Checking which cases exist' }, session(t, 'coordinator'));
+    assert.equal(asCoordinator.status, 403);
+    const existing = await web.post('/break-glass', { case_number: caseNumber, reason: 'Checking which cases exist' }, session(t, 'coordinator'));
+    assert.equal(existing.status, 403, 'the same answer for a case that exists');
+  });
+
   it('warns admins, and only admins, while the deployment key sits beside the data', async () => {
     assert.match((await web.get('/persons', session(t, 'admin'))).html, /deployment key is stored in the data directory/);
     assert.ok(!(await web.get('/persons')).html.includes('deployment key is stored in the data directory'));

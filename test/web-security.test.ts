@@ -421,3 +421,36 @@ describe(`sign-in attempts per address (${BACKEND})`, () => {
     }
   });
 });
+
+describe(`sign-in guesses sent all at once (${BACKEND})`, () => {
+  it('counts parallel guesses one after another: the lock holds, and a right password sent just after is refused', async () => {
+    const clock = new ManualClock('2026-03-04T08:00:00Z');
+    const t = await startTestApp({ clock });
+    try {
+      const victim = await enrolUser(t, () => clock.now());
+      clock.advance(30_000); // a fresh TOTP step: the enrolment used this one
+      // One sign-in page, then every post at once, as a script would.
+      const page = await fetch(`${t.url}/login`);
+      const cookie = cookieOf(page, 'vigil_csrf')!;
+      const csrf = csrfIn(await page.text());
+      const post = (password: string, totp = '') =>
+        fetch(`${t.url}/login`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ email: victim.email, password, totp, _csrf: csrf }).toString(),
+        });
+      const wrong = Promise.all(Array.from({ length: 12 }, (_, i) => post(`wrong guess ${i}`)));
+      // Sent while the guesses are still being checked (each takes a slow password hash).
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      const right = await post(victim.password, totpCode(victim.secret, clock.now()));
+      assert.ok((await wrong).every((r) => r.status !== 303));
+      assert.notEqual(right.status, 303, 'the guesses before it locked the account');
+      const row = await userRow(t, victim.id);
+      assert.ok(row.failed_logins >= 5, `every guess counted (${row.failed_logins})`);
+      assert.ok(row.locked_until, 'and the lock stands');
+    } finally {
+      await t.stop();
+    }
+  });
+});

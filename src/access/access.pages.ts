@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { findPersonIdByCaseNumber, formatCaseNumber } from '../persons/persons.repository.ts';
 import { getPersonSummary } from '../persons/persons.service.ts';
-import { InvalidInputError, NotFoundError, UnprocessableError } from '../lib/errors.ts';
+import { ForbiddenError, InvalidInputError, NotFoundError, UnprocessableError } from '../lib/errors.ts';
 import { isId } from '../lib/ids.ts';
 import type { ServiceContext } from '../services.ts';
 import { localiseFieldErrors, trimSpaces } from '../web/forms.ts';
@@ -88,6 +88,8 @@ export function accessPages(app: FastifyInstance, ctx: ServiceContext): void {
   );
 
   app.post('/break-glass', { preHandler: requirePageWriter }, async (request, reply) => {
+    // Only admins break the glass; anyone else learns nothing about which case numbers exist.
+    if (request.principal!.role !== 'admin') throw new ForbiddenError('only an admin can break the glass');
     const page = pageContext(request, reply);
     const values = { case_number: trimSpaces(field(request.body, 'case_number')), reason: field(request.body, 'reason') };
     const match = /^(?:VG)?[-\s]?0*(\d{1,9})$/i.exec(values.case_number);

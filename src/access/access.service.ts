@@ -68,7 +68,8 @@ async function accessFor(ctx: ServiceContext, principal: Principal, caseId: stri
   }
   if (principal.role === 'admin') {
     const glass = await findOpenBreakGlass(ctx.db, caseId, principal.userId, ctx.clock.now().toISOString());
-    if (glass) return { read: true, write: false, secrets: true, coordinator: !principal.readOnly, breakGlass: true };
+    // Reading only: no edits, no members, no trail (else break-glass could become a membership).
+    if (glass) return { read: true, write: false, secrets: true, coordinator: false, breakGlass: true };
   }
   return NO_ACCESS;
 }

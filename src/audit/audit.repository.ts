@@ -81,6 +81,12 @@ export async function listAuditEntriesAfter(db: Kysely<Database>, afterSeq: numb
  * The first entry numbered past the head, read with the head in one statement (one snapshot):
  * appends move both in one transaction, so any such entry was put there by hand.
  */
+/** The first entry numbered below 1, where no entry of the chain can be; null when there is none. */
+export async function findAuditEntryBeforeStart(db: Kysely<Database>): Promise<number | null> {
+  const row = await db.selectFrom('audit_entries').select('seq').where('seq', '<', 1).orderBy('seq').limit(1).executeTakeFirst();
+  return row ? Number(row.seq) : null;
+}
+
 export async function findAuditEntryBeyondHead(db: Kysely<Database>): Promise<{ seq: number; headSeq: number } | null> {
   const headSeq = (eb: ExpressionBuilder<Database, 'audit_entries'>) => eb.selectFrom('audit_head').select('seq').where('id', '=', 1);
   const row = await db

@@ -8,6 +8,7 @@ import { decodeKeyCursor, pageOf } from '../records/list-cursor.ts';
 import type { ServiceContext } from '../services.ts';
 import { ChainWalker, chainEntries, type ChainBreak, type ChainedFields, type ChainHead } from './audit-chain.ts';
 import {
+  findAuditEntryBeforeStart,
   findAuditEntryBeyondHead,
   insertAuditEntries,
   listAuditEntriesAfter,
@@ -143,6 +144,10 @@ export async function verifyAuditChain(db: Kysely<Database>, options: { pageSize
   if (beyond !== null) {
     const message = `audit entry #${beyond.seq} lies beyond the chain head (#${beyond.headSeq}): it was inserted, or the head was moved back`;
     return fail({ seq: beyond.seq, reason: 'inserted', message });
+  }
+  const before = await findAuditEntryBeforeStart(db);
+  if (before !== null) {
+    return fail({ seq: before, reason: 'inserted', message: `audit entry #${before} lies before the chain's first entry: it was inserted` });
   }
   return { ok: true, count: walker.count, head };
 }

@@ -76,7 +76,28 @@ export class ShadowLockouts {
 }
 
 /** The limits one server keeps in memory. */
+/**
+ * Runs the tasks given for one key one after another: concurrent guesses at one account's password
+ * then each see the failures and the lock of the ones before, instead of all passing the check at once.
+ */
+export class KeyedQueue {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const result = previous.then(task, task);
+    const tail = result.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
+}
+
 export interface AttemptLimits {
+  /** Sign-in attempts on one account, one at a time (in this process). */
+  accounts: KeyedQueue;
   /** Failed sign-ins per client address. */
   signInByAddress: FailureCounter;
   /** Failed bearer tokens per client address. */
@@ -86,6 +107,7 @@ export interface AttemptLimits {
 
 export function createAttemptLimits(): AttemptLimits {
   return {
+    accounts: new KeyedQueue(),
     signInByAddress: new FailureCounter(50, 10 * 60_000),
     bearerByAddress: new FailureCounter(100, 10 * 60_000),
     unknownAccounts: new ShadowLockouts(),

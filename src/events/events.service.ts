@@ -202,6 +202,9 @@ export async function updateEvent(
       : (before.person_id ?? (newActs ? await caseOf(ctx, newActs[0]?.victim_id) : null));
   // Moving the event takes the right to write in the case it goes to as well.
   if (caseId !== before.person_id) await requireCaseWrite(ctx, principal, caseId, 'person');
+  if (before.person_id !== null && caseId === null) {
+    throw new UnprocessableError('an event filed under a case stays under a case: file it under another case instead', { person_id: 'cannot leave its case' });
+  }
   fields.person_id = caseId;
 
   const after: Record<string, unknown> = { ...fields };

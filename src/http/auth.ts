@@ -38,7 +38,7 @@ export function credentialOf(request: FastifyRequest): Credential | null {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     return { kind: 'bearer', token: match ? match[1]! : '' };
   }
-  if (request.url.startsWith('/api/')) return null;
+  if (isApiRequest(request)) return null;
   const session = readCookie(request, SESSION_COOKIE);
   return session ? { kind: 'session', token: session } : null;
 }
@@ -95,4 +95,12 @@ export function hasValidCsrfToken(request: FastifyRequest): boolean {
   if (request.principal?.tokenId) return tokensMatch(secret.csrfForCredential(request.principal.tokenId), given);
   const nonce = readCookie(request, BROWSER_COOKIE);
   return nonce !== null && NONCE.test(nonce) && tokensMatch(secret.csrfForBrowser(nonce), given);
+}
+
+/**
+ * Whether the request is for the API: by the route it matched (the router decodes `/%61pi/…`
+ * into `/api/…`), else by its address.
+ */
+export function isApiRequest(request: FastifyRequest): boolean {
+  return (request.routeOptions.url ?? request.url).startsWith('/api/') || request.url.startsWith('/api/');
 }

@@ -8,7 +8,7 @@ import type { AuditEvent } from '../audit/audit.service.ts';
 import { loadWebSecret, type WebSecret } from '../auth/web-secret.ts';
 import { ForbiddenError, TooManyAttemptsError } from '../lib/errors.ts';
 import type { ServiceContext } from '../services.ts';
-import { credentialOf, hasValidCsrfToken } from './auth.ts';
+import { credentialOf, hasValidCsrfToken, isApiRequest } from './auth.ts';
 import { toHttpError } from './errors.ts';
 import { coercingAjv, strictAjv } from './validation.ts';
 
@@ -57,7 +57,14 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export async function buildServer(ctx: ServiceContext, options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: options.bodyLimit,
-    logger: options.logger ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
+    logger: options.logger
+      ? {
+          level: 'info',
+          redact: ['req.headers.authorization', 'req.headers.cookie'],
+          // Addresses can carry secrets (a one-time sign-in link); the log keeps the route, not them.
+          serializers: { req: (request: { method: string; url: string; ip?: string }) => ({ method: request.method, url: maskUrlSecrets(request.url), remoteAddress: request.ip }) },
+        }
+      : false,
     return503OnClosing: true,
   });
 
@@ -112,7 +119,7 @@ export async function buildServer(ctx: ServiceContext, options: ServerOptions): 
   });
 
   app.addHook('preValidation', async (request) => {
-    const api = request.url.startsWith('/api/');
+    const api = isApiRequest(request);
     // Web forms post urlencoded; the API takes JSON only, so no form on any site can reach it.
     const type = request.headers['content-type'];
     if (api && request.body !== undefined && type && !/^application\/json\b/i.test(type)) {
@@ -157,6 +164,11 @@ export const CSRF_REFUSED = 'this form is out of date or was not sent from Vigil
  * answer leaves, in one entry with any secret fields the request read (see requestAuditEntries);
  * every failure too (`token.rejected`); an address with too many failures waits.
  */
+/** `/setup/<token>` (and any later link-borne secret under these prefixes) as `/setup/…`. */
+export function maskUrlSecrets(url: string): string {
+  return url.replace(/^\/(setup|c)\/[^/?#]+/, '/$1/…').replace(/([?&](?:token|secret)=)[^&#]*/gi, '$1…');
+}
+
 /**
  * The entries that record one bearer request: its first secret read carries the token's use (one
  * entry where there would be two, on the hot path of reading a case); a request that read no

@@ -124,7 +124,7 @@ export async function updateRelation(
   expected: number,
 ): Promise<Relation> {
   const before = await loadRelation(ctx, id);
-  await requireCaseWrite(ctx, principal, before.case_id, 'relation');
+  const access = await requireCaseWrite(ctx, principal, before.case_id, 'relation');
   if (before.retracted_at) throw new RetractedRecordError('this relation');
   assertCurrentVersion(before.version, expected);
   const fields: Partial<RelationFields> = {};
@@ -139,7 +139,8 @@ export async function updateRelation(
   }
   const beforeSubset = Object.fromEntries(Object.keys(fields).map((k) => [k, before[k as keyof Relation]]));
   const changes = diffChanges(beforeSubset, fields, RELATION_SECRET_FIELDS);
-  if (Object.keys(changes).length === 0) return before;
+  // The answer carries the contact details again, so it is a read like any other.
+  if (Object.keys(changes).length === 0) return asRead(ctx, principal, before, access);
   const at = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
     if (movesTo !== null) await assertEndsStillLive(trx, before.from_person_id, movesTo);
@@ -156,7 +157,7 @@ export async function updateRelation(
       reason: null,
     });
   });
-  return loadRelation(ctx, id);
+  return asRead(ctx, principal, await loadRelation(ctx, id), access);
 }
 
 export async function retractRelation(
@@ -167,9 +168,9 @@ export async function retractRelation(
   expected: number | undefined,
 ): Promise<Relation> {
   const before = await loadRelation(ctx, id);
-  await requireCaseWrite(ctx, principal, before.case_id, 'relation');
+  const access = await requireCaseWrite(ctx, principal, before.case_id, 'relation');
   await retractRecord(ctx, principal, { table: 'relations', entity: ENTITY, what: 'this relation', record: before, caseId: before.case_id }, reason, expected);
-  return loadRelation(ctx, id);
+  return asRead(ctx, principal, await loadRelation(ctx, id), access);
 }
 
 /** A page of the relations filed under cases the principal may read; lists never carry contact details. */

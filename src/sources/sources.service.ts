@@ -88,11 +88,19 @@ export async function getSource(ctx: ServiceContext, principal: Principal, id: s
   return asRead(ctx, principal, source, await requireCaseRead(ctx, principal, source.person_id, 'source'));
 }
 
+/** A confidential identity lives only under a case, where need-to-know guards it; never organisation-wide. */
+function assertSecretStaysInCase(caseId: string | null, identity: string | null): void {
+  if (caseId === null && identity) {
+    throw new UnprocessableError('a confidential identity is kept only on a source filed under a case (give person_id)', { confidential_identity: 'needs a case (person_id)' });
+  }
+}
+
 export async function createSource(ctx: ServiceContext, principal: Principal, input: CreateSourceInput): Promise<Source> {
   checkFields(input);
   const date = input.date ? parseEdtf(input.date) : null;
   const caseId = await caseOfNamedPerson(ctx, principal, input.person_id ?? null);
   await requireCaseWrite(ctx, principal, caseId, 'person');
+  assertSecretStaysInCase(caseId, input.confidential_identity ?? null);
   const fields: SourceFields = {
     person_id: caseId,
     kind: input.kind,
@@ -142,7 +150,11 @@ export async function updateSource(
     // Moving a source takes the right to write in the case it goes to as well.
     fields.person_id = await caseOfNamedPerson(ctx, principal, fields.person_id);
     await requireCaseWrite(ctx, principal, fields.person_id, 'person');
+    if (before.person_id !== null && fields.person_id === null) {
+      throw new UnprocessableError('a source filed under a case stays under a case: file it under another case instead', { person_id: 'cannot leave its case' });
+    }
   }
+  assertSecretStaysInCase(fields.person_id === undefined ? before.person_id : fields.person_id, fields.confidential_identity === undefined ? before.confidential_identity : (fields.confidential_identity ?? null));
   const date = fields.date ? parseEdtf(fields.date) : fields.date === null ? null : undefined;
   if (date) fields.date = date.edtf;
   const beforeSubset = Object.fromEntries(Object.keys(fields).map((k) => [k, before[k as keyof Source]]));

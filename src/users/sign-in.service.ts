@@ -18,6 +18,8 @@ import type { User } from './users.types.ts';
 interface TotpState {
   secret: string;
   last_step: number | null;
+  /** While not yet confirmed: the enrolment it was shown to. Each enrolment gets its own secret. */
+  enrolment?: string | undefined;
 }
 
 function totpContext(userId: string): string {
@@ -27,7 +29,7 @@ function totpContext(userId: string): string {
 function openTotp(ctx: ServiceContext, row: UserRow): TotpState | null {
   if (row.totp_secret === null) return null;
   const state = JSON.parse(ctx.cipher.open(row.totp_secret, totpContext(row.id))) as TotpState;
-  return { secret: state.secret, last_step: state.last_step ?? null };
+  return { secret: state.secret, last_step: state.last_step ?? null, enrolment: state.enrolment };
 }
 
 function sealTotp(ctx: ServiceContext, userId: string, state: TotpState): string {
@@ -90,6 +92,17 @@ export async function signIn(ctx: ServiceContext, limits: AttemptLimits, secret:
     return { outcome: 'failed' };
   }
 
+  // One attempt at a time per account, each reading the account afresh: parallel guesses cannot all
+  // pass the lock check before the first failure lands. (Across several processes on one
+  // PostgreSQL, each process still queues its own.)
+  return limits.accounts.run(row.id, async () => {
+    const fresh = await findUserById(ctx.db, row.id);
+    if (!fresh || fresh.disabled_at !== null || fresh.password_hash === null) return { outcome: 'failed' } as SignInResult;
+    return signInAccount(ctx, fresh, input, ctx.clock.now());
+  });
+}
+
+async function signInAccount(ctx: ServiceContext, row: UserRow, input: SignInInput, now: Date): Promise<SignInResult> {
   const actor = `user:${row.id}`;
   if (row.locked_until !== null && row.locked_until > now.toISOString()) {
     await ctx.audit.append({ actor, action: 'login.failed', entity: 'user', entity_id: row.id, detail: { reason: 'locked' } });
@@ -176,12 +189,13 @@ export interface Enrolment {
 export async function beginEnrolment(ctx: ServiceContext, enrolment: string): Promise<Enrolment | null> {
   const found = await enrollingUser(ctx, enrolment);
   if (!found) return null;
-  const { row } = found;
+  const { row, tokenId } = found;
   let state = openTotp(ctx, row);
-  if (!state) {
-    state = { secret: newTotpSecret(), last_step: null };
-    const stored = await updateUserIf(ctx.db, row.id, { totp_secret: null }, { totp_secret: sealTotp(ctx, row.id, state) });
-    // Another tab made one at the same moment: show that one.
+  // A secret shown to another sign-in is not reused: whoever else knew the password would hold it too.
+  if (!state || state.enrolment !== tokenId) {
+    state = { secret: newTotpSecret(), last_step: null, enrolment: tokenId };
+    const stored = await updateUserIf(ctx.db, row.id, { totp_secret: row.totp_secret }, { totp_secret: sealTotp(ctx, row.id, state) });
+    // Another tab of this enrolment made one at the same moment: show that one.
     if (!stored) return beginEnrolment(ctx, enrolment);
   }
   return { user: userOf(row), secret: state.secret, uri: totpUri(state.secret, row.email) };
@@ -198,14 +212,14 @@ export async function confirmEnrolment(ctx: ServiceContext, enrolment: string, c
   if (!found) return { outcome: 'expired' };
   const { row, tokenId } = found;
   const state = openTotp(ctx, row);
-  if (!state) return { outcome: 'expired' };
+  if (!state || state.enrolment !== tokenId) return { outcome: 'expired' };
   const check = checkTotp(state.secret, code, ctx.clock.now(), state.last_step);
   if (!check.ok) return { outcome: 'wrong_code' };
   const codes = newRecoveryCodes();
   const at = ctx.clock.now().toISOString();
   const enabled = await ctx.db.transaction().execute(async (trx) => {
     const changed = await updateUserIf(trx, row.id, { totp_secret: row.totp_secret }, {
-      totp_secret: sealTotp(ctx, row.id, { ...state, last_step: check.step }),
+      totp_secret: sealTotp(ctx, row.id, { secret: state.secret, last_step: check.step }),
       totp_enabled_at: at,
       recovery_codes: JSON.stringify(codes.map((c) => hashRecoveryCode(row.id, c))),
       failed_logins: 0,

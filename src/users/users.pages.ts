@@ -8,29 +8,21 @@ import { InvalidInputError, NotFoundError } from '../lib/errors.ts';
 import { isId } from '../lib/ids.ts';
 import type { ServiceContext } from '../services.ts';
 import type { FieldErrors } from '../web/components.tsx';
-import { ErrorView } from '../web/error.views.tsx';
 import { sendErrorPage } from '../web/guards.ts';
 import type { Translator } from '../web/i18n.ts';
 import { field, isCrossSite, pageContext, queryOf, readCookie, safeNext, seeOther, sendPage, withQuery } from '../web/page.ts';
 import { beginEnrolment, confirmEnrolment, enrolmentAfterSetup, recoveryCodesLeft, regenerateRecoveryCodes } from './sign-in.service.ts';
-import { say, type UserMessageKey } from './users.messages.ts';
 import { changePassword, createUserToken, findSetupUser, getUser, listUserTokens, revokeUserToken, setPasswordWithLink } from './users.service.ts';
 import { AccountView, EnrolView, RecoveryCodesView, SetupView, type AccountFlash, type AccountPageProps } from './users.views.tsx';
 
 const FLASHES: ReadonlySet<string> = new Set<AccountFlash>(['password_changed', 'session_revoked', 'token_revoked']);
 
-/** A page answered with a message in the reader's language, in the frame of an error page. */
-function sendMessagePage(request: FastifyRequest, reply: FastifyReply, status: number, key: UserMessageKey): FastifyReply {
-  const page = pageContext(request, reply);
-  return sendPage(reply, status, ErrorView({ page, status, message: say(page.i18n, key) }));
-}
-
 /** A new password's problem in the reader's words, or none. */
 function newPasswordErrors(i18n: Translator, password: string, repeat: string, name: string): FieldErrors {
   const length = [...password].length;
-  if (length < PASSWORD_MIN) return { [name]: say(i18n, 'password.too_short', { min: PASSWORD_MIN }) };
-  if (length > PASSWORD_MAX) return { [name]: say(i18n, 'password.too_long', { max: PASSWORD_MAX }) };
-  if (password !== repeat) return { repeat: say(i18n, 'setup.mismatch') };
+  if (length < PASSWORD_MIN) return { [name]: i18n.t('form.error.too_short', { min: PASSWORD_MIN }) };
+  if (length > PASSWORD_MAX) return { [name]: i18n.t('form.error.too_long', { max: PASSWORD_MAX }) };
+  if (password !== repeat) return { repeat: i18n.t('setup.mismatch') };
   return {};
 }
 
@@ -55,7 +47,7 @@ export function userPages(app: FastifyInstance, ctx: ServiceContext, _settings: 
   const renderEnrolment = async (request: FastifyRequest, reply: FastifyReply, next: string, error: string | null) => {
     const token = readCookie(request, ENROLMENT_COOKIE);
     const enrolment = token ? await beginEnrolment(ctx, token) : null;
-    if (!enrolment) return sendMessagePage(request, reply, 401, 'enrol.expired');
+    if (!enrolment) return sendErrorPage(request, reply, 401, 'enrol.expired');
     const page = pageContext(request, reply);
     return sendPage(reply, error ? 400 : 200, EnrolView({ page, qrDataUri: await qrDataUri(enrolment.uri), secret: enrolment.secret, next, error }));
   };
@@ -67,8 +59,8 @@ export function userPages(app: FastifyInstance, ctx: ServiceContext, _settings: 
     const next = safeNext(field(request.body, 'next'));
     const token = readCookie(request, ENROLMENT_COOKIE);
     const result = token ? await confirmEnrolment(ctx, token, field(request.body, 'totp')) : { outcome: 'expired' as const };
-    if (result.outcome === 'expired') return sendMessagePage(request, reply, 401, 'enrol.expired');
-    if (result.outcome === 'wrong_code') return renderEnrolment(request, reply, next, say(pageContext(request, reply).i18n, 'enrol.wrong_code'));
+    if (result.outcome === 'expired') return sendErrorPage(request, reply, 401, 'enrol.expired');
+    if (result.outcome === 'wrong_code') return renderEnrolment(request, reply, next, pageContext(request, reply).i18n.t('enrol.wrong_code'));
     reply.header('set-cookie', cookieHeader(request, ENROLMENT_COOKIE, '', { maxAge: 0 }));
     reply.header('set-cookie', cookieHeader(request, SESSION_COOKIE, result.session));
     // The codes are shown in this answer and never again; the browser must not keep the page.
@@ -77,7 +69,7 @@ export function userPages(app: FastifyInstance, ctx: ServiceContext, _settings: 
 
   app.get<{ Params: { token: string } }>('/setup/:token', async (request, reply) => {
     const user = await findSetupUser(ctx, request.params.token);
-    if (!user) return sendMessagePage(request, reply, 404, 'setup.invalid');
+    if (!user) return sendErrorPage(request, reply, 404, 'setup.invalid');
     return sendPage(reply, 200, SetupView({ page: pageContext(request, reply), token: request.params.token, email: user.email, errors: {} }));
   });
 
@@ -85,13 +77,13 @@ export function userPages(app: FastifyInstance, ctx: ServiceContext, _settings: 
     if (isCrossSite(request)) return sendErrorPage(request, reply, 403, 'error.cross_site');
     const { token } = request.params;
     const user = await findSetupUser(ctx, token);
-    if (!user) return sendMessagePage(request, reply, 404, 'setup.invalid');
+    if (!user) return sendErrorPage(request, reply, 404, 'setup.invalid');
     const page = pageContext(request, reply);
     const password = field(request.body, 'password');
     const errors = newPasswordErrors(page.i18n, password, field(request.body, 'repeat'), 'password');
     if (Object.keys(errors).length) return sendPage(reply, 400, SetupView({ page, token, email: user.email, errors }));
     const updated = await setPasswordWithLink(ctx, token, password);
-    if (!updated) return sendMessagePage(request, reply, 404, 'setup.invalid');
+    if (!updated) return sendErrorPage(request, reply, 404, 'setup.invalid');
     reply.header('set-cookie', cookieHeader(request, ENROLMENT_COOKIE, await enrolmentAfterSetup(ctx, updated)));
     return seeOther(reply, '/login/enrol');
   });
@@ -132,7 +124,7 @@ export function userPages(app: FastifyInstance, ctx: ServiceContext, _settings: 
       await changePassword(ctx, request.principal!, field(request.body, 'current_password'), next);
     } catch (error) {
       if (!(error instanceof InvalidInputError)) throw error;
-      return renderAccount(request, reply, 400, { errors: { ...noErrors, password: { current_password: say(i18n, 'account.wrong_password') } } });
+      return renderAccount(request, reply, 400, { errors: { ...noErrors, password: { current_password: i18n.t('account.wrong_password') } } });
     }
     return seeOther(reply, '/account?saved=password_changed');
   });
@@ -173,7 +165,7 @@ export function userPages(app: FastifyInstance, ctx: ServiceContext, _settings: 
       return renderAccount(request, reply, 200, { newCodes: codes });
     } catch (error) {
       if (!(error instanceof InvalidInputError)) throw error;
-      return renderAccount(request, reply, 400, { errors: { ...noErrors, recovery: { password: say(i18n, 'account.wrong_password') } } });
+      return renderAccount(request, reply, 400, { errors: { ...noErrors, recovery: { password: i18n.t('account.wrong_password') } } });
     }
   });
 }

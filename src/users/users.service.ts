@@ -71,6 +71,11 @@ function requireAdmin(principal: Principal): void {
 }
 
 /** A user acts on their own account; an administrator on anyone's. */
+/** A user no person signs in as: no password, no second factor, no pending sign-in link. */
+function isServiceAccount(row: UserRow): boolean {
+  return row.password_hash === null && row.totp_enabled_at === null && row.setup_token_hash === null;
+}
+
 function requireSelfOrAdmin(principal: Principal, userId: string): void {
   if (principal.userId !== userId && !isAdmin(principal)) throw new ForbiddenError('you may manage only your own account');
 }
@@ -306,6 +311,12 @@ export async function createUserToken(
   }
   return ctx.db.transaction().execute(async (trx) => {
     const row = await loadUser(trx, userId);
+    // A token for another person would let an admin act, unseen, as a member of that person's
+    // cases (bypassing break-glass): admins make tokens for service accounts only (the operator
+    // at the server, who holds the deployment key, is not bound by this).
+    if (principal.userId !== userId && !principal.system && !isServiceAccount(row)) {
+      throw new ForbiddenError('an admin makes tokens only for service accounts; people make their own');
+    }
     const role = isRole(row.role) ? row.role : 'viewer';
     const issued = await issueToken(trx, ctx.clock, { userId, role, kind: 'api', name: input.name, readOnly: input.read_only ?? false, expiresAt });
     await ctx.audit.appendIn(trx, {

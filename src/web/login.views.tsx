@@ -1,4 +1,3 @@
-import { say } from '../users/users.messages.ts';
 import { ErrorSummary, Notice, TextField, type FieldErrors } from './components.tsx';
 import { Layout } from './layout.tsx';
 import type { PageContext } from './page.ts';
@@ -14,7 +13,7 @@ export interface LoginFormState {
 export function LoginView(props: { page: PageContext; next: string; form: LoginFormState; demo: boolean; notice: 'signed_out' | 'required' | null }) {
   const { i18n } = props.page;
   const { form } = props;
-  const labels = { email: say(i18n, 'login.email'), password: say(i18n, 'login.password'), totp: say(i18n, 'login.totp') };
+  const labels = { email: i18n.t('login.email'), password: i18n.t('login.password'), totp: i18n.t('login.totp') };
   return (
     <Layout page={props.page} title={i18n.t('login.title')} section="login">
       <div class="login">
@@ -24,7 +23,7 @@ export function LoginView(props: { page: PageContext; next: string; form: LoginF
           {props.notice === 'signed_out' ? <Notice kind="ok">{i18n.t('login.signed_out')}</Notice> : null}
           {props.notice === 'required' ? <Notice kind="info">{i18n.t('login.required')}</Notice> : null}
           {form.problem ? <Notice kind="error">{form.problem}</Notice> : null}
-          <p>{say(i18n, 'login.intro_password')}</p>
+          <p>{i18n.t('login.intro')}</p>
           <ErrorSummary errors={form.errors} labels={labels} i18n={i18n} />
           <PostForm action="/login" novalidate>
             <input type="hidden" name="next" value={props.next} />
@@ -35,7 +34,7 @@ export function LoginView(props: { page: PageContext; next: string; form: LoginF
               label={labels.totp}
               value=""
               error={form.errors.totp}
-              hint={say(i18n, 'login.totp_hint')}
+              hint={i18n.t('login.totp_hint')}
               autocomplete="one-time-code"
               dir="ltr"
               maxLength={40}

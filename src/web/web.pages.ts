@@ -4,7 +4,6 @@ import { cookieHeader } from '../http/cookies.ts';
 import { CSRF_REFUSED, type RouteSettings } from '../http/server.ts';
 import type { ServiceContext } from '../services.ts';
 import { signIn, signInDemo, signOut, type SignInResult } from '../users/sign-in.service.ts';
-import { say } from '../users/users.messages.ts';
 import { userPages } from '../users/users.pages.ts';
 import { userRoutes } from '../users/users.routes.ts';
 import { ASSETS } from './assets.ts';
@@ -26,7 +25,7 @@ export function renderHtmlError(status: number, message: string, request?: Fasti
   const page: PageContext = request ? pageContext(request) : { i18n: translator('en'), principal: null, canWrite: false, url: '/' };
   const { i18n } = page;
   const shown =
-    status === 404 ? i18n.t('error.not_found') : status === 401 ? i18n.t('login.required') : message === CSRF_REFUSED ? say(i18n, 'error.csrf') : message;
+    status === 404 ? i18n.t('error.not_found') : status === 401 ? i18n.t('login.required') : message === CSRF_REFUSED ? i18n.t('error.csrf') : message;
   const detail = status === 404 || message === CSRF_REFUSED ? undefined : message;
   return renderPage(ErrorView({ page, status, message: shown, detail }), request ? csrfTokenOf(request) : '');
 }
@@ -50,14 +49,14 @@ function answerSignIn(
       reply.header('set-cookie', cookieHeader(request, ENROLMENT_COOKIE, result.enrolment));
       return seeOther(reply, withQuery('/login/enrol', { next: next === '/persons' ? undefined : next }));
     case 'code_required':
-      return render(401, { errors: { totp: say(i18n, 'login.code_required') }, problem: null });
+      return render(401, { errors: { totp: i18n.t('login.code_required') }, problem: null });
     case 'failed':
       settings.limits.signInByAddress.fail(request.ip, now);
-      return render(401, { errors: {}, problem: say(i18n, 'login.failed') });
+      return render(401, { errors: {}, problem: i18n.t('login.failed') });
     case 'locked':
       settings.limits.signInByAddress.fail(request.ip, now);
       reply.header('retry-after', String(result.retryAfter));
-      return render(429, { errors: {}, problem: say(i18n, 'login.locked', { seconds: result.retryAfter }) });
+      return render(429, { errors: {}, problem: i18n.t('login.locked', { seconds: result.retryAfter }) });
   }
 }
 
@@ -94,13 +93,13 @@ export function webPages(app: FastifyInstance, ctx: ServiceContext, settings: Ro
     const email = field(request.body, 'email').trim().slice(0, 320);
     const password = field(request.body, 'password');
     const render = (status: number, form: Omit<LoginFormState, 'email'>) => sendPage(reply, status, LoginView({ page, next, form: { email, ...form }, demo, notice: null }));
-    const missing = say(page.i18n, 'login.required_field');
+    const missing = page.i18n.t('form.error.required');
     if (!email || !password) return render(400, { errors: { ...(email ? {} : { email: missing }), ...(password ? {} : { password: missing }) }, problem: null });
     // Over Tor every visitor shares 127.0.0.1: this only blunts floods; the account lockout is the defence.
     const busy = settings.limits.signInByAddress.retryAfter(request.ip, ctx.clock.now().getTime());
     if (busy) {
       reply.header('retry-after', String(busy));
-      return render(429, { errors: {}, problem: say(page.i18n, 'login.busy', { seconds: busy }) });
+      return render(429, { errors: {}, problem: page.i18n.t('login.busy', { seconds: busy }) });
     }
     const result = await signIn(ctx, settings.limits, settings.webSecret, { email, password, code: field(request.body, 'totp') });
     return answerSignIn(request, reply, settings, result, render, next, ctx.clock.now().getTime());
