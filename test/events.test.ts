@@ -409,6 +409,10 @@ describe(`events API (${BACKEND})`, () => {
       const listed = await t.api('GET', `/api/v1/events?person_id=${mine}`, as('viewer'));
       assert.ok(!listed.text.includes(theirs));
       assert.equal((await t.api('GET', `/api/v1/events?person_id=${theirs}`, as('viewer'))).body.items.length, 0, 'nor which events name them');
+      const history = await t.api('GET', `/api/v1/persons/${mine}/history`, as('viewer'));
+      assert.equal(history.status, 200);
+      assert.ok(history.text.includes('Raid on the family home') || history.text.includes('raid'), 'the event is in the case history');
+      assert.ok(!history.text.includes(theirs) && !history.text.includes('neighbour saw it'), 'nor does the case history name them');
 
       // A member of the event's case who cannot see every victim may edit the event but not replace its acts.
       await t.addMember(mine, 'admin');

@@ -241,6 +241,40 @@ export async function personRevisionsSince(ctx: ServiceContext, principal: Princ
   return (await listRevisionsForEntity(ctx.db, ctx.cipher, ENTITY, id)).filter((revision) => revision.version > version);
 }
 
+/**
+ * An event's revisions name its acts' victims; a victim whose case the reader may not read is
+ * withheld there as on the event itself (victim and the act's citations blanked).
+ */
+async function withholdHiddenVictims(ctx: ServiceContext, principal: Principal, revisions: Revision[]): Promise<Revision[]> {
+  const readable = new Map<string, Promise<boolean>>();
+  const canRead = (personId: string) => {
+    let known = readable.get(personId);
+    if (!known) {
+      known = findCaseOfPerson(ctx.db, personId).then(async (found) => found !== null && (await caseAccess(ctx, principal, found.case_id)).read);
+      readable.set(personId, known);
+    }
+    return known;
+  };
+  const withhold = async (acts: unknown): Promise<unknown> => {
+    if (!Array.isArray(acts)) return acts;
+    return Promise.all(
+      acts.map(async (act: { victim_id?: string | null }) =>
+        act && typeof act.victim_id === 'string' && !(await canRead(act.victim_id)) ? { ...act, victim_id: null, citations: [] } : act,
+      ),
+    );
+  };
+  return Promise.all(
+    revisions.map(async (revision) => {
+      const acts = revision.entity === 'event' ? revision.changes.acts : undefined;
+      if (!acts) return revision;
+      const changed = { ...acts };
+      if ('from' in acts) changed.from = await withhold(acts.from);
+      if ('to' in acts) changed.to = await withhold(acts.to);
+      return { ...revision, changes: { ...revision.changes, acts: changed } };
+    }),
+  );
+}
+
 /** Everything recorded about a case, newest first: the person and every record filed under it. */
 export async function personHistory(
   ctx: ServiceContext,
@@ -251,6 +285,6 @@ export async function personHistory(
   await requireCaseRead(ctx, principal, (await loadPerson(ctx, id)).case_id, 'person');
   const limit = options.limit ?? 100;
   const rows = await listRevisionsForCase(ctx.db, ctx.cipher, id, { before: decodeCursor(options.cursor), limit: limit + 1, scope: caseScope(ctx, principal) });
-  const items = rows.slice(0, limit);
+  const items = await withholdHiddenVictims(ctx, principal, rows.slice(0, limit));
   return { items, next_cursor: rows.length > limit ? encodeCursor(items.at(-1)!.id) : null };
 }
