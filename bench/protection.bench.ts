@@ -92,7 +92,9 @@ async function ensureStore(): Promise<{ token: string }> {
 const leaveSealed = { open: (sealed: string) => sealed, openNullable: (sealed: string | null) => sealed } as unknown as FieldCipher;
 
 /** One wrk run; asynchronous, since the server under test shares this process's event loop. */
-async function wrk(base: string, prefix: string, token: string, idsFile: string): Promise<{ rps: number; p99ms: number }> {
+async function wrk(base: string, prefix: string, token: string, idsFile: string): Promise<{ rps: number; p99ms: number; cpuUs: number }> {
+  // The server shares this process: its CPU over the run, per request served, is the least noisy figure.
+  const cpu = process.cpuUsage();
   const result = await run('wrk', ['-t2', `-c${args.connections}`, `-d${args.duration}s`, '-s', WRK_SCRIPT, base], {
     env: { ...process.env, VIGIL_BENCH_TOKEN: token, VIGIL_BENCH_IDS: idsFile, VIGIL_BENCH_PREFIX: prefix },
   });
@@ -101,7 +103,8 @@ async function wrk(base: string, prefix: string, token: string, idsFile: string)
   const figures = JSON.parse(line) as { requests: number; duration_us: number; non_2xx: number; socket_errors: number; latency_us: { p99: number } };
   if (figures.requests === 0) throw new Error(`no request completed on ${prefix}: ${result.stdout}`);
   if (figures.non_2xx || figures.socket_errors) throw new Error(`${figures.non_2xx} failed and ${figures.socket_errors} broken requests on ${prefix}`);
-  return { rps: figures.requests / (figures.duration_us / 1e6), p99ms: figures.latency_us.p99 / 1000 };
+  const used = process.cpuUsage(cpu);
+  return { rps: figures.requests / (figures.duration_us / 1e6), p99ms: figures.latency_us.p99 / 1000, cpuUs: (used.user + used.system) / figures.requests };
 }
 
 async function main(): Promise<void> {
@@ -138,7 +141,7 @@ async function main(): Promise<void> {
     const baseline = await wrk(baselineUrl, '/bench/persons/', token, idsFile);
     const guarded = await wrk(url, '/api/v1/persons/', token, idsFile);
     rounds.push({ protected: guarded, baseline });
-    log(`  round ${round + 1}: protected ${guarded.rps.toFixed(0)} req/s, baseline ${baseline.rps.toFixed(0)} req/s`);
+    log(`  round ${round + 1}: protected ${guarded.rps.toFixed(0)} req/s (${guarded.cpuUs.toFixed(0)} µs CPU), baseline ${baseline.rps.toFixed(0)} req/s (${baseline.cpuUs.toFixed(0)} µs CPU)`);
   }
   const auditAfter = await ctx.db.selectFrom('audit_entries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   await app.stop();
@@ -148,6 +151,9 @@ async function main(): Promise<void> {
   console.log(`GET person with timeline, ${PERSONS} persons, ${BACKEND}, ${args.connections} connections, ${args.rounds} rounds of ${args.duration} s (median)`);
   console.log(`  protected (token audit + membership + decryption + secret-read audit): ${p.toFixed(0)} req/s, p99 ${median(rounds.map((r) => r.protected.p99ms)).toFixed(1)} ms`);
   console.log(`  baseline (same store and server, none of the three):                   ${b.toFixed(0)} req/s, p99 ${median(rounds.map((r) => r.baseline.p99ms)).toFixed(1)} ms`);
+  const pc = median(rounds.map((r) => r.protected.cpuUs));
+  const bc = median(rounds.map((r) => r.baseline.cpuUs));
+  console.log(`  server CPU per request: protected ${pc.toFixed(0)} µs, baseline ${bc.toFixed(0)} µs (${(pc / bc).toFixed(2)}x)`);
   console.log(`  slowdown: ${(b / p).toFixed(2)}x (target <= 1.3x); audit entries written: ${Number(auditAfter.n) - Number(auditBefore.n)}`);
 }
 
