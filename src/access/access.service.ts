@@ -274,3 +274,20 @@ export async function listMyNotices(ctx: ServiceContext, principal: Principal, l
 export async function markMyNoticesRead(ctx: ServiceContext, principal: Principal): Promise<void> {
   await markNoticesRead(ctx.db, principal.userId, ctx.clock.now().toISOString());
 }
+
+/**
+ * What a reader receives of one record: its secret fields only with the right to them (else
+ * `hide` blanks them and presenters leave them out), and each such read audited.
+ */
+export async function asReadBy<T extends { id: string }>(
+  ctx: ServiceContext,
+  principal: Principal,
+  record: T,
+  access: CaseAccess,
+  spec: { entity: string; caseId: string | null; secretFields: readonly (keyof T & string)[]; hide: (record: T) => T },
+): Promise<T> {
+  if (!access.secrets || principal.role === 'viewer') return spec.hide(record);
+  const fields = spec.secretFields.filter((field) => record[field] !== null && record[field] !== undefined);
+  await auditSecretRead(ctx, principal, { entity: spec.entity, id: record.id, case_id: spec.caseId, fields, breakGlass: access.breakGlass });
+  return record;
+}

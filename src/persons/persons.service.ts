@@ -1,4 +1,4 @@
-import { addCreatorAsCoordinator, auditSecretRead, caseAccess, accessWithMembership, caseScope, requireCaseRead, requireCaseWrite, type CaseAccess } from '../access/access.service.ts';
+import { addCreatorAsCoordinator, caseAccess, accessWithMembership, caseScope, requireCaseRead, requireCaseWrite, type CaseAccess, asReadBy } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
 import { parseEdtf } from '../lib/edtf.ts';
 import { InvalidInputError, NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
@@ -68,11 +68,8 @@ export function hidePersonSecrets(person: Person): Person {
 }
 
 /** What a reader receives: secrets only with the right to them, and each such read audited. */
-async function asRead(ctx: ServiceContext, principal: Principal, person: Person, access: CaseAccess): Promise<Person> {
-  if (!access.secrets) return hidePersonSecrets(person);
-  const fields = PERSON_SECRET_FIELDS.filter((field) => person[field] !== null);
-  await auditSecretRead(ctx, principal, { entity: ENTITY, id: person.id, case_id: person.case_id, fields, breakGlass: access.breakGlass });
-  return person;
+function asRead(ctx: ServiceContext, principal: Principal, person: Person, access: CaseAccess): Promise<Person> {
+  return asReadBy(ctx, principal, person, access, { entity: ENTITY, caseId: person.case_id, secretFields: PERSON_SECRET_FIELDS, hide: hidePersonSecrets });
 }
 
 export async function getPerson(ctx: ServiceContext, principal: Principal, id: string): Promise<Person> {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { auditSecretRead, caseAccess, caseScope, requireCaseRead, requireCaseWrite, type CaseAccess } from '../access/access.service.ts';
+import { caseAccess, caseScope, requireCaseRead, requireCaseWrite, type CaseAccess, asReadBy } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
 import type { Database } from '../db/schema.ts';
 import { NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
@@ -67,11 +67,8 @@ export function hideRelationSecrets(relation: Relation): Relation {
 }
 
 /** What a reader receives: contact details only with the right to them, and each such read audited. */
-async function asRead(ctx: ServiceContext, principal: Principal, relation: Relation, access: CaseAccess): Promise<Relation> {
-  if (!access.secrets) return hideRelationSecrets(relation);
-  const fields = RELATION_SECRET_FIELDS.filter((field) => relation[field] !== null);
-  await auditSecretRead(ctx, principal, { entity: ENTITY, id: relation.id, case_id: relation.case_id, fields, breakGlass: access.breakGlass });
-  return relation;
+function asRead(ctx: ServiceContext, principal: Principal, relation: Relation, access: CaseAccess): Promise<Relation> {
+  return asReadBy(ctx, principal, relation, access, { entity: ENTITY, caseId: relation.case_id, secretFields: RELATION_SECRET_FIELDS, hide: hideRelationSecrets });
 }
 
 export async function getRelation(ctx: ServiceContext, principal: Principal, id: string): Promise<Relation> {

@@ -1,4 +1,4 @@
-import { auditSecretRead, caseScope, requireCaseRead, requireCaseWrite, type CaseAccess } from '../access/access.service.ts';
+import { caseScope, requireCaseRead, requireCaseWrite, type CaseAccess, asReadBy } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
 import { CASE_LIST_LIMIT, decodeKeyCursor, pageOf } from '../records/list-cursor.ts';
 import { parseEdtf } from '../lib/edtf.ts';
@@ -76,11 +76,8 @@ function hideSourceSecrets(source: Source): Source {
 }
 
 /** Secrets only for a reader with the right to them (never a viewer, even of an organisation-wide source), each such read audited. */
-async function asRead(ctx: ServiceContext, principal: Principal, source: Source, access: CaseAccess): Promise<Source> {
-  if (!access.secrets || principal.role === 'viewer') return hideSourceSecrets(source);
-  const fields = SOURCE_SECRET_FIELDS.filter((field) => source[field] !== null);
-  await auditSecretRead(ctx, principal, { entity: ENTITY, id: source.id, case_id: source.person_id, fields, breakGlass: access.breakGlass });
-  return source;
+function asRead(ctx: ServiceContext, principal: Principal, source: Source, access: CaseAccess): Promise<Source> {
+  return asReadBy(ctx, principal, source, access, { entity: ENTITY, caseId: source.person_id, secretFields: SOURCE_SECRET_FIELDS, hide: hideSourceSecrets });
 }
 
 export async function getSource(ctx: ServiceContext, principal: Principal, id: string): Promise<Source> {
