@@ -41,7 +41,11 @@ describe(`synthetic store generator (${BACKEND})`, () => {
       memberUserId: t.users.researcher.id,
       onProgress: (done) => progress.push(done),
     });
-    assert.deepEqual(progress, [128, 256, 300]);
+    // One report per committed batch of 128, 128 and 44; on PostgreSQL batches commit side by side,
+    // so the running total may pass 128 + 44 before 256.
+    assert.equal(progress.length, 3);
+    assert.equal(progress.at(-1), 300);
+    assert.ok(progress.every((done, i) => i === 0 || done > progress[i - 1]!), `progress only grows: ${progress.join(', ')}`);
     assert.equal(summary.persons, PERSONS);
     assert.equal(summary.firstCaseSeq, 2);
     assert.equal(summary.lastCaseSeq, PERSONS + 1);
