@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ALL_SECRET_FIELDS, FIELD_CLASSES, type RecordKind } from '../src/access/field-classes.ts';
+import { listPersons as listPersonRows } from '../src/persons/persons.repository.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 /**
@@ -205,6 +206,18 @@ describe(`need-to-know access matrix (${BACKEND})`, () => {
     for (const key of Object.keys(entry)) {
       assert.ok([...statusClasses.public, ...statusClasses.internal, 'person_id', 'id', 'version', 'created_at', 'retracted', 'retracted_at', 'retraction_reason', 'case_id'].includes(key), `status_entry.${key} has no field class`);
     }
+  });
+
+  it('a list shows the same cases whichever plan reads it (few memberships, or very many)', async () => {
+    const { ctx } = t.app;
+    const now = ctx.clock.now().toISOString();
+    const loader = async () => new Map();
+    for (const user of [t.users.researcher, t.users.coordinator, t.users.admin]) {
+      const read = async (dense: boolean) =>
+        (await listPersonRows(ctx.db, ctx.cipher, { limit: 200, scope: { all: false, userId: user.id, now, dense } }, loader)).map((p) => p.id).sort();
+      assert.deepEqual(await read(true), await read(false));
+    }
+    assert.ok((await listPersonRows(ctx.db, ctx.cipher, { limit: 200, scope: { all: false, userId: t.users.researcher.id, now, dense: true } }, loader)).some((p) => p.id === ids.person));
   });
 
   it('guessed ids and ids of other kinds are 404 alike', async () => {

@@ -1,8 +1,12 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { BreakGlassRow, CaseMemberRow, Database, NoticeRow } from '../db/schema.ts';
 
-/** Whose cases a list may show: every case (the operator at the server) or one user's. */
-export type CaseScope = { all: true } | { all: false; userId: string; now: string };
+/**
+ * Whose cases a list may show: every case (the operator at the server) or one user's. `dense`
+ * says the user is in so many cases that a list is best read in its own order, checking each row
+ * (see inCaseScope).
+ */
+export type CaseScope = { all: true } | { all: false; userId: string; now: string; dense?: boolean };
 
 /**
  * The filter every case-bound list applies: the row's case is one the user is a member of or
@@ -11,10 +15,23 @@ export type CaseScope = { all: true } | { all: false; userId: string; now: strin
 export function inCaseScope<DB, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>, column: string, scope: CaseScope, orgWide = false) {
   if (scope.all) return sql<boolean>`1 = 1`;
   const ref = sql.ref(column);
-  const member = sql<boolean>`${ref} in (select case_id from case_members where user_id = ${scope.userId})`;
+  // A user in few cases: start from their memberships. In very many: walk the list in its own
+  // order and look each row's case up (starting from 10^6 memberships took seconds a page).
+  const member = scope.dense
+    ? sql<boolean>`exists (select 1 from case_members where case_members.case_id = ${ref} and case_members.user_id = ${scope.userId})`
+    : sql<boolean>`${ref} in (select case_id from case_members where user_id = ${scope.userId})`;
   const glass = sql<boolean>`${ref} in (select case_id from break_glass where user_id = ${scope.userId} and expires_at > ${scope.now})`;
   void eb;
   return orgWide ? sql<boolean>`(${ref} is null or ${member} or ${glass})` : sql<boolean>`(${member} or ${glass})`;
+}
+
+/** How many cases the user is a member of, counted up to `cap` (enough to choose a list plan). */
+export async function countMemberships(db: Kysely<Database>, userId: string, cap: number): Promise<number> {
+  const row = await db
+    .selectFrom((eb) => eb.selectFrom('case_members').select('case_id').where('user_id', '=', userId).limit(cap).as('m'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function findMembership(db: Kysely<Database>, caseId: string, userId: string): Promise<CaseMemberRow | undefined> {

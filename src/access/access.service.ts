@@ -9,6 +9,7 @@ import { listCaseAudit, type AuditEntry, type ListCaseAuditQuery } from '../audi
 import { findCaseOfPerson } from '../persons/persons.repository.ts';
 import {
   coordinatorIds,
+  countMemberships,
   deleteMember,
   findMembership,
   findOpenBreakGlass,
@@ -95,6 +96,16 @@ export async function requireCaseCoordinator(ctx: ServiceContext, principal: Pri
   const access = await requireCaseRead(ctx, principal, caseId, what);
   if (!access.coordinator) throw new ForbiddenError("only the case's coordinators may do this");
   return access;
+}
+
+/** Members of more cases than this read long lists row by row (CaseScope.dense). */
+const DENSE_MEMBERSHIPS = 2000;
+
+/** caseScope for a long list (persons): picks the plan by how many cases the user is in. */
+export async function listScope(ctx: ServiceContext, principal: Principal): Promise<CaseScope> {
+  const scope = caseScope(ctx, principal);
+  if (scope.all) return scope;
+  return { ...scope, dense: (await countMemberships(ctx.db, scope.userId, DENSE_MEMBERSHIPS)) >= DENSE_MEMBERSHIPS };
 }
 
 /** The cases a list may show this principal. */

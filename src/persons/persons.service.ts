@@ -1,4 +1,4 @@
-import { addCreatorAsCoordinator, caseAccess, accessWithMembership, caseScope, requireCaseRead, requireCaseWrite, type CaseAccess, asReadBy } from '../access/access.service.ts';
+import { addCreatorAsCoordinator, caseAccess, accessWithMembership, caseScope, listScope, requireCaseRead, requireCaseWrite, type CaseAccess, asReadBy } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
 import { parseEdtf } from '../lib/edtf.ts';
 import { InvalidInputError, NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
@@ -224,7 +224,7 @@ export async function listPersons(ctx: ServiceContext, principal: Principal, que
   const rows = await listPersonRows(
     ctx.db,
     ctx.cipher,
-    { status: query.status, ethnicity: query.ethnicity, risk: query.risk, includeRetracted: query.include_retracted, afterSeq, limit, scope: caseScope(ctx, principal) },
+    { status: query.status, ethnicity: query.ethnicity, risk: query.risk, includeRetracted: query.include_retracted, afterSeq, limit, scope: await listScope(ctx, principal) },
     statusLoader(ctx),
   );
   const items = rows.slice(0, limit).map(hidePersonSecrets);
