@@ -73,7 +73,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       throw error;
     }
   }
-  const server = await buildServer(ctx, { bodyLimit: config.bodyLimit, logger: config.logger, routes: ROUTES, demo: config.demo, renderHtmlError, keyBesideData: store.keyBesideData });
+  const server = await buildServer(ctx, { bodyLimit: config.bodyLimit, logger: config.logger, routes: ROUTES, demo: config.demo, renderHtmlError, keyBesideData: store.keyBesideData, trustProxy: config.trustProxy });
   for (const notice of store.notices) server.log.info(notice);
   // On every start, until the key is moved out of the data directory.
   if (store.keyBesideData) server.log.warn(keyBesideDataWarning(config.dataDir));

@@ -15,6 +15,11 @@ export interface Config {
   keyPassphrase: string | undefined;
   /** VIGIL_KEY_FILE: a file holding the deployment key (absolute path). */
   keyFile: string | undefined;
+  /**
+   * VIGIL_TRUST_PROXY: addresses of a TLS-terminating reverse proxy whose X-Forwarded-* headers
+   * are believed (e.g. `127.0.0.1`), so cookies get Secure and HSTS is sent behind it.
+   */
+  trustProxy: string[];
 }
 
 export interface ConfigFlags {
@@ -39,6 +44,10 @@ export function readConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   if (keyPassphrase && keyFile) throw new ConfigError('set VIGIL_KEY or VIGIL_KEY_FILE, not both');
   const problem = keyPassphrase === undefined ? null : passphraseProblem(keyPassphrase);
   if (problem) throw new ConfigError(`VIGIL_KEY: ${problem}`);
+  const trustProxy = (env.VIGIL_TRUST_PROXY ?? '').split(',').map((part) => part.trim()).filter(Boolean);
+  for (const address of trustProxy) {
+    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(address)) throw new ConfigError(`VIGIL_TRUST_PROXY takes proxy addresses or subnets separated by commas, not "${address}"`);
+  }
   return {
     port,
     host: flags.host ?? env.VIGIL_HOST ?? '127.0.0.1',
@@ -50,5 +59,6 @@ export function readConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     logger: env.VIGIL_LOG !== 'off',
     keyPassphrase,
     keyFile: keyFile ? resolve(keyFile) : undefined,
+    trustProxy,
   };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyRequest } from 'fastify';
 import { SESSION_IDLE_MINUTES } from '../src/auth/tokens.service.ts';
+import { readConfig } from '../src/config.ts';
 import { cookieHeader } from '../src/http/cookies.ts';
 import { ManualClock } from '../src/lib/clock.ts';
 import { csrfIn, enrolUser, signInForm, staleTotpCode, totpCode, type Account } from './helpers/accounts.ts';
@@ -452,5 +453,29 @@ describe(`sign-in guesses sent all at once (${BACKEND})`, () => {
     } finally {
       await t.stop();
     }
+  });
+});
+
+describe(`behind a TLS reverse proxy (${BACKEND})`, () => {
+  it('believes X-Forwarded-Proto only from a proxy named in VIGIL_TRUST_PROXY: then cookies are Secure and HSTS is sent', async () => {
+    const forwarded = { 'x-forwarded-proto': 'https' };
+    const trusting = await startTestApp({ env: { VIGIL_TRUST_PROXY: '127.0.0.1' } });
+    const untrusting = await startTestApp();
+    try {
+      const behind = await fetch(`${trusting.url}/login`, { headers: forwarded });
+      assert.match(behind.headers.get('set-cookie') ?? '', /; Secure/);
+      assert.match(behind.headers.get('strict-transport-security') ?? '', /max-age=/);
+      const spoofed = await fetch(`${untrusting.url}/login`, { headers: forwarded });
+      assert.doesNotMatch(spoofed.headers.get('set-cookie') ?? '', /; Secure/, 'a client cannot claim https without a configured proxy');
+      assert.equal(spoofed.headers.get('strict-transport-security'), null);
+    } finally {
+      await trusting.stop();
+      await untrusting.stop();
+    }
+  });
+
+  it('refuses a VIGIL_TRUST_PROXY that is not a list of addresses', () => {
+    assert.throws(() => readConfig({}, { VIGIL_TRUST_PROXY: 'everyone; rm -rf /' }), /VIGIL_TRUST_PROXY takes proxy addresses/);
+    assert.deepEqual(readConfig({}, { VIGIL_TRUST_PROXY: '127.0.0.1, ::1,10.0.0.0/8' }).trustProxy, ['127.0.0.1', '::1', '10.0.0.0/8']);
   });
 });

@@ -32,6 +32,8 @@ export interface ServerOptions {
   demo?: boolean;
   /** The deployment key sits in the data directory: pages warn admins until it is moved. */
   keyBesideData?: boolean;
+  /** Reverse proxies whose X-Forwarded-Proto/For are believed (none by default). */
+  trustProxy?: string[];
 }
 
 const SECURITY_HEADERS = {
@@ -66,6 +68,8 @@ export async function buildServer(ctx: ServiceContext, options: ServerOptions): 
         }
       : false,
     return503OnClosing: true,
+    // Only a configured proxy may say the request came over https (or from another address).
+    ...(options.trustProxy?.length ? { trustProxy: options.trustProxy } : {}),
   });
 
   app.setValidatorCompiler(({ schema, httpPart }) =>
