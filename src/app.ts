@@ -23,6 +23,8 @@ import type { ServiceContext } from './services.ts';
 import { sourcePages } from './sources/sources.pages.ts';
 import { statusRoutes } from './timeline/statuses.routes.ts';
 import { statusPages } from './timeline/statuses.pages.ts';
+import { checkinPages } from './watch/checkin.pages.ts';
+import { watchRoutes } from './watch/watches.routes.ts';
 import { renderHtmlError, webPages } from './web/web.pages.ts';
 
 export interface App {
@@ -49,6 +51,8 @@ const ROUTES = [
   eventRoutes,
   relationRoutes,
   interventionRoutes,
+  watchRoutes,
+  checkinPages,
   webPages,
   accessPages,
   personPages,

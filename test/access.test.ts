@@ -9,10 +9,15 @@ import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test
  * non-member, and (for an admin) through break-glass. A case a principal may not read does not
  * exist for them: 404, never 403.
  */
+/** A watch with a PIN pair and one tier of escalation (DESIGN §6). */
+function watchInput(personId: string): Record<string, unknown> {
+  return { person_id: personId, interval: 'PT24H', grace: 'PT1H', pin: '2468', duress_pin: '8642', escalation: [{ after: 'PT0S', ack_within: 'PT30M', notify: [{ email: 'duty@ngo.example' }] }] };
+}
+
 describe(`need-to-know access matrix (${BACKEND})`, () => {
   let t: TestApp;
   // The case and one record of every kind filed under it.
-  const ids = { person: '', relative: '', status: '', source: '', orgSource: '', event: '', relation: '', intervention: '' };
+  const ids = { person: '', relative: '', status: '', source: '', orgSource: '', event: '', relation: '', intervention: '', watch: '' };
 
   before(async () => {
     t = await startTestApp();
@@ -27,6 +32,7 @@ describe(`need-to-know access matrix (${BACKEND})`, () => {
     ids.event = (await owner('POST', '/api/v1/events', { title: 'Detention', date: '2021-02-19', person_id: ids.person, acts: [{ type: 'arrest', victim_id: ids.person, perpetrators: [] }] })).body.id;
     ids.relation = (await owner('POST', '/api/v1/relations', { from_person_id: ids.person, to_person_id: ids.relative, relation: 'sister', trusted_contact: true, contact: { phone: '+7 701 555 0199' } })).body.id;
     ids.intervention = (await owner('POST', '/api/v1/interventions', { person_id: ids.person, type: 'wgeid_urgent', status: 'draft' })).body.id;
+    ids.watch = (await owner('POST', '/api/v1/watches', watchInput(ids.person))).body.id;
     for (const [kind, id] of Object.entries(ids)) assert.ok(id, `setup created the ${kind}`);
   });
   after(async () => {
@@ -56,6 +62,7 @@ describe(`need-to-know access matrix (${BACKEND})`, () => {
     [`/api/v1/events/${ids.event}`, null],
     [`/api/v1/relations/${ids.relation}`, 'contact'],
     [`/api/v1/interventions/${ids.intervention}`, null],
+    [`/api/v1/watches/${ids.watch}`, 'escalation'],
   ];
 
   /** Changes to each record; every body is valid, so only access decides the outcome. */
@@ -71,6 +78,8 @@ describe(`need-to-know access matrix (${BACKEND})`, () => {
       ['PATCH', `/api/v1/interventions/${ids.intervention}`, { addressee: 'WGEID', version: await version(`/api/v1/interventions/${ids.intervention}`) }],
       ['POST', '/api/v1/sources', { kind: 'testimony', title: 'Another testimony', person_id: ids.person }],
       ['POST', '/api/v1/interventions', { person_id: ids.person, type: 'embassy', status: 'draft' }],
+      ['POST', `/api/v1/watches/${ids.watch}/contact`, { at: new Date().toISOString(), channel: 'phone_call' }],
+      ['POST', '/api/v1/watches', watchInput(ids.person)],
     ];
   };
 
@@ -81,6 +90,7 @@ describe(`need-to-know access matrix (${BACKEND})`, () => {
     ['/api/v1/events?limit=200', ids.event],
     ['/api/v1/relations?limit=200', ids.relation],
     ['/api/v1/interventions?limit=200', ids.intervention],
+    ['/api/v1/watches?limit=200', ids.watch],
   ];
 
   interface Expectation {
@@ -194,6 +204,7 @@ describe(`need-to-know access matrix (${BACKEND})`, () => {
       ['event', `/api/v1/events/${ids.event}`],
       ['relation', `/api/v1/relations/${ids.relation}`],
       ['intervention', `/api/v1/interventions/${ids.intervention}`],
+      ['watch', `/api/v1/watches/${ids.watch}`],
     ];
     for (const [kind, path] of reads) {
       const body = (await t.api('GET', path, { token: t.tokens.researcher })).body;

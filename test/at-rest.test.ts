@@ -37,6 +37,11 @@ describe(`nothing readable at rest (${BACKEND})`, () => {
     eventDescription: 'Taken from her mother’s flat at dawn by four men',
     interventionNote: 'Lawyer Serikbayev will file on Monday',
     reason: 'Entered under the wrong case by Serikbayev',
+    watchPin: '73826190',
+    watchDuressPin: '90162837',
+    webhookSecret: 'whsec-lantern-quarry-8812',
+    escalationEmail: 'nightduty.lantern@ngo.example',
+    contactNote: 'Called from the bazaar phone booth',
   };
 
   before(async () => {
@@ -70,6 +75,17 @@ describe(`nothing readable at rest (${BACKEND})`, () => {
     assert.equal(event.status, 201, event.text);
     assert.equal((await api('POST', '/api/v1/interventions', { person_id: id, type: 'lawyer', status: 'draft', note: secrets.interventionNote })).status, 201);
     assert.equal((await api('POST', `/api/v1/relations/${relation.body.id}/retract`, { reason: secrets.reason })).status, 200);
+    const watch = await api('POST', '/api/v1/watches', {
+      person_id: id,
+      interval: 'PT24H',
+      grace: 'PT1H',
+      pin: secrets.watchPin,
+      duress_pin: secrets.watchDuressPin,
+      escalation: [{ after: 'PT0S', ack_within: 'PT30M', notify: [{ email: secrets.escalationEmail }, { webhook: 'https://hooks.ngo.example/x', secret: secrets.webhookSecret }] }],
+    });
+    assert.equal(watch.status, 201, watch.text);
+    const contact = await api('POST', `/api/v1/watches/${watch.body.id}/contact`, { at: new Date().toISOString(), channel: 'phone_call', note: secrets.contactNote });
+    assert.equal(contact.status, 201, contact.text);
     // Each value really is in the store, readable through Vigil with the key.
     const read = await t.api('GET', `/api/v1/persons/${id}`);
     assert.equal(read.body.national_id, secrets.nationalId);

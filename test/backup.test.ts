@@ -46,7 +46,7 @@ const BIN = join(import.meta.dirname, '..', 'bin', 'vigil.js');
 /** Every table of the schema (checked against schema.ts at compile time, against the database below). */
 const ALL_TABLES = [
   'acts', 'actors', 'api_tokens', 'audit_entries', 'audit_head', 'break_glass', 'case_members', 'citations', 'counters', 'data_keys',
-  'events', 'interventions', 'notices', 'person_names', 'persons', 'relations', 'revisions', 'settings', 'sources', 'status_entries', 'users',
+  'events', 'interventions', 'notices', 'person_names', 'persons', 'relations', 'revisions', 'settings', 'sources', 'status_entries', 'users', 'watches', 'checkins',
 ] as const satisfies readonly (keyof Database)[];
 type Unlisted = Exclude<keyof Database, (typeof ALL_TABLES)[number]>;
 const allTablesListed: [Unlisted] extends [never] ? true : Unlisted = true;
@@ -619,13 +619,13 @@ describe(`backup and restore (${BACKEND})`, () => {
         const file = join(scratch, 'cli.vbk');
         const made = vigil(['backup', file, '--compress', ...args(source)]);
         assert.equal(made.status, 0, made.stderr);
-        assert.match(made.stdout, /^backup written to .*cli\.vbk: \d+ rows in 21 tables, \d+ bytes\n$/);
+        assert.match(made.stdout, new RegExp(`^backup written to .*cli\\.vbk: \\d+ rows in ${ALL_TABLES.length} tables, \\d+ bytes\n$`));
         assert.equal(statSync(file).mode & 0o777, 0o600);
         const target = await location(backend, join(source.dataDir, 'vigil.key'));
         const env = { VIGIL_KEY_FILE: join(source.dataDir, 'vigil.key') };
         const restored = vigil(['restore', file, ...args(target)], env);
         assert.equal(restored.status, 0, restored.stderr);
-        assert.match(restored.stdout, /^restored \d+ rows in 21 tables from a backup made .* \((sqlite|postgres) → (sqlite|postgres)\)\n$/);
+        assert.match(restored.stdout, new RegExp(`^restored \\d+ rows in ${ALL_TABLES.length} tables from a backup made .* \\((sqlite|postgres) → (sqlite|postgres)\\)\n$`));
         assert.equal((await personIds(target)).length, 3);
         const again = vigil(['restore', file, ...args(target)], env);
         assert.equal(again.status, 1);

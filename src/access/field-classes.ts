@@ -25,7 +25,14 @@ export const FIELD_CLASSES = {
   event: { public: ['title', 'date', 'place'], internal: ['person_id', 'description', 'acts', 'citations'], secret: [] },
   relation: { public: [], internal: ['from_person_id', 'to_person_id', 'relation', 'trusted_contact'], secret: ['contact'] },
   intervention: { public: ['type', 'addressee', 'date', 'status'], internal: ['person_id', 'note', 'response'], secret: [] },
-  // Check-in secrets (PINs, the check-in link) join this list with the watch (issue 4).
+  // PINs and the check-in link are write-only: stored as hashes, sent never (the link once, at creation).
+  // Escalation recipients are contacts, secret like a relation's.
+  watch: {
+    public: [],
+    internal: ['person_id', 'interval', 'grace', 'proxies', 'last_contact_at', 'next_deadline', 'overdue', 'state'],
+    secret: ['escalation', 'pin', 'duress_pin', 'checkin_url'],
+  },
+  checkin: { public: [], internal: ['watch_id', 'at', 'recorded_at', 'channel', 'by_person_id', 'note', 'kind'], secret: [] },
 } as const satisfies Record<string, { public: readonly string[]; internal: readonly string[]; secret: readonly string[] }>;
 
 export type RecordKind = keyof typeof FIELD_CLASSES;

@@ -239,6 +239,48 @@ export interface DataKeyRow {
   created_at: string;
 }
 
+export interface WatchRow {
+  id: string;
+  case_id: string;
+  person_id: string;
+  check_interval: string;
+  check_interval_seconds: number;
+  grace: string;
+  grace_seconds: number;
+  /** JSON array of person ids. */
+  proxies: string;
+  /** Sealed scrypt hashes. */
+  pin_hash: string;
+  duress_pin_hash: string;
+  /** SHA-256 (hex) of the check-in link's secret. */
+  checkin_secret_hash: string;
+  /** Sealed JSON of the escalation tiers. */
+  escalation: string;
+  last_contact_at: string | null;
+  next_deadline: string;
+  state: string;
+  failed_pins: number;
+  locked_until: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  retracted_at: string | null;
+  retraction_reason: string | null;
+}
+
+export interface CheckinRow {
+  id: string;
+  watch_id: string;
+  case_id: string;
+  at: string;
+  recorded_at: string;
+  channel: string;
+  by_person_id: string | null;
+  kind: string;
+  /** Sealed. */
+  note: string | null;
+}
+
 export interface Database {
   counters: { name: string; value: number };
   persons: PersonRow;
@@ -261,4 +303,6 @@ export interface Database {
   audit_head: { id: number; seq: number; hash: string };
   data_keys: DataKeyRow;
   settings: { name: string; value: string };
+  watches: WatchRow;
+  checkins: CheckinRow;
 }

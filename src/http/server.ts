@@ -12,6 +12,13 @@ import { credentialOf, hasValidCsrfToken, isApiRequest } from './auth.ts';
 import { toHttpError } from './errors.ts';
 import { coercingAjv, strictAjv } from './validation.ts';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A page post that carries no CSRF token and guards itself otherwise (the check-in page, src/watch/checkin.pages.ts). */
+    csrfExempt?: boolean;
+  }
+}
+
 /** Settings a route registrar may need beyond the service context. */
 export interface RouteSettings {
   /** Serving with `--demo`: e.g. the sign-in page offers a one-click demo account. */
@@ -130,7 +137,7 @@ export async function buildServer(ctx: ServiceContext, options: ServerOptions): 
       throw Object.assign(new Error('send application/json'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 });
     }
     // Every page post carries the CSRF token of the page it came from, or changes nothing.
-    if (!api && !SAFE_METHODS.has(request.method) && request.routeOptions.url !== undefined && !hasValidCsrfToken(request)) {
+    if (!api && !SAFE_METHODS.has(request.method) && request.routeOptions.url !== undefined && !request.routeOptions.config.csrfExempt && !hasValidCsrfToken(request)) {
       throw new ForbiddenError(CSRF_REFUSED);
     }
   });

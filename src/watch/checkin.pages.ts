@@ -1,0 +1,58 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ServiceContext } from '../services.ts';
+import {
+  CHECKIN_BAD_REQUEST_PAGE,
+  CHECKIN_FORM_PAGE,
+  CHECKIN_LOCKED_PAGE,
+  CHECKIN_RECORDED_PAGE,
+  CHECKIN_REFUSED_PAGE,
+} from './checkin.views.ts';
+import { checkInWithPin, createCheckinGuard } from './watches.service.ts';
+
+function send(reply: FastifyReply, status: number, html: string): FastifyReply {
+  // Nothing of this page may stay in a cache or the history's copies on her phone.
+  return reply.code(status).header('cache-control', 'no-store').header('x-robots-tag', 'noindex, nofollow').type('text/html; charset=utf-8').send(html);
+}
+
+/**
+ * Whether a post may come from another site. The page sets no cookie, so a CSRF token would have to
+ * live in the page and be bound to nothing; and the secret in the address already is what a forger
+ * lacks. What remains is to refuse what a browser marks as cross-site: Sec-Fetch-Site when sent,
+ * else an Origin of another host. `Origin: null` is let through, because our own `no-referrer`
+ * policy makes browsers send exactly that for the page's own form; clients without either header
+ * (curl, old browsers) are not browsers acting for someone else.
+ */
+export function isCrossSitePost(request: FastifyRequest): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (typeof site === 'string') return site !== 'same-origin' && site !== 'none';
+  const origin = request.headers.origin;
+  if (typeof origin !== 'string' || origin === 'null') return false;
+  try {
+    return new URL(origin).host !== request.host;
+  } catch {
+    return true;
+  }
+}
+
+/** `/c/{secret}`: the person's own check-in, outside the API, no sign-in, no script needed. */
+export function checkinPages(app: FastifyInstance, ctx: ServiceContext): void {
+  const guard = createCheckinGuard();
+  // Whatever goes wrong, the person sees this plain page, never the app's framed error page.
+  const errorHandler = (_error: unknown, _request: FastifyRequest, reply: FastifyReply) => send(reply, 400, CHECKIN_BAD_REQUEST_PAGE);
+  const config = { csrfExempt: true };
+
+  app.get<{ Params: { secret: string } }>('/c/:secret', { schema: { hide: true }, config, errorHandler }, async (_request, reply) =>
+    // The same page for every address: a guessed link learns nothing.
+    send(reply, 200, CHECKIN_FORM_PAGE),
+  );
+
+  app.post<{ Params: { secret: string } }>('/c/:secret', { schema: { hide: true }, config, errorHandler }, async (request, reply) => {
+    if (isCrossSitePost(request)) return send(reply, 403, CHECKIN_BAD_REQUEST_PAGE);
+    const body = request.body as Record<string, unknown> | undefined;
+    const pin = body && typeof body === 'object' && typeof body.pin === 'string' ? body.pin : '';
+    const outcome = await checkInWithPin(ctx, guard, request.params.secret, pin);
+    if (outcome.result === 'recorded') return send(reply, 200, CHECKIN_RECORDED_PAGE);
+    if (outcome.result === 'locked') return send(reply.header('retry-after', String(outcome.retryAfterSeconds)), 429, CHECKIN_LOCKED_PAGE);
+    return send(reply, 403, CHECKIN_REFUSED_PAGE);
+  });
+}

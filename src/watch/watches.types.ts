@@ -1,0 +1,54 @@
+/** Where one escalation tier's notice goes: an address, or a signed webhook (its secret is never sent out). */
+export type NotifyTarget = { email: string } | { webhook: string; secret: string };
+
+/** One tier of the escalation plan (DESIGN §6); durations as given, and in seconds. */
+export interface EscalationTier {
+  after: string;
+  after_seconds: number;
+  ack_within: string;
+  ack_within_seconds: number;
+  notify: NotifyTarget[];
+}
+
+export const WATCH_STATES = ['active', 'paused', 'ended'] as const;
+export type WatchState = (typeof WATCH_STATES)[number];
+
+/** A check-in arrangement for one at-risk person. PINs and the check-in link never leave the store. */
+export interface Watch {
+  id: string;
+  /** The case it is filed under: that of `person_id`. */
+  case_id: string;
+  person_id: string;
+  interval: string;
+  interval_seconds: number;
+  grace: string;
+  grace_seconds: number;
+  proxies: string[];
+  /** Null for a reader without the right to secrets (`secrets_hidden`). */
+  escalation: EscalationTier[] | null;
+  last_contact_at: string | null;
+  next_deadline: string;
+  state: WatchState;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  retracted_at: string | null;
+  retraction_reason: string | null;
+  secrets_hidden?: true;
+}
+
+export const CHECKIN_CHANNELS = ['page', 'phone_call', 'message', 'meeting', 'other', 'api'] as const;
+export type CheckinChannel = (typeof CHECKIN_CHANNELS)[number];
+
+/** One sign of life: the person's own check-in, or contact a proxy or case worker reports. */
+export interface Checkin {
+  id: string;
+  watch_id: string;
+  case_id: string;
+  at: string;
+  recorded_at: string;
+  channel: CheckinChannel;
+  by_person_id: string | null;
+  kind: 'ok' | 'duress';
+  note: string | null;
+}
