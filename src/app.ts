@@ -23,8 +23,10 @@ import type { ServiceContext } from './services.ts';
 import { sourcePages } from './sources/sources.pages.ts';
 import { statusRoutes } from './timeline/statuses.routes.ts';
 import { statusPages } from './timeline/statuses.pages.ts';
+import { alertRoutes } from './watch/alerts.routes.ts';
 import { checkinPages } from './watch/checkin.pages.ts';
 import { watchRoutes } from './watch/watches.routes.ts';
+import { startWorker, type Worker } from './watch/worker.ts';
 import { renderHtmlError, webPages } from './web/web.pages.ts';
 
 export interface App {
@@ -52,6 +54,7 @@ const ROUTES = [
   relationRoutes,
   interventionRoutes,
   watchRoutes,
+  alertRoutes,
   checkinPages,
   webPages,
   accessPages,
@@ -81,17 +84,27 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   for (const notice of store.notices) server.log.info(notice);
   // On every start, until the key is moved out of the data directory.
   if (store.keyBesideData) server.log.warn(keyBesideDataWarning(config.dataDir));
+  let worker: Worker | null = null;
   return {
     ctx,
     server,
     database,
     async start() {
       await server.listen({ port: config.port, host: config.host });
+      // The early-warning loop, unless `--no-worker` (then `vigil worker` runs it elsewhere).
+      if (config.worker) {
+        worker = startWorker(ctx, {
+          onSweep: (result) => server.log.warn({ alerts: result }, 'alerts opened'),
+          onError: (error) => server.log.error({ err: error }, 'the worker pass failed; it runs again'),
+        });
+      }
       const address = server.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     },
     async stop() {
+      await worker?.stop();
+      worker = null;
       await server.close();
       await database.close();
     },

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ALL_SECRET_FIELDS, FIELD_CLASSES, type RecordKind } from '../src/access/field-classes.ts';
 import { listPersons as listPersonRows } from '../src/persons/persons.repository.ts';
+import { runDeadlineSweep } from '../src/watch/alerts.service.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 /**
@@ -17,7 +18,7 @@ function watchInput(personId: string): Record<string, unknown> {
 describe(`need-to-know access matrix (${BACKEND})`, () => {
   let t: TestApp;
   // The case and one record of every kind filed under it.
-  const ids = { person: '', relative: '', status: '', source: '', orgSource: '', event: '', relation: '', intervention: '', watch: '' };
+  const ids = { person: '', relative: '', status: '', source: '', orgSource: '', event: '', relation: '', intervention: '', watch: '', alert: '' };
 
   before(async () => {
     t = await startTestApp();
@@ -32,7 +33,13 @@ describe(`need-to-know access matrix (${BACKEND})`, () => {
     ids.event = (await owner('POST', '/api/v1/events', { title: 'Detention', date: '2021-02-19', person_id: ids.person, acts: [{ type: 'arrest', victim_id: ids.person, perpetrators: [] }] })).body.id;
     ids.relation = (await owner('POST', '/api/v1/relations', { from_person_id: ids.person, to_person_id: ids.relative, relation: 'sister', trusted_contact: true, contact: { phone: '+7 701 555 0199' } })).body.id;
     ids.intervention = (await owner('POST', '/api/v1/interventions', { person_id: ids.person, type: 'wgeid_urgent', status: 'draft' })).body.id;
-    ids.watch = (await owner('POST', '/api/v1/watches', watchInput(ids.person))).body.id;
+    const watch = await owner('POST', '/api/v1/watches', watchInput(ids.person));
+    ids.watch = watch.body.id;
+    // A duress check-in, and the sweep that raises its alert.
+    const duress = await fetch(t.url + watch.body.checkin_url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'pin=8642' });
+    assert.equal(duress.status, 200);
+    assert.deepEqual(await runDeadlineSweep(t.app.ctx), { missed: 0, duress: 1 });
+    ids.alert = (await owner('GET', '/api/v1/alerts')).body.items[0].id;
     for (const [kind, id] of Object.entries(ids)) assert.ok(id, `setup created the ${kind}`);
   });
   after(async () => {
@@ -63,6 +70,7 @@ describe(`need-to-know access matrix (${BACKEND})`, () => {
     [`/api/v1/relations/${ids.relation}`, 'contact'],
     [`/api/v1/interventions/${ids.intervention}`, null],
     [`/api/v1/watches/${ids.watch}`, 'escalation'],
+    [`/api/v1/alerts/${ids.alert}`, null],
   ];
 
   /** Changes to each record; every body is valid, so only access decides the outcome. */
@@ -91,6 +99,7 @@ describe(`need-to-know access matrix (${BACKEND})`, () => {
     ['/api/v1/relations?limit=200', ids.relation],
     ['/api/v1/interventions?limit=200', ids.intervention],
     ['/api/v1/watches?limit=200', ids.watch],
+    ['/api/v1/alerts?limit=200', ids.alert],
   ];
 
   interface Expectation {
@@ -205,6 +214,7 @@ describe(`need-to-know access matrix (${BACKEND})`, () => {
       ['relation', `/api/v1/relations/${ids.relation}`],
       ['intervention', `/api/v1/interventions/${ids.intervention}`],
       ['watch', `/api/v1/watches/${ids.watch}`],
+      ['alert', `/api/v1/alerts/${ids.alert}`],
     ];
     for (const [kind, path] of reads) {
       const body = (await t.api('GET', path, { token: t.tokens.researcher })).body;

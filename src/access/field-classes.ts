@@ -33,6 +33,12 @@ export const FIELD_CLASSES = {
     secret: ['escalation', 'pin', 'duress_pin', 'checkin_url'],
   },
   checkin: { public: [], internal: ['watch_id', 'at', 'recorded_at', 'channel', 'by_person_id', 'note', 'kind'], secret: [] },
+  // A duress alert is for the case's members only, like every alert; never shown on the check-in page.
+  alert: {
+    public: [],
+    internal: ['kind', 'person_id', 'watch_id', 'opened_at', 'tier', 'state', 'deadline_at', 'acknowledged_at', 'acknowledged_by', 'resolved_at', 'resolved_by', 'outcome', 'note'],
+    secret: [],
+  },
 } as const satisfies Record<string, { public: readonly string[]; internal: readonly string[]; secret: readonly string[] }>;
 
 export type RecordKind = keyof typeof FIELD_CLASSES;

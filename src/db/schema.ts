@@ -281,6 +281,29 @@ export interface CheckinRow {
   note: string | null;
 }
 
+export interface AlertRow {
+  id: string;
+  case_id: string;
+  watch_id: string | null;
+  person_id: string;
+  kind: string;
+  state: string;
+  opened_at: string;
+  tier: number;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  outcome: string | null;
+  /** Sealed. */
+  note: string | null;
+  deadline_at: string | null;
+  checkin_id: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   counters: { name: string; value: number };
   persons: PersonRow;
@@ -305,4 +328,5 @@ export interface Database {
   settings: { name: string; value: string };
   watches: WatchRow;
   checkins: CheckinRow;
+  alerts: AlertRow;
 }

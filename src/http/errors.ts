@@ -5,6 +5,7 @@ import {
   NotFoundError,
   RetractedRecordError,
   StaleVersionError,
+  StateConflictError,
   TamperedDataError,
   TooManyAttemptsError,
   UnauthenticatedError,
@@ -30,7 +31,7 @@ export function toHttpError(error: unknown): { status: number; body: ErrorBody }
             ? 403
             : error instanceof NotFoundError
               ? 404
-              : error instanceof StaleVersionError || error instanceof RetractedRecordError
+              : error instanceof StaleVersionError || error instanceof RetractedRecordError || error instanceof StateConflictError
                 ? 409
                 : error instanceof UnprocessableError
                   ? 422

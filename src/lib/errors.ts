@@ -42,6 +42,13 @@ export class RetractedRecordError extends VigilError {
   }
 }
 
+/** The record is no longer in a state that allows this (e.g. an alert already acknowledged or resolved). */
+export class StateConflictError extends VigilError {
+  constructor(message: string, readonly state: string) {
+    super('state_conflict', message, { state });
+  }
+}
+
 export class UnauthenticatedError extends VigilError {
   constructor(message = 'a valid bearer token is required') {
     super('unauthenticated', message);

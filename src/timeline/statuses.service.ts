@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import { requireCaseRead, requireCaseWrite } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
 import { parseEdtf } from '../lib/edtf.ts';
@@ -7,6 +8,7 @@ import { findCaseOfPerson, lockPersonRow, setCurrentStatus } from '../persons/pe
 import { retractRecord } from '../records/retraction.ts';
 import { recordChange } from '../records/changes.ts';
 import { diffChanges } from '../records/versioning.ts';
+import type { Database } from '../db/schema.ts';
 import type { ServiceContext } from '../services.ts';
 import { citeSources } from '../sources/citations.service.ts';
 import type { CreateStatusInput } from './statuses.schemas.ts';
@@ -22,7 +24,8 @@ async function caseOfPerson(ctx: ServiceContext, personId: string): Promise<{ ca
   return found;
 }
 
-async function assertOpenCase(ctx: ServiceContext, principal: Principal, personId: string): Promise<string> {
+/** The person's case, if the principal may change it and the person is not retracted. */
+export async function assertWritablePerson(ctx: ServiceContext, principal: Principal, personId: string): Promise<string> {
   const found = await caseOfPerson(ctx, personId);
   await requireCaseWrite(ctx, principal, found.case_id, 'person');
   if (found.retracted) throw new RetractedRecordError('this person');
@@ -36,7 +39,23 @@ export async function addStatusEntry(
   personId: string,
   input: CreateStatusInput,
 ): Promise<StatusEntry> {
-  const caseId = await assertOpenCase(ctx, principal, personId);
+  const caseId = await assertWritablePerson(ctx, principal, personId);
+  const id = await ctx.db.transaction().execute((trx) => writeStatusEntry(ctx, trx, principal, { personId, caseId }, input));
+  return (await findStatusEntry(ctx.db, ctx.cipher, id))!;
+}
+
+/**
+ * addStatusEntry inside the caller's transaction, for a change that must write the entry or
+ * nothing (an alert resolved as a detention); the caller has checked access with assertWritablePerson.
+ */
+export async function writeStatusEntry(
+  ctx: ServiceContext,
+  trx: Kysely<Database>,
+  principal: Principal,
+  person: { personId: string; caseId: string },
+  input: CreateStatusInput,
+): Promise<string> {
+  const { personId, caseId } = person;
   const date = parseEdtf(input.date);
   const at = ctx.clock.now().toISOString();
   const id = newId();
@@ -48,36 +67,34 @@ export async function addStatusEntry(
     contact_permitted: input.contact_permitted ?? null,
     note: input.note ?? null,
   };
-  await ctx.db.transaction().execute(async (trx) => {
-    await lockPersonRow(trx, ctx.dialect, personId);
-    await insertStatusEntry(trx, ctx.cipher, {
-      id,
-      case_id: caseId,
-      person_id: personId,
-      ...fields,
-      date_earliest: date.earliest,
-      date_latest: date.latest,
-      version: 1,
-      created_at: at,
-      updated_at: at,
-      retracted_at: null,
-      retraction_reason: null,
-    });
-    const citations = await citeSources(ctx, trx, principal, { type: 'status_entry', id, caseId, at }, input.citations);
-    await setCurrentStatus(trx, personId, await findLatestStatus(trx, personId));
-    await recordChange(ctx, trx, {
-      case_id: caseId,
-      entity: ENTITY,
-      entity_id: id,
-      version: 1,
-      action: 'create',
-      actor: principal.actor,
-      at,
-      changes: diffChanges(null, { ...fields, citations: citations.map((c) => c.source_id) }),
-      reason: null,
-    });
+  await lockPersonRow(trx, ctx.dialect, personId);
+  await insertStatusEntry(trx, ctx.cipher, {
+    id,
+    case_id: caseId,
+    person_id: personId,
+    ...fields,
+    date_earliest: date.earliest,
+    date_latest: date.latest,
+    version: 1,
+    created_at: at,
+    updated_at: at,
+    retracted_at: null,
+    retraction_reason: null,
   });
-  return (await findStatusEntry(ctx.db, ctx.cipher, id))!;
+  const citations = await citeSources(ctx, trx, principal, { type: 'status_entry', id, caseId, at }, input.citations);
+  await setCurrentStatus(trx, personId, await findLatestStatus(trx, personId));
+  await recordChange(ctx, trx, {
+    case_id: caseId,
+    entity: ENTITY,
+    entity_id: id,
+    version: 1,
+    action: 'create',
+    actor: principal.actor,
+    at,
+    changes: diffChanges(null, { ...fields, citations: citations.map((c) => c.source_id) }),
+    reason: null,
+  });
+  return id;
 }
 
 export async function listStatuses(ctx: ServiceContext, principal: Principal, personId: string, includeRetracted = false): Promise<StatusEntry[]> {

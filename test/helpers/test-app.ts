@@ -68,14 +68,15 @@ export async function createProcessStore(prefix: string): Promise<{ dataDir: str
 }
 
 /** Starts a real Vigil on a random port with its own empty store (a temp dir, or a fresh PG schema). */
-export async function startTestApp(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(options: { clock?: Clock; env?: Record<string, string>; worker?: boolean } = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-test-'));
   let schema: string | undefined;
   if (TEST_DB) {
     schema = `t_${process.pid}_${Date.now()}_${schemaCounter++}`;
     await onTestDb(`create schema ${schema}`);
   }
-  const config = { ...readConfig({ data: dataDir, db: TEST_DB, port: 0 }, options.env ?? {}), logger: false };
+  // No worker loop: tests run its step (runDeadlineSweep) themselves, when their clock says so.
+  const config = { ...readConfig({ data: dataDir, db: TEST_DB, port: 0, worker: options.worker ?? false }, options.env ?? {}), logger: false };
   const app = await createApp(config, { ...(options.clock ? { clock: options.clock } : {}), ...(schema ? { dbSchema: schema } : {}) });
   const url = await app.start();
   const tokens = {} as Record<Role, string>;

@@ -1,0 +1,48 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Enum, ListQuery, OptionalText } from '../http/schemas.ts';
+import { ALERT_OUTCOMES, ALERT_STATES } from './alerts.types.ts';
+
+export const ListAlertsQuery = Type.Object(
+  {
+    ...ListQuery,
+    state: Type.Optional(Enum(ALERT_STATES)),
+    person_id: Type.Optional(Type.String({ format: 'uuid' })),
+  },
+  { additionalProperties: false },
+);
+export type ListAlertsQuery = Static<typeof ListAlertsQuery>;
+
+export const ResolveAlertBody = Type.Object(
+  {
+    outcome: Enum(ALERT_OUTCOMES, 'detained and disappeared also write that status on the person’s timeline'),
+    note: OptionalText(2000),
+  },
+  { additionalProperties: false },
+);
+export type ResolveAlertInput = Static<typeof ResolveAlertBody>;
+
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+
+export const AlertOutput = Type.Object(
+  {
+    id: Type.String(),
+    case_id: Type.String(),
+    kind: Type.String(),
+    person_id: Type.String(),
+    watch_id: NullableString,
+    opened_at: Type.String(),
+    tier: Type.Integer(),
+    state: Type.String(),
+    deadline_at: NullableString,
+    acknowledged_at: NullableString,
+    acknowledged_by: NullableString,
+    resolved_at: NullableString,
+    resolved_by: NullableString,
+    outcome: NullableString,
+    note: NullableString,
+    version: Type.Integer(),
+    created_at: Type.String(),
+    updated_at: Type.String(),
+  },
+  { additionalProperties: true },
+);

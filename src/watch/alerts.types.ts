@@ -1,0 +1,34 @@
+export const ALERT_KINDS = ['missed', 'duress', 'sos', 'manual', 'drill'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+export const ALERT_STATES = ['open', 'acknowledged', 'resolved'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+
+/** What a human found out; detained and disappeared also go on the person's timeline. */
+export const ALERT_OUTCOMES = ['contact_restored', 'detained', 'disappeared'] as const;
+export type AlertOutcome = (typeof ALERT_OUTCOMES)[number];
+
+/** Contact with an at-risk person is in doubt: opened by the worker, closed only by a human. */
+export interface Alert {
+  id: string;
+  case_id: string;
+  watch_id: string | null;
+  person_id: string;
+  kind: AlertKind;
+  state: AlertState;
+  opened_at: string;
+  tier: number;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  outcome: AlertOutcome | null;
+  note: string | null;
+  /** For a missed deadline: the deadline that passed. */
+  deadline_at: string | null;
+  /** For a duress alert: the check-in made with the duress PIN. */
+  checkin_id: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
