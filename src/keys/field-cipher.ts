@@ -61,11 +61,6 @@ export class FieldCipher {
   }
 }
 
-/** Whether a stored value is already sealed (used when sealing a store written before encryption). */
-export function isSealed(value: string): boolean {
-  return value.startsWith(PREFIX);
-}
-
 /** The associated data that binds a sealed value to its place: `table.column:row id`. */
 export function sealContext(table: string, column: string, rowId: string): string {
   return `${table}.${column}:${rowId}`;

@@ -20,7 +20,6 @@ import {
   formatCaseNumber,
   insertPerson,
   listPersons as listPersonRows,
-  personExists,
   replaceNames,
   takeNextCaseSeq,
   updatePersonFields,
@@ -50,9 +49,8 @@ async function assertDuplicateTarget(ctx: ServiceContext, principal: Principal, 
 
 /** Whether the person exists, is not retracted, and the principal may read its case (else it "does not exist"). */
 export async function personReadable(ctx: ServiceContext, principal: Principal, id: string): Promise<boolean> {
-  if (!(await personExists(ctx.db, id))) return false;
   const found = await findCaseOfPerson(ctx.db, id);
-  return found !== null && (await caseAccess(ctx, principal, found.case_id)).read;
+  return found !== null && !found.retracted && (await caseAccess(ctx, principal, found.case_id)).read;
 }
 
 /** A person as stored, for the services' own use: no access check. */
