@@ -23,10 +23,12 @@ import type { ServiceContext } from './services.ts';
 import { sourcePages } from './sources/sources.pages.ts';
 import { statusRoutes } from './timeline/statuses.routes.ts';
 import { statusPages } from './timeline/statuses.pages.ts';
+import { ackPages } from './notify/ack.pages.ts';
 import { alertRoutes } from './watch/alerts.routes.ts';
 import { checkinPages } from './watch/checkin.pages.ts';
 import { watchRoutes } from './watch/watches.routes.ts';
-import { startWorker, type Worker } from './watch/worker.ts';
+import { startConfiguredWorker } from './watch/worker-setup.ts';
+import type { Worker } from './watch/worker.ts';
 import { renderHtmlError, webPages } from './web/web.pages.ts';
 
 export interface App {
@@ -42,6 +44,8 @@ export interface AppOptions {
   clock?: Clock;
   /** PostgreSQL schema (tests give each run its own). */
   dbSchema?: string;
+  /** The worker's monotonic time, for tests that move `clock` by hand (see clock-guard.ts). */
+  monotonic?: () => number;
 }
 
 const ROUTES = [
@@ -55,6 +59,7 @@ const ROUTES = [
   interventionRoutes,
   watchRoutes,
   alertRoutes,
+  ackPages,
   checkinPages,
   webPages,
   accessPages,
@@ -91,16 +96,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     database,
     async start() {
       await server.listen({ port: config.port, host: config.host });
-      // The early-warning loop, unless `--no-worker` (then `vigil worker` runs it elsewhere).
-      if (config.worker) {
-        worker = startWorker(ctx, {
-          onSweep: (result) => server.log.warn({ alerts: result }, 'alerts opened'),
-          onError: (error) => server.log.error({ err: error }, 'the worker pass failed; it runs again'),
-        });
-      }
       const address = server.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
-      return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+      const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+      // The early-warning loop, unless `--no-worker` (then `vigil worker` runs it elsewhere).
+      if (config.worker) worker = startConfiguredWorker(ctx, config, { baseUrl: url, log: server.log, ...(options.monotonic ? { monotonic: options.monotonic } : {}) });
+      return url;
     },
     async stop() {
       await worker?.stop();

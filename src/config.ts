@@ -20,6 +20,14 @@ export interface Config {
    * are believed (e.g. `127.0.0.1`), so cookies get Secure and HSTS is sent behind it.
    */
   trustProxy: string[];
+  /** VIGIL_SMTP_URL: where notices by mail go (smtp://host:port or smtps://user:pass@host). */
+  smtpUrl: string | undefined;
+  /** VIGIL_MAIL_FROM: the sender of notices. */
+  mailFrom: string;
+  /** VIGIL_BASE_URL: Vigil's public address, for links in notices; unset, the address it listens on. */
+  baseUrl: string | undefined;
+  /** VIGIL_HEARTBEAT_URL: a monitor the worker calls every minute, so that a Vigil that died is noticed. */
+  heartbeatUrl: string | undefined;
 }
 
 export interface ConfigFlags {
@@ -48,9 +56,19 @@ export function readConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   for (const address of trustProxy) {
     if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(address)) throw new ConfigError(`VIGIL_TRUST_PROXY takes proxy addresses or subnets separated by commas, not "${address}"`);
   }
+  const smtpUrl = env.VIGIL_SMTP_URL || undefined;
+  if (smtpUrl && !/^smtps?:\/\/[^/\s]+$/.test(smtpUrl.replace(/\/$/, ''))) throw new ConfigError('VIGIL_SMTP_URL takes smtp://host:port or smtps://user:password@host');
+  const mailFrom = env.VIGIL_MAIL_FROM || 'vigil@localhost';
+  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(mailFrom)) throw new ConfigError('VIGIL_MAIL_FROM takes an address such as alerts@example.org');
+  const host = flags.host ?? env.VIGIL_HOST ?? '127.0.0.1';
+  const baseUrl = env.VIGIL_BASE_URL ? env.VIGIL_BASE_URL.replace(/\/+$/, '') : undefined;
+  const heartbeatUrl = env.VIGIL_HEARTBEAT_URL || undefined;
+  for (const [name, value] of [['VIGIL_BASE_URL', baseUrl], ['VIGIL_HEARTBEAT_URL', heartbeatUrl]] as const) {
+    if (value !== undefined && !isHttpUrl(value)) throw new ConfigError(`${name} takes an http:// or https:// address`);
+  }
   return {
     port,
-    host: flags.host ?? env.VIGIL_HOST ?? '127.0.0.1',
+    host,
     dataDir: resolve(flags.data ?? env.VIGIL_DATA ?? './vigil-data'),
     dbUrl: dbUrl || undefined,
     demo: flags.demo ?? false,
@@ -60,5 +78,18 @@ export function readConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     keyPassphrase,
     keyFile: keyFile ? resolve(keyFile) : undefined,
     trustProxy,
+    smtpUrl,
+    mailFrom,
+    baseUrl,
+    heartbeatUrl,
   };
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;
+  } catch {
+    return false;
+  }
 }

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../src/lib/clock.ts';
 import { listRevisionsForEntity } from '../src/records/revisions.repository.ts';
 import { runDeadlineSweep } from '../src/watch/alerts.service.ts';
+import { createDeliveryChannels } from '../src/notify/channels.ts';
 import { startWorker } from '../src/watch/worker.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
 
@@ -301,7 +302,7 @@ describe(`alerts: the deadline sweep, acknowledgement and resolution (${BACKEND}
   it('the worker loop runs the sweep on its own and stops cleanly', async () => {
     const watch = await newWatch();
     passDeadline();
-    const worker = startWorker(t.app.ctx, { intervalMs: 10 });
+    const worker = startWorker(t.app.ctx, { intervalMs: 10, baseUrl: t.url, channels: createDeliveryChannels({ smtpUrl: undefined, mailFrom: 'vigil@ngo.example', clock }) });
     try {
       for (let i = 0; i < 500 && (await alertRows(watch.id)).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     } finally {

@@ -299,7 +299,35 @@ export interface AlertRow {
   note: string | null;
   deadline_at: string | null;
   checkin_id: string | null;
+  notified_tiers: number;
+  next_step_at: string | null;
   version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NotificationRow {
+  id: string;
+  alert_id: string;
+  case_id: string;
+  tier: number;
+  target_index: number;
+  channel: string;
+  /** Sealed JSON of the target. */
+  target: string;
+  idempotency_key: string;
+  drill: number;
+  state: string;
+  attempts: number;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  /** Sealed. */
+  last_error: string | null;
+  sent_at: string | null;
+  /** Sealed. */
+  ack_token: string;
+  ack_token_hash: string;
   created_at: string;
   updated_at: string;
 }
@@ -329,4 +357,5 @@ export interface Database {
   watches: WatchRow;
   checkins: CheckinRow;
   alerts: AlertRow;
+  notifications: NotificationRow;
 }

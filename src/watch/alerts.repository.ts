@@ -106,6 +106,9 @@ export async function insertAlertOnce(db: Db, alert: NewAlert): Promise<boolean>
       note: null,
       deadline_at: alert.deadline_at,
       checkin_id: alert.checkin_id,
+      // Due at once: the escalation step reads the plan and calls tier 1, or waits its `after`.
+      notified_tiers: 0,
+      next_step_at: alert.at,
       version: 1,
       created_at: alert.at,
       updated_at: alert.at,
@@ -125,7 +128,7 @@ export async function findAlertById(db: Db, cipher: FieldCipher, id: string): Pr
 export async function markAcknowledged(db: Db, id: string, by: string, at: string): Promise<boolean> {
   const result = await db
     .updateTable('alerts')
-    .set((eb) => ({ state: 'acknowledged', acknowledged_at: at, acknowledged_by: by, version: eb('version', '+', 1), updated_at: at }))
+    .set((eb) => ({ state: 'acknowledged', acknowledged_at: at, acknowledged_by: by, next_step_at: null, version: eb('version', '+', 1), updated_at: at }))
     .where('id', '=', id)
     .where('state', '=', 'open')
     .executeTakeFirst();
@@ -148,6 +151,7 @@ export async function markResolved(
       resolved_by: resolution.by,
       outcome: resolution.outcome,
       note: cipher.sealNullable(resolution.note, sealContext('alerts', 'note', id)),
+      next_step_at: null,
       version: version + 1,
       updated_at: resolution.at,
     })

@@ -31,7 +31,10 @@ export const AlertOutput = Type.Object(
     person_id: Type.String(),
     watch_id: NullableString,
     opened_at: Type.String(),
-    tier: Type.Integer(),
+    tier: Type.Integer({ description: 'the escalation tier in charge (1 until tier 2 is called)' }),
+    drill: Type.Boolean(),
+    notified_tiers: Type.Integer({ description: 'escalation tiers called so far' }),
+    next_escalation_at: Type.Union([Type.String(), Type.Null()], { description: 'when the next tier is called unless acknowledged' }),
     state: Type.String(),
     deadline_at: NullableString,
     acknowledged_at: NullableString,
@@ -45,4 +48,21 @@ export const AlertOutput = Type.Object(
     updated_at: Type.String(),
   },
   { additionalProperties: true },
+);
+
+export const NoticeOutput = Type.Object(
+  {
+    id: Type.String(),
+    tier: Type.Integer(),
+    channel: Type.String(),
+    recipient: Type.Union([Type.String(), Type.Null()], { description: 'address or webhook URL; null for readers without the right to secrets' }),
+    drill: Type.Boolean(),
+    state: Type.String({ description: 'pending | sending | sent | failed | cancelled' }),
+    attempts: Type.Integer(),
+    next_attempt_at: NullableString,
+    last_error: NullableString,
+    sent_at: NullableString,
+    created_at: Type.String(),
+  },
+  { additionalProperties: false },
 );

@@ -1,6 +1,7 @@
-import { caseScope, requireCaseRead, requireCaseWrite } from '../access/access.service.ts';
+import { caseScope, requireCaseCoordinator, requireCaseRead, requireCaseWrite } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
-import { NotFoundError, StateConflictError } from '../lib/errors.ts';
+import { NotFoundError, RetractedRecordError, StateConflictError, UnprocessableError } from '../lib/errors.ts';
+import { cancelPendingNotifications } from '../notify/notifications.repository.ts';
 import { newId } from '../lib/ids.ts';
 import { recordChange } from '../records/changes.ts';
 import { decodeKeyCursor, pageOf } from '../records/list-cursor.ts';
@@ -20,6 +21,7 @@ import {
 } from './alerts.repository.ts';
 import type { ListAlertsQuery, ResolveAlertInput } from './alerts.schemas.ts';
 import type { Alert } from './alerts.types.ts';
+import { findWatchById } from './watches.repository.ts';
 
 /** Who opens alerts in revisions and the audit trail. */
 export const WORKER_ACTOR = 'system:worker';
@@ -33,8 +35,7 @@ export interface SweepResult {
 }
 
 /** One alert, its revision and its audit entry, or nothing if the alert exists already (another worker, an earlier run). */
-async function openAlert(ctx: ServiceContext, alert: Omit<NewAlert, 'id' | 'at'>): Promise<boolean> {
-  const id = newId();
+async function openAlert(ctx: ServiceContext, alert: Omit<NewAlert, 'id' | 'at'>, actor = WORKER_ACTOR, id = newId()): Promise<boolean> {
   const at = ctx.clock.now().toISOString();
   return ctx.db.transaction().execute(async (trx) => {
     if (!(await insertAlertOnce(trx, { ...alert, id, at }))) return false;
@@ -44,7 +45,7 @@ async function openAlert(ctx: ServiceContext, alert: Omit<NewAlert, 'id' | 'at'>
       entity_id: id,
       version: 1,
       action: 'create',
-      actor: WORKER_ACTOR,
+      actor,
       at,
       changes: diffChanges(null, {
         kind: alert.kind,
@@ -53,7 +54,6 @@ async function openAlert(ctx: ServiceContext, alert: Omit<NewAlert, 'id' | 'at'>
         deadline_at: alert.deadline_at,
         checkin_id: alert.checkin_id,
         state: 'open',
-        tier: 1,
       }),
       reason: null,
     });
@@ -83,6 +83,20 @@ export async function runDeadlineSweep(ctx: ServiceContext): Promise<SweepResult
     if (duress.length < SWEEP_BATCH) break;
   }
   return result;
+}
+
+/**
+ * A drill: an alert of kind `drill` for the watch's person, escalated through the real plan to the
+ * real recipients, and marked as a drill in every notice and record. Coordinators only: it wakes people.
+ */
+export async function startDrill(ctx: ServiceContext, principal: Principal, watchId: string): Promise<Alert> {
+  const watch = await findWatchById(ctx.db, ctx.cipher, watchId);
+  if (!watch) throw new NotFoundError('watch');
+  await requireCaseCoordinator(ctx, principal, watch.case_id, 'watch');
+  if (watch.retracted_at) throw new RetractedRecordError('this watch');
+  const id = newId();
+  await openAlert(ctx, { case_id: watch.case_id, watch_id: watch.id, person_id: watch.person_id, kind: 'drill', deadline_at: null, checkin_id: null }, principal.actor, id);
+  return loadAlert(ctx, id);
 }
 
 async function loadAlert(ctx: ServiceContext, id: string): Promise<Alert> {
@@ -161,6 +175,9 @@ export async function resolveAlert(ctx: ServiceContext, principal: Principal, id
   const alert = await loadAlert(ctx, id);
   await requireCaseWrite(ctx, principal, alert.case_id, 'alert');
   if (alert.state === 'resolved') throw notInState(alert, 'resolved again');
+  if (alert.kind === 'drill' && input.outcome !== 'contact_restored') {
+    throw new UnprocessableError('a drill is resolved as contact restored: it writes nothing on the timeline', { outcome: 'a drill only ends with contact_restored' });
+  }
   const note = input.note?.trim() || null;
   const status = input.outcome === 'detained' || input.outcome === 'disappeared' ? input.outcome : null;
   const writesStatus = status !== null;
@@ -172,6 +189,8 @@ export async function resolveAlert(ctx: ServiceContext, principal: Principal, id
     if (!(await markResolved(trx, ctx.cipher, id, alert.version, { by: principal.actor, at, outcome: input.outcome, note }))) {
       throw notInState((await findAlertById(trx, ctx.cipher, id)) ?? alert, 'resolved now');
     }
+    // Nobody needs to be called any more; a notice already on its way still arrives.
+    await cancelPendingNotifications(trx, id, at);
     let statusEntryId: string | null = null;
     if (status) {
       statusEntryId = await writeStatusEntry(ctx, trx, principal, { personId: alert.person_id, caseId }, { status, date: todayEdtf(now), note: statusNote(alert, note) });

@@ -28,6 +28,10 @@ export interface Alert {
   deadline_at: string | null;
   /** For a duress alert: the check-in made with the duress PIN. */
   checkin_id: string | null;
+  /** How many escalation tiers were called so far. */
+  notified_tiers: number;
+  /** When the next tier falls due, if the alert stays open; null when none is left. */
+  next_step_at: string | null;
   version: number;
   created_at: string;
   updated_at: string;

@@ -68,7 +68,7 @@ export async function createProcessStore(prefix: string): Promise<{ dataDir: str
 }
 
 /** Starts a real Vigil on a random port with its own empty store (a temp dir, or a fresh PG schema). */
-export async function startTestApp(options: { clock?: Clock; env?: Record<string, string>; worker?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(options: { clock?: Clock; env?: Record<string, string>; worker?: boolean; monotonic?: () => number } = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-test-'));
   let schema: string | undefined;
   if (TEST_DB) {
@@ -77,7 +77,7 @@ export async function startTestApp(options: { clock?: Clock; env?: Record<string
   }
   // No worker loop: tests run its step (runDeadlineSweep) themselves, when their clock says so.
   const config = { ...readConfig({ data: dataDir, db: TEST_DB, port: 0, worker: options.worker ?? false }, options.env ?? {}), logger: false };
-  const app = await createApp(config, { ...(options.clock ? { clock: options.clock } : {}), ...(schema ? { dbSchema: schema } : {}) });
+  const app = await createApp(config, { ...(options.clock ? { clock: options.clock } : {}), ...(schema ? { dbSchema: schema } : {}), ...(options.monotonic ? { monotonic: options.monotonic } : {}) });
   const url = await app.start();
   const tokens = {} as Record<Role, string>;
   const users = {} as Record<Role, { id: string }>;

@@ -1,0 +1,48 @@
+import type { Kysely } from 'kysely';
+
+/**
+ * Early warning, third part (issue 4): escalation and delivery. An alert knows when its next tier
+ * falls due; each notice to each recipient is a row, recorded with its idempotency key before it
+ * is sent, leased by the worker that sends it, retried with back-off. Targets, acknowledgement
+ * links and delivery errors are sealed by the application.
+ */
+export async function up(db: Kysely<any>): Promise<void> {
+  // How many tiers were notified, and when the next one falls due (null: none left, or stopped).
+  await db.schema.alterTable('alerts').addColumn('notified_tiers', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema.alterTable('alerts').addColumn('next_step_at', 'text').execute();
+  await db.schema.createIndex('alerts_next_step_idx').on('alerts').columns(['state', 'next_step_at']).execute();
+
+  await db.schema
+    .createTable('notifications')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('alert_id', 'text', (c) => c.notNull())
+    .addColumn('case_id', 'text', (c) => c.notNull())
+    .addColumn('tier', 'integer', (c) => c.notNull())
+    .addColumn('target_index', 'integer', (c) => c.notNull())
+    // email | webhook
+    .addColumn('channel', 'text', (c) => c.notNull())
+    // Sealed JSON of the target as it was when the tier fell due (webhook secret inside).
+    .addColumn('target', 'text', (c) => c.notNull())
+    // Sent with every attempt (Message-ID, Idempotency-Key), so a receiver can tell a repeat.
+    .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
+    .addColumn('drill', 'integer', (c) => c.notNull())
+    // pending | sending | sent | failed | cancelled
+    .addColumn('state', 'text', (c) => c.notNull())
+    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+    .addColumn('lease_owner', 'text')
+    .addColumn('lease_until', 'text')
+    // Sealed: an SMTP answer can name the address.
+    .addColumn('last_error', 'text')
+    .addColumn('sent_at', 'text')
+    // The recipient's one-use acknowledgement link: sealed for the message, hashed for the lookup.
+    .addColumn('ack_token', 'text', (c) => c.notNull())
+    .addColumn('ack_token_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addUniqueConstraint('notifications_once', ['alert_id', 'tier', 'target_index'])
+    .execute();
+  // The worker's question: what is due to be sent, or was left half-sent by a worker that died.
+  await db.schema.createIndex('notifications_due_idx').on('notifications').columns(['state', 'next_attempt_at']).execute();
+  await db.schema.createIndex('notifications_alert_idx').on('notifications').columns(['alert_id', 'tier']).execute();
+}

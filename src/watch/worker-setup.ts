@@ -1,0 +1,40 @@
+import type { Config } from '../config.ts';
+import { createDeliveryChannels } from '../notify/channels.ts';
+import type { ServiceContext } from '../services.ts';
+import { startWorker, type PassResult, type Worker } from './worker.ts';
+
+/** Where the worker reports: the server's logger, or the CLI's output. */
+export interface WorkerLog {
+  info(object: object, message: string): void;
+  warn(object: object, message: string): void;
+  error(object: object, message: string): void;
+}
+
+/**
+ * The worker as `vigil serve` and `vigil worker` run it: mail and webhooks as configured, the
+ * heartbeat if a monitor is set. What it logs are counts and times, never a recipient or a URL.
+ */
+export function startConfiguredWorker(
+  ctx: ServiceContext,
+  config: Config,
+  options: { baseUrl: string; log: WorkerLog; intervalMs?: number; leaseMs?: number; monotonic?: () => number },
+): Worker {
+  const channels = createDeliveryChannels({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, clock: ctx.clock });
+  const worker = startWorker(ctx, {
+    channels,
+    baseUrl: config.baseUrl ?? options.baseUrl,
+    heartbeat: config.heartbeatUrl ? { url: config.heartbeatUrl } : undefined,
+    ...(options.intervalMs ? { intervalMs: options.intervalMs } : {}),
+    ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+    ...(options.monotonic ? { monotonic: options.monotonic } : {}),
+    onPass: (result: PassResult) => options.log.info({ worker: result }, 'worker pass'),
+    onClockJump: (event, wallMs, trustedMs) => options.log.warn({ event, wall: new Date(wallMs).toISOString(), trusted: new Date(trustedMs).toISOString() }, 'the system clock jumped'),
+    onError: (error) => options.log.error({ err: error instanceof Error ? error.message : String(error) }, 'a worker step failed; it runs again'),
+  });
+  return {
+    async stop() {
+      await worker.stop();
+      channels.close();
+    },
+  };
+}
