@@ -99,28 +99,28 @@ export interface HookCatcher {
 }
 
 export async function startHookCatcher(): Promise<HookCatcher> {
-  let server: Server;
+  const hooks: ReceivedHook[] = [];
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      hooks.push({ path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      response.writeHead(catcher.status, { 'content-type': 'text/plain' }).end('ok');
+    });
+  });
   const catcher: HookCatcher = {
     url: '',
-    hooks: [],
+    hooks,
     status: 200,
     waitFor: async (count, timeoutMs = 10_000) => {
-      await waitUntil(() => catcher.hooks.length >= count, timeoutMs, `${count} webhook(s), have ${catcher.hooks.length}`);
-      return catcher.hooks;
+      await waitUntil(() => hooks.length >= count, timeoutMs, `${count} webhook(s), have ${hooks.length}`);
+      return hooks;
     },
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-  server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      catcher.hooks.push({ path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
-      response.writeHead(catcher.status, { 'content-type': 'text/plain' }).end('ok');
-    });
-  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   catcher.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return catcher;
