@@ -210,6 +210,17 @@ export async function markSent(db: Db, id: string, owner: string, at: string): P
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** Hands a claimed notice back unsent, due at once, for whichever worker comes next. */
+export async function releaseLease(db: Db, id: string, owner: string, at: string): Promise<void> {
+  await db
+    .updateTable('notifications')
+    .set((eb) => ({ state: 'pending', next_attempt_at: at, lease_owner: null, lease_until: null, attempts: eb('attempts', '-', 1), updated_at: at }))
+    .where('id', '=', id)
+    .where('state', '=', 'sending')
+    .where('lease_owner', '=', owner)
+    .execute();
+}
+
 /** The attempt failed: try again at `retryAt`, or, with null, it has failed for good. */
 export async function markAttemptFailed(db: Db, cipher: FieldCipher, id: string, owner: string, failure: { error: string; retryAt: string | null; at: string }): Promise<boolean> {
   const result = await db

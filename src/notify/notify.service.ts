@@ -8,7 +8,7 @@ import { diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
 import { findAlertById, markAcknowledged } from '../watch/alerts.repository.ts';
 import type { Alert } from '../watch/alerts.types.ts';
-import { DeliveryError, type DeliveryChannels } from './channels.ts';
+import { DELIVERY_TIMEOUT_MS, DeliveryError, type DeliveryChannels } from './channels.ts';
 import { decideEscalation, retryAt, spreadOf } from './escalation.ts';
 import { noticeSubject, noticeText, webhookPayload, type NoticeFacts } from './messages.ts';
 import {
@@ -22,6 +22,7 @@ import {
   markAttemptFailed,
   markSent,
   markTierNotified,
+  releaseLease,
   setNextStep,
   type DueAlert,
   type NewNotification,
@@ -108,9 +109,10 @@ export interface DeliveryOptions {
   leaseMs: number;
   /** Where links in notices point: Vigil's public address. */
   baseUrl: string;
-  /** Notices sent at once. */
+  /** Notices sent at once, and claimed at once. */
   concurrency?: number;
-  batch?: number;
+  /** The longest one attempt may take (the channels' timeout). */
+  attemptMs?: number;
 }
 
 export interface DeliveryResult {
@@ -151,8 +153,16 @@ async function send(channels: DeliveryChannels, notice: Notification, facts: Not
   }
 }
 
-/** One notice out, and its outcome recorded; a delivery that failed for good brings the next tier forward. */
-async function deliver(ctx: ServiceContext, options: DeliveryOptions, notice: Notification, context: NoticeContext | undefined): Promise<keyof DeliveryResult> {
+/**
+ * One notice out, and its outcome recorded; a delivery that failed for good brings the next tier
+ * forward. A notice whose lease would run out during the attempt is handed back unsent: past its
+ * lease another worker may take it, and two senders would be one too many.
+ */
+async function deliver(ctx: ServiceContext, options: DeliveryOptions, notice: Notification, context: NoticeContext | undefined, leaseUntil: number): Promise<keyof DeliveryResult | 'released'> {
+  if (ctx.clock.now().getTime() + (options.attemptMs ?? DELIVERY_TIMEOUT_MS) > leaseUntil) {
+    await releaseLease(ctx.db, notice.id, options.owner, ctx.clock.now().toISOString());
+    return 'released';
+  }
   try {
     if (!context) throw new DeliveryError('the alert of this notice is gone', true);
     await send(options.channels, notice, factsOf(notice, context, options.baseUrl));
@@ -170,15 +180,6 @@ async function deliver(ctx: ServiceContext, options: DeliveryOptions, notice: No
   return 'sent';
 }
 
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-}
-
 /**
  * The worker's delivery step: lease the notices that are due (or were left half-sent by a worker
  * that died), send them, record each outcome. A notice is recorded before it is sent, carries the
@@ -186,21 +187,22 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
  */
 export async function runDeliveryStep(ctx: ServiceContext, options: DeliveryOptions): Promise<DeliveryResult> {
   const result: DeliveryResult = { sent: 0, retrying: 0, failed: 0 };
-  const batch = options.batch ?? 200;
+  // Only as many as go out at once: a claimed notice's lease starts ticking at the claim.
+  const batch = options.concurrency ?? 20;
   for (;;) {
     const now = ctx.clock.now();
+    const leaseUntil = now.getTime() + options.leaseMs;
     const claimed = await claimDueNotifications(ctx.db, ctx.dialect, ctx.cipher, {
       owner: options.owner,
       now: now.toISOString(),
-      leaseUntil: new Date(now.getTime() + options.leaseMs).toISOString(),
+      leaseUntil: new Date(leaseUntil).toISOString(),
       limit: batch,
     });
     if (claimed.length === 0) return result;
     const contexts = await findNoticeContexts(ctx.db, claimed.map((notice) => notice.alert_id));
-    await eachLimited(claimed, options.concurrency ?? 20, async (notice) => {
-      result[await deliver(ctx, options, notice, contexts.get(notice.alert_id))]++;
-    });
-    if (claimed.length < batch) return result;
+    const outcomes = await Promise.all(claimed.map((notice) => deliver(ctx, options, notice, contexts.get(notice.alert_id), leaseUntil)));
+    for (const outcome of outcomes) if (outcome !== 'released') result[outcome]++;
+    if (claimed.length < batch || outcomes.includes('released')) return result;
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts';
-import { createDeliveryChannels } from '../notify/channels.ts';
+import { createDeliveryChannels, DELIVERY_TIMEOUT_MS } from '../notify/channels.ts';
 import type { ServiceContext } from '../services.ts';
-import { startWorker, type PassResult, type Worker } from './worker.ts';
+import { LEASE_MS, startWorker, type PassResult, type Worker } from './worker.ts';
 
 /** Where the worker reports: the server's logger, or the CLI's output. */
 export interface WorkerLog {
@@ -19,13 +19,16 @@ export function startConfiguredWorker(
   config: Config,
   options: { baseUrl: string; log: WorkerLog; intervalMs?: number; leaseMs?: number; monotonic?: () => number },
 ): Worker {
-  const channels = createDeliveryChannels({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, clock: ctx.clock });
+  // One attempt must end well inside the lease, or another worker could send the same notice meanwhile.
+  const timeoutMs = Math.min(DELIVERY_TIMEOUT_MS, Math.floor((options.leaseMs ?? LEASE_MS) / 2));
+  const channels = createDeliveryChannels({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, clock: ctx.clock, timeoutMs });
   const worker = startWorker(ctx, {
     channels,
     baseUrl: config.baseUrl ?? options.baseUrl,
     heartbeat: config.heartbeatUrl ? { url: config.heartbeatUrl } : undefined,
     ...(options.intervalMs ? { intervalMs: options.intervalMs } : {}),
     ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+    attemptMs: timeoutMs,
     ...(options.monotonic ? { monotonic: options.monotonic } : {}),
     onPass: (result: PassResult) => options.log.info({ worker: result }, 'worker pass'),
     onClockJump: (event, wallMs, trustedMs) => options.log.warn({ event, wall: new Date(wallMs).toISOString(), trusted: new Date(trustedMs).toISOString() }, 'the system clock jumped'),

@@ -27,6 +27,8 @@ export interface WorkerOptions {
   /** The longest pause between passes; a pass comes sooner when something falls due sooner. */
   intervalMs?: number;
   leaseMs?: number;
+  /** The longest one delivery attempt may take: the channels' timeout. */
+  attemptMs?: number;
   /** A monitor (healthchecks.io, Uptime Kuma…) that notices when these calls stop: a Vigil that died. */
   heartbeat?: { url: string; everyMs?: number } | undefined;
   /** Monotonic milliseconds, for the clock-jump guard; tests that move a manual clock pass it in. */
@@ -47,7 +49,13 @@ export interface Worker {
 export async function runWorkerPass(ctx: ServiceContext, options: WorkerOptions & { owner: string }): Promise<PassResult> {
   const sweep = await runDeadlineSweep(ctx);
   const tiers = await runEscalationStep(ctx);
-  const delivery = await runDeliveryStep(ctx, { channels: options.channels, owner: options.owner, leaseMs: options.leaseMs ?? LEASE_MS, baseUrl: options.baseUrl });
+  const delivery = await runDeliveryStep(ctx, {
+    channels: options.channels,
+    owner: options.owner,
+    leaseMs: options.leaseMs ?? LEASE_MS,
+    baseUrl: options.baseUrl,
+    ...(options.attemptMs ? { attemptMs: options.attemptMs } : {}),
+  });
   return { ...sweep, tiers, ...delivery };
 }
 
