@@ -24,6 +24,7 @@ import { sourcePages } from './sources/sources.pages.ts';
 import { statusRoutes } from './timeline/statuses.routes.ts';
 import { statusPages } from './timeline/statuses.pages.ts';
 import { ackPages } from './notify/ack.pages.ts';
+import { dossierRoutes } from './notify/dossier.routes.ts';
 import { alertRoutes } from './watch/alerts.routes.ts';
 import { checkinPages } from './watch/checkin.pages.ts';
 import { watchRoutes } from './watch/watches.routes.ts';
@@ -60,6 +61,7 @@ const ROUTES = [
   watchRoutes,
   alertRoutes,
   ackPages,
+  dossierRoutes,
   checkinPages,
   webPages,
   accessPages,

@@ -46,7 +46,7 @@ const BIN = join(import.meta.dirname, '..', 'bin', 'vigil.js');
 /** Every table of the schema (checked against schema.ts at compile time, against the database below). */
 const ALL_TABLES = [
   'acts', 'actors', 'api_tokens', 'audit_entries', 'audit_head', 'break_glass', 'case_members', 'citations', 'counters', 'data_keys',
-  'events', 'interventions', 'notices', 'person_names', 'persons', 'relations', 'revisions', 'settings', 'sources', 'status_entries', 'users', 'watches', 'checkins', 'alerts', 'notifications',
+  'events', 'interventions', 'notices', 'person_names', 'persons', 'relations', 'revisions', 'settings', 'sources', 'status_entries', 'users', 'watches', 'checkins', 'alerts', 'notifications', 'dossiers', 'dossier_releases', 'dossier_vetoes',
 ] as const satisfies readonly (keyof Database)[];
 type Unlisted = Exclude<keyof Database, (typeof ALL_TABLES)[number]>;
 const allTablesListed: [Unlisted] extends [never] ? true : Unlisted = true;

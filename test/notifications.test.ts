@@ -200,7 +200,7 @@ describe(`escalation and delivery over real SMTP and HTTP (${BACKEND})`, () => {
 
     clock.advance(5 * HOUR);
     const idle = await pass();
-    assert.deepEqual(idle, { missed: 0, duress: 0, tiers: 0, sent: 0, retrying: 0, failed: 0 }, 'nothing is called twice');
+    assert.deepEqual(idle, { missed: 0, duress: 0, tiers: 0, dossiers: 0, sent: 0, retrying: 0, failed: 0 }, 'nothing is called twice');
     assert.equal(mailsTo('a-sister@family.example').length, 1);
     assert.equal(hooksAt('/a').length, 1);
     const shown = await notices(alert.id);
@@ -442,5 +442,172 @@ describe(`escalation and delivery over real SMTP and HTTP (${BACKEND})`, () => {
     assert.ok(beats >= 3, `${beats} heartbeats`);
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.ok(hooksAt('/heartbeat').length <= beats + 1, 'a stopped worker goes quiet');
+  });
+});
+
+describe(`pre-authorised dossier: release after the delay, unless two coordinators veto (${BACKEND})`, () => {
+  let t: TestApp;
+  let mail: MailCatcher;
+  let hooks: HookCatcher;
+  let channels: DeliveryChannels;
+  const clock = new ManualClock('2026-07-01T08:00:00.000Z');
+  let personId = '';
+  let caseNumber = '';
+  let eventId = '';
+  const STATEMENT = 'Asemgul has not been heard from since her arrest. We call for her immediate release.';
+
+  before(async () => {
+    [mail, hooks] = await Promise.all([startMailCatcher(), startHookCatcher()]);
+    t = await startTestApp({ clock });
+    channels = createDeliveryChannels({ smtpUrl: mail.url, mailFrom: 'alerts@ngo.example', clock });
+    const person = await t.api('POST', '/api/v1/persons', { body: personInput() });
+    personId = person.body.id;
+    caseNumber = person.body.case_number;
+    const event = await t.api('POST', '/api/v1/events', { body: { person_id: personId, title: 'Taken from her mother’s home by county police', date: '2026-06-12', place: 'Ghulja' } });
+    assert.equal(event.status, 201, event.text);
+    eventId = event.body.id;
+    // A second coordinator, for the two-person veto; the researcher role is a plain member.
+    await t.addMember(personId, 'coordinator', { caseRole: 'coordinator' });
+    await t.addMember(personId, 'viewer', { caseRole: 'viewer' });
+  });
+  after(async () => {
+    channels?.close();
+    await t?.stop();
+    await Promise.all([mail?.close(), hooks?.close()]);
+  });
+
+  const pass = () => runWorkerPass(t.app.ctx, { channels, baseUrl: 'https://vigil.ngo.example', owner: 'dossier-test' });
+  const mailsTo = (address: string) => mail.mails.filter((item) => item.to.includes(address));
+
+  async function watchWithDossier(prefix: string): Promise<string> {
+    const created = await t.api('POST', '/api/v1/watches', {
+      body: { person_id: personId, interval: 'PT1H', grace: 'PT0S', pin: '271828', duress_pin: '314159', escalation: [{ after: 'PT0S', ack_within: 'PT6H', notify: [{ email: `${prefix}-duty@ngo.example` }] }] },
+    });
+    assert.equal(created.status, 201, created.text);
+    const dossier = await t.api('PUT', `/api/v1/watches/${created.body.id}/dossier`, {
+      body: { statement: STATEMENT, records: [personId, eventId], recipients: [{ email: `${prefix}-desk@press.example` }, { webhook: `${hooks.url}/${prefix}`, secret: 'the-partners-webhook-secret' }], release_after: 'PT2H' },
+    });
+    assert.equal(dossier.status, 200, dossier.text);
+    return created.body.id;
+  }
+
+  async function openAlertOf(watchId: string): Promise<string> {
+    const list = await t.api('GET', '/api/v1/alerts?limit=200');
+    const alert = list.body.items.find((item: { watch_id: string }) => item.watch_id === watchId);
+    assert.ok(alert);
+    return alert.id;
+  }
+
+  it('refuses bad dossiers and changes nothing', async () => {
+    const created = await t.api('POST', '/api/v1/watches', { body: { person_id: personId, interval: 'P1D', grace: 'PT0S', pin: '271828', duress_pin: '314159', escalation: [{ after: 'PT0S', ack_within: 'PT1H', notify: [{ email: 'x@ngo.example' }] }] } });
+    const path = `/api/v1/watches/${created.body.id}/dossier`;
+    const good = { statement: STATEMENT, records: [personId], recipients: [{ email: 'desk@press.example' }], release_after: 'P2D' };
+    const other = await t.api('POST', '/api/v1/persons', { token: t.tokens.coordinator, body: personInput() });
+    const cases: [string, unknown, number, string | null][] = [
+      ['a duration in months', { ...good, release_after: 'P1M' }, 400, null],
+      ['no duration', { ...good, release_after: 'tomorrow' }, 400, null],
+      ['an empty statement', { ...good, statement: '   ' }, 400, null],
+      ['an oversized statement', { ...good, statement: 'x'.repeat(20_001) }, 400, null],
+      ['no recipient', { ...good, recipients: [] }, 400, null],
+      ['a webhook to a non-http address', { ...good, recipients: [{ webhook: 'file:///etc/passwd', secret: 'a-secret-long-enough' }] }, 400, null],
+      ['an unknown field', { ...good, extra: 1 }, 400, null],
+      ['a record of another case', { ...good, records: [other.body.id] }, 422, null],
+      ['a record that does not exist', { ...good, records: ['01a22566-2c15-770d-9624-01048a0a9716'] }, 422, null],
+      ['a viewer', good, 403, t.tokens.viewer],
+      ['a non-member', good, 404, t.tokens.admin],
+    ];
+    for (const [name, body, status, token] of cases) {
+      const response = await t.api('PUT', path, { body, ...(token ? { token } : {}) });
+      assert.equal(response.status, status, `${name}: ${response.text}`);
+    }
+    assert.equal((await t.api('GET', path)).status, 404, 'no dossier was stored');
+    assert.equal((await t.api('PUT', path, { body: good })).status, 200);
+    assert.equal((await t.api('PUT', path, { body: { ...good, release_after: 'P3D' } })).status, 409, 'a change needs the version');
+    const changed = await t.api('PUT', path, { body: { ...good, release_after: 'P3D', version: 1 } });
+    assert.equal(changed.status, 200, changed.text);
+    assert.equal(changed.body.version, 2);
+    const viewed = await t.api('GET', path, { token: t.tokens.viewer });
+    assert.equal(viewed.status, 200);
+    assert.equal('statement' in viewed.body || 'recipients' in viewed.body, false, 'a viewer does not read the statement or recipients');
+    const rows = await t.app.ctx.db.selectFrom('dossiers').selectAll().execute();
+    assert.ok(!JSON.stringify(rows).includes('immediate release') && !JSON.stringify(rows).includes('desk@press.example'), 'sealed at rest');
+  });
+
+  it('releases the statement and records to the recipients once the delay ran out, through signed, recorded delivery', async () => {
+    const watchId = await watchWithDossier('r');
+    clock.advance(3600_000 + 1000);
+    await pass();
+    const alertId = await openAlertOf(watchId);
+    const scheduled = await t.api('GET', `/api/v1/alerts/${alertId}/dossier`);
+    assert.equal(scheduled.status, 200, scheduled.text);
+    assert.equal(scheduled.body.state, 'scheduled');
+    assert.equal(scheduled.body.release_at, new Date(Date.parse(clock.now().toISOString()) + 2 * 3600_000).toISOString());
+    assert.equal(mailsTo('r-desk@press.example').length, 0);
+
+    clock.advance(2 * 3600_000);
+    const released = await pass();
+    assert.equal(released.dossiers, 1);
+    const [desk] = mailsTo('r-desk@press.example');
+    assert.equal(desk!.subject, `Statement on case ${caseNumber}`);
+    assert.ok(desk!.text.startsWith(STATEMENT));
+    assert.match(desk!.text, /Zhanargul Zhumatai/, 'the pre-authorised records are in it');
+    assert.match(desk!.text, /2026-06-12: Taken from her mother’s home by county police/);
+    const hook = hooks.hooks.find((item) => item.path === '/r')!;
+    assert.equal(verifySignature('the-partners-webhook-secret', hook.headers['x-vigil-signature'] as string, hook.body, clock.now()), true);
+    const payload = JSON.parse(hook.body);
+    assert.equal(payload.type, 'dossier.release');
+    assert.equal(payload.statement, STATEMENT);
+    assert.equal((await t.api('GET', `/api/v1/alerts/${alertId}/dossier`)).body.state, 'released');
+    const notices = (await t.api('GET', `/api/v1/alerts/${alertId}/notifications`)).body.items as { purpose: string; state: string }[];
+    assert.deepEqual(notices.filter((notice) => notice.purpose === 'dossier').map((notice) => notice.state), ['sent', 'sent']);
+    clock.advance(6 * 3600_000);
+    assert.equal((await pass()).dossiers, 0, 'released once');
+    assert.equal(mailsTo('r-desk@press.example').length, 1);
+  });
+
+  it('two different coordinators stop it; one alone, or one twice, does not', async () => {
+    const watchId = await watchWithDossier('v');
+    clock.advance(3600_000 + 1000);
+    await pass();
+    const alertId = await openAlertOf(watchId);
+    const veto = (token: string, reason = 'She called her sister; the arrest was a misunderstanding') => t.api('POST', `/api/v1/alerts/${alertId}/dossier/veto`, { token, body: { reason } });
+    assert.equal((await veto(t.tokens.viewer)).status, 403, 'a viewer cannot veto');
+    assert.equal((await veto(t.tokens.admin)).status, 404, 'a non-member learns nothing');
+    assert.equal((await t.api('POST', `/api/v1/alerts/${alertId}/dossier/veto`, { body: { reason: 'x'.repeat(2001) } })).status, 400);
+    assert.equal((await t.api('POST', `/api/v1/alerts/${alertId}/dossier/veto`, { body: {} })).status, 400);
+    const first = await veto(t.tokens.researcher);
+    assert.equal(first.status, 200, first.text);
+    assert.equal(first.body.state, 'scheduled', 'one veto is not enough');
+    assert.equal(first.body.vetoes.length, 1);
+    assert.equal((await veto(t.tokens.researcher)).status, 409, 'the same coordinator twice counts once');
+    const second = await veto(t.tokens.coordinator);
+    assert.equal(second.body.state, 'vetoed');
+    assert.equal((await t.api('GET', `/api/v1/alerts/${alertId}/dossier`, { token: t.tokens.viewer })).body.vetoes[0].reason, null, 'reasons are for those allowed secrets');
+    clock.advance(3 * 3600_000);
+    assert.equal((await pass()).dossiers, 0);
+    assert.equal(mailsTo('v-desk@press.example').length, 0);
+    assert.equal((await veto(t.tokens.coordinator)).status, 409, 'nothing left to veto');
+  });
+
+  it('contact restored cancels the release; a drill releases only a DRILL notice', async () => {
+    const watchId = await watchWithDossier('c');
+    clock.advance(3600_000 + 1000);
+    await pass();
+    const alertId = await openAlertOf(watchId);
+    assert.equal((await t.api('POST', `/api/v1/alerts/${alertId}/resolve`, { body: { outcome: 'contact_restored' } })).status, 200);
+    clock.advance(3 * 3600_000);
+    await pass();
+    assert.equal((await t.api('GET', `/api/v1/alerts/${alertId}/dossier`)).body.state, 'cancelled');
+    assert.equal(mailsTo('c-desk@press.example').length, 0);
+
+    const drillWatch = await watchWithDossier('d');
+    const drill = await t.api('POST', `/api/v1/watches/${drillWatch}/drill`);
+    assert.equal(drill.status, 201, drill.text);
+    await pass();
+    clock.advance(2 * 3600_000 + 1000);
+    await pass();
+    const [notice] = mailsTo('d-desk@press.example');
+    assert.match(notice!.subject, /^\[DRILL\] Statement on case/);
+    assert.ok(!notice!.text.includes(STATEMENT) && !notice!.text.includes('Zhanargul'), 'a drill carries no statement and no record');
   });
 });

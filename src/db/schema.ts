@@ -306,10 +306,49 @@ export interface AlertRow {
   updated_at: string;
 }
 
+export interface DossierRow {
+  watch_id: string;
+  case_id: string;
+  /** Sealed. */
+  statement: string;
+  /** Sealed JSON. */
+  recipients: string;
+  records: string;
+  release_after: string;
+  release_after_seconds: number;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DossierReleaseRow {
+  id: string;
+  alert_id: string;
+  watch_id: string;
+  case_id: string;
+  release_at: string;
+  state: string;
+  drill: number;
+  /** Sealed. */
+  content: string | null;
+  released_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DossierVetoRow {
+  release_id: string;
+  user_id: string;
+  at: string;
+  /** Sealed. */
+  reason: string;
+}
+
 export interface NotificationRow {
   id: string;
   alert_id: string;
   case_id: string;
+  purpose: string;
   tier: number;
   target_index: number;
   channel: string;
@@ -358,4 +397,7 @@ export interface Database {
   checkins: CheckinRow;
   alerts: AlertRow;
   notifications: NotificationRow;
+  dossiers: DossierRow;
+  dossier_releases: DossierReleaseRow;
+  dossier_vetoes: DossierVetoRow;
 }

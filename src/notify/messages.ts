@@ -83,3 +83,26 @@ export function webhookPayload(facts: NoticeFacts): Record<string, unknown> {
     alert_url: facts.alertUrl,
   };
 }
+
+/** One record a dossier carries, as it reads when released: public fields only. */
+export interface DossierRecord {
+  kind: 'person' | 'event';
+  lines: string[];
+}
+
+/**
+ * The released dossier: the organisation's statement and its chosen records, exactly what the
+ * coordinators authorised. A drill carries none of it, only the notice that the release works.
+ */
+export function dossierContent(facts: { caseNumber: string; drill: boolean; statement: string; records: DossierRecord[]; idempotencyPrefix: string }): { subject: string; text: string; payload: Record<string, unknown> } {
+  if (facts.drill) {
+    const text = `DRILL: this is a test of the pre-authorised release for case ${facts.caseNumber}.\nIn a real release the organisation's statement and ${facts.records.length} record(s) would follow here.\n`;
+    return { subject: `${DRILL_MARK} Statement on case ${facts.caseNumber}`, text, payload: { type: 'dossier.release', drill: true, case_number: facts.caseNumber } };
+  }
+  const body = facts.records.map((record) => record.lines.join('\n')).join('\n\n');
+  return {
+    subject: `Statement on case ${facts.caseNumber}`,
+    text: `${facts.statement}\n${body ? `\n${body}\n` : ''}`,
+    payload: { type: 'dossier.release', drill: false, case_number: facts.caseNumber, statement: facts.statement, records: facts.records },
+  };
+}

@@ -11,10 +11,14 @@ export const NOTIFICATION_STATES = ['pending', 'sending', 'sent', 'failed', 'can
 export type NotificationState = (typeof NOTIFICATION_STATES)[number];
 
 /** One notice to one recipient, opened for the worker that holds its lease. */
+export type NoticePurpose = 'tier' | 'dossier';
+
 export interface Notification {
   id: string;
   alert_id: string;
   case_id: string;
+  /** An escalation tier's notice, or a released dossier (tier 0). */
+  purpose: NoticePurpose;
   tier: number;
   target_index: number;
   channel: 'email' | 'webhook';
@@ -39,6 +43,7 @@ function toNotification(cipher: FieldCipher, row: NotificationRow): Notification
     id: row.id,
     alert_id: row.alert_id,
     case_id: row.case_id,
+    purpose: row.purpose as NoticePurpose,
     tier: row.tier,
     target_index: row.target_index,
     channel: row.channel as Notification['channel'],
@@ -119,6 +124,7 @@ export interface NewNotification {
   id: string;
   alert_id: string;
   case_id: string;
+  purpose: NoticePurpose;
   tier: number;
   target_index: number;
   target: NotifyTarget;
@@ -140,6 +146,7 @@ export async function insertNotifications(db: Db, cipher: FieldCipher, notices: 
         id: notice.id,
         alert_id: notice.alert_id,
         case_id: notice.case_id,
+        purpose: notice.purpose,
         tier: notice.tier,
         target_index: notice.target_index,
         channel: 'email' in notice.target ? 'email' : 'webhook',
@@ -300,6 +307,7 @@ export async function findNextDueTime(db: Db, now: string): Promise<string | nul
       select min(next_deadline) as due from watches where state = 'active' and retracted_at is null and next_deadline > ${now}
       union all select min(next_step_at) from alerts where state = 'open' and next_step_at > ${now}
       union all select min(next_attempt_at) from notifications where state in ('pending', 'sending') and next_attempt_at > ${now}
+      union all select min(release_at) from dossier_releases where state = 'scheduled' and release_at > ${now}
     ) as soonest`.execute(db);
   return row.rows[0]?.due ?? null;
 }

@@ -8,6 +8,8 @@ import { diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
 import { findAlertById, markAcknowledged } from '../watch/alerts.repository.ts';
 import type { Alert } from '../watch/alerts.types.ts';
+import type { NotifyTarget } from '../watch/watches.types.ts';
+import { findReleasedContents, type ReleasedContent } from './dossier.repository.ts';
 import { DELIVERY_TIMEOUT_MS, DeliveryError, type DeliveryChannels } from './channels.ts';
 import { decideEscalation, retryAt, spreadOf } from './escalation.ts';
 import { noticeSubject, noticeText, webhookPayload, type NoticeFacts } from './messages.ts';
@@ -27,6 +29,7 @@ import {
   type DueAlert,
   type NewNotification,
   type Notification,
+  type NoticePurpose,
   type NoticeContext,
 } from './notifications.repository.ts';
 
@@ -40,26 +43,30 @@ export function hashAckToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** The notices of one tier, one per recipient, keyed so that no rerun can make a second set. */
-function noticesForTier(alert: DueAlert, tier: number, at: string): NewNotification[] {
-  const plan = alert.plan[tier - 1]!;
-  return plan.notify.map((target, index) => {
+/** One notice per target, keyed by alert, purpose, tier and target, so that no rerun can make a second set. */
+export function newNotices(spec: { alertId: string; caseId: string; purpose: NoticePurpose; tier: number; targets: NotifyTarget[]; tiers: number; drill: boolean; at: string }): NewNotification[] {
+  return spec.targets.map((target, index) => {
     const ackToken = randomBytes(32).toString('base64url');
     return {
       id: newId(),
-      alert_id: alert.id,
-      case_id: alert.case_id,
-      tier,
+      alert_id: spec.alertId,
+      case_id: spec.caseId,
+      purpose: spec.purpose,
+      tier: spec.tier,
       target_index: index,
       target,
-      tiers: alert.plan.length,
-      idempotency_key: `${alert.id}.${tier}.${index}`,
-      drill: alert.kind === 'drill',
+      tiers: spec.tiers,
+      idempotency_key: spec.purpose === 'tier' ? `${spec.alertId}.${spec.tier}.${index}` : `${spec.alertId}.${spec.purpose}.${index}`,
+      drill: spec.drill,
       ack_token: ackToken,
       ack_token_hash: hashAckToken(ackToken),
-      at,
+      at: spec.at,
     };
   });
+}
+
+function noticesForTier(alert: DueAlert, tier: number, at: string): NewNotification[] {
+  return newNotices({ alertId: alert.id, caseId: alert.case_id, purpose: 'tier', tier, targets: alert.plan[tier - 1]!.notify, tiers: alert.plan.length, drill: alert.kind === 'drill', at });
 }
 
 /**
@@ -139,6 +146,15 @@ function factsOf(notice: Notification, context: NoticeContext, baseUrl: string):
   };
 }
 
+/** A released dossier goes out as released: its own subject, text and JSON. */
+async function sendDossier(channels: DeliveryChannels, notice: Notification, content: ReleasedContent): Promise<void> {
+  if ('email' in notice.target) {
+    await channels.sendMail({ to: notice.target.email, subject: content.subject, text: content.text, messageId: `<${notice.idempotency_key}@vigil.invalid>`, idempotencyKey: notice.idempotency_key });
+  } else {
+    await channels.postWebhook({ url: notice.target.webhook, secret: notice.target.secret, body: JSON.stringify({ id: notice.idempotency_key, ...content.payload }), idempotencyKey: notice.idempotency_key });
+  }
+}
+
 async function send(channels: DeliveryChannels, notice: Notification, facts: NoticeFacts): Promise<void> {
   if ('email' in notice.target) {
     await channels.sendMail({
@@ -158,14 +174,23 @@ async function send(channels: DeliveryChannels, notice: Notification, facts: Not
  * forward. A notice whose lease would run out during the attempt is handed back unsent: past its
  * lease another worker may take it, and two senders would be one too many.
  */
-async function deliver(ctx: ServiceContext, options: DeliveryOptions, notice: Notification, context: NoticeContext | undefined, leaseUntil: number): Promise<keyof DeliveryResult | 'released'> {
+async function deliver(
+  ctx: ServiceContext,
+  options: DeliveryOptions,
+  notice: Notification,
+  found: { context: NoticeContext | undefined; dossier: ReleasedContent | undefined },
+  leaseUntil: number,
+): Promise<keyof DeliveryResult | 'released'> {
   if (ctx.clock.now().getTime() + (options.attemptMs ?? DELIVERY_TIMEOUT_MS) > leaseUntil) {
     await releaseLease(ctx.db, notice.id, options.owner, ctx.clock.now().toISOString());
     return 'released';
   }
   try {
-    if (!context) throw new DeliveryError('the alert of this notice is gone', true);
-    await send(options.channels, notice, factsOf(notice, context, options.baseUrl));
+    if (!found.context) throw new DeliveryError('the alert of this notice is gone', true);
+    if (notice.purpose === 'dossier') {
+      if (!found.dossier) throw new DeliveryError('the released dossier of this notice is gone', true);
+      await sendDossier(options.channels, notice, found.dossier);
+    } else await send(options.channels, notice, factsOf(notice, found.context, options.baseUrl));
   } catch (error) {
     const now = ctx.clock.now();
     const permanent = error instanceof DeliveryError && error.permanent;
@@ -173,7 +198,7 @@ async function deliver(ctx: ServiceContext, options: DeliveryOptions, notice: No
     const message = error instanceof Error ? error.message : String(error);
     await markAttemptFailed(ctx.db, ctx.cipher, notice.id, options.owner, { error: message, retryAt: next, at: now.toISOString() });
     if (next) return 'retrying';
-    await bringNextTierForward(ctx.db, notice.alert_id, notice.tier, now.toISOString());
+    if (notice.purpose === 'tier') await bringNextTierForward(ctx.db, notice.alert_id, notice.tier, now.toISOString());
     return 'failed';
   }
   await markSent(ctx.db, notice.id, options.owner, ctx.clock.now().toISOString());
@@ -200,14 +225,19 @@ export async function runDeliveryStep(ctx: ServiceContext, options: DeliveryOpti
     });
     if (claimed.length === 0) return result;
     const contexts = await findNoticeContexts(ctx.db, claimed.map((notice) => notice.alert_id));
-    const outcomes = await Promise.all(claimed.map((notice) => deliver(ctx, options, notice, contexts.get(notice.alert_id), leaseUntil)));
+    const dossiers = await findReleasedContents(ctx.db, ctx.cipher, claimed.filter((notice) => notice.purpose === 'dossier').map((notice) => notice.alert_id));
+    const outcomes = await Promise.all(
+      claimed.map((notice) => deliver(ctx, options, notice, { context: contexts.get(notice.alert_id), dossier: dossiers.get(notice.alert_id) }, leaseUntil)),
+    );
     for (const outcome of outcomes) if (outcome !== 'released') result[outcome]++;
     if (claimed.length < batch || outcomes.includes('released')) return result;
   }
 }
 
+/** The tier notice a link belongs to; a dossier's recipients acknowledge nothing. */
 async function noticeByToken(ctx: ServiceContext, token: string): Promise<Notification | null> {
-  return /^[A-Za-z0-9_-]{43}$/.test(token) ? findNotificationByAckHash(ctx.db, ctx.cipher, hashAckToken(token)) : null;
+  const notice = /^[A-Za-z0-9_-]{43}$/.test(token) ? await findNotificationByAckHash(ctx.db, ctx.cipher, hashAckToken(token)) : null;
+  return notice?.purpose === 'tier' ? notice : null;
 }
 
 /** What the acknowledgement page shows its holder: the case number, the times, nothing sealed. */
@@ -254,6 +284,7 @@ export async function acknowledgeByNotice(ctx: ServiceContext, token: string): P
 /** A notice as readers of the case see it; the recipient only for those allowed secrets. */
 export interface NoticeView {
   id: string;
+  purpose: NoticePurpose;
   tier: number;
   channel: 'email' | 'webhook';
   recipient: string | null;
@@ -274,6 +305,7 @@ export async function listAlertNotices(ctx: ServiceContext, principal: Principal
   const views = notices.map(
     (notice): NoticeView => ({
       id: notice.id,
+      purpose: notice.purpose,
       tier: notice.tier,
       channel: notice.channel,
       recipient: 'email' in notice.target ? notice.target.email : notice.target.webhook,

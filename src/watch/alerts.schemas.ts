@@ -53,6 +53,7 @@ export const AlertOutput = Type.Object(
 export const NoticeOutput = Type.Object(
   {
     id: Type.String(),
+    purpose: Type.String({ description: "tier: an escalation tier's notice; dossier: a released dossier (tier 0)" }),
     tier: Type.Integer(),
     channel: Type.String(),
     recipient: Type.Union([Type.String(), Type.Null()], { description: 'address or webhook URL; null for readers without the right to secrets' }),

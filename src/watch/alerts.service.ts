@@ -1,6 +1,7 @@
 import { caseScope, requireCaseCoordinator, requireCaseRead, requireCaseWrite } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
 import { NotFoundError, RetractedRecordError, StateConflictError, UnprocessableError } from '../lib/errors.ts';
+import { cancelScheduledRelease } from '../notify/dossier.repository.ts';
 import { cancelPendingNotifications } from '../notify/notifications.repository.ts';
 import { newId } from '../lib/ids.ts';
 import { recordChange } from '../records/changes.ts';
@@ -191,6 +192,8 @@ export async function resolveAlert(ctx: ServiceContext, principal: Principal, id
     }
     // Nobody needs to be called any more; a notice already on its way still arrives.
     await cancelPendingNotifications(trx, id, at);
+    // Contact is back: the dossier stays unreleased. After a detention or disappearance it goes out as planned.
+    if (input.outcome === 'contact_restored') await cancelScheduledRelease(trx, id, at);
     let statusEntryId: string | null = null;
     if (status) {
       statusEntryId = await writeStatusEntry(ctx, trx, principal, { personId: alert.person_id, caseId }, { status, date: todayEdtf(now), note: statusNote(alert, note) });

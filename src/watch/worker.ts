@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { ServiceContext } from '../services.ts';
 import type { DeliveryChannels } from '../notify/channels.ts';
+import { runDossierStep } from '../notify/dossier.service.ts';
 import { findNextDueTime } from '../notify/notifications.repository.ts';
 import { runDeliveryStep, runEscalationStep, type DeliveryResult } from '../notify/notify.service.ts';
 import { runDeadlineSweep, type SweepResult } from './alerts.service.ts';
@@ -18,6 +19,8 @@ export const HEARTBEAT_EVERY_MS = 60_000;
 export interface PassResult extends SweepResult, DeliveryResult {
   /** Escalation tiers called. */
   tiers: number;
+  /** Dossiers released. */
+  dossiers: number;
 }
 
 export interface WorkerOptions {
@@ -49,6 +52,7 @@ export interface Worker {
 export async function runWorkerPass(ctx: ServiceContext, options: WorkerOptions & { owner: string }): Promise<PassResult> {
   const sweep = await runDeadlineSweep(ctx);
   const tiers = await runEscalationStep(ctx);
+  const dossiers = await runDossierStep(ctx);
   const delivery = await runDeliveryStep(ctx, {
     channels: options.channels,
     owner: options.owner,
@@ -56,7 +60,7 @@ export async function runWorkerPass(ctx: ServiceContext, options: WorkerOptions 
     baseUrl: options.baseUrl,
     ...(options.attemptMs ? { attemptMs: options.attemptMs } : {}),
   });
-  return { ...sweep, tiers, ...delivery };
+  return { ...sweep, tiers, dossiers, ...delivery };
 }
 
 function didSomething(result: PassResult): boolean {

@@ -3,8 +3,9 @@ import type { Kysely } from 'kysely';
 /**
  * Early warning, third part (issue 4): escalation and delivery. An alert knows when its next tier
  * falls due; each notice to each recipient is a row, recorded with its idempotency key before it
- * is sent, leased by the worker that sends it, retried with back-off. Targets, acknowledgement
- * links and delivery errors are sealed by the application.
+ * is sent, leased by the worker that sends it, retried with back-off. A watch may carry a
+ * pre-authorised dossier, released when an alert has run its delay unless two coordinators veto.
+ * Targets, acknowledgement links, delivery errors, statements and released content are sealed.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   // How many tiers were notified, and when the next one falls due (null: none left, or stopped).
@@ -17,6 +18,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('alert_id', 'text', (c) => c.notNull())
     .addColumn('case_id', 'text', (c) => c.notNull())
+    // tier: an escalation tier's notice; dossier: a released dossier (tier 0).
+    .addColumn('purpose', 'text', (c) => c.notNull())
     .addColumn('tier', 'integer', (c) => c.notNull())
     .addColumn('target_index', 'integer', (c) => c.notNull())
     // email | webhook
@@ -45,4 +48,49 @@ export async function up(db: Kysely<any>): Promise<void> {
   // The worker's question: what is due to be sent, or was left half-sent by a worker that died.
   await db.schema.createIndex('notifications_due_idx').on('notifications').columns(['state', 'next_attempt_at']).execute();
   await db.schema.createIndex('notifications_alert_idx').on('notifications').columns(['alert_id', 'tier']).execute();
+
+  await db.schema
+    .createTable('dossiers')
+    .addColumn('watch_id', 'text', (c) => c.primaryKey())
+    .addColumn('case_id', 'text', (c) => c.notNull())
+    // Sealed: the statement, and the recipients (webhook secrets inside).
+    .addColumn('statement', 'text', (c) => c.notNull())
+    .addColumn('recipients', 'text', (c) => c.notNull())
+    // JSON array of the person and event ids the dossier carries.
+    .addColumn('records', 'text', (c) => c.notNull())
+    .addColumn('release_after', 'text', (c) => c.notNull())
+    .addColumn('release_after_seconds', 'integer', (c) => c.notNull())
+    .addColumn('version', 'integer', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('dossier_releases')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    // One release per alert, whichever worker schedules it.
+    .addColumn('alert_id', 'text', (c) => c.notNull().unique())
+    .addColumn('watch_id', 'text', (c) => c.notNull())
+    .addColumn('case_id', 'text', (c) => c.notNull())
+    .addColumn('release_at', 'text', (c) => c.notNull())
+    // scheduled | vetoed | released | cancelled
+    .addColumn('state', 'text', (c) => c.notNull())
+    .addColumn('drill', 'integer', (c) => c.notNull())
+    // Sealed JSON of what went out (subject, text), kept as released.
+    .addColumn('content', 'text')
+    .addColumn('released_at', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('dossier_releases_due_idx').on('dossier_releases').columns(['state', 'release_at']).execute();
+
+  await db.schema
+    .createTable('dossier_vetoes')
+    .addColumn('release_id', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('at', 'text', (c) => c.notNull())
+    // Sealed.
+    .addColumn('reason', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('dossier_vetoes_pk', ['release_id', 'user_id'])
+    .execute();
 }
