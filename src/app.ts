@@ -18,6 +18,7 @@ import { personPages } from './persons/persons.pages.ts';
 import { personRoutes } from './persons/persons.routes.ts';
 import { relationPages } from './relations/relations.pages.ts';
 import { relationRoutes } from './relations/relations.routes.ts';
+import { reportRoutes } from './reports/reports.routes.ts';
 import { sourceRoutes } from './sources/sources.routes.ts';
 import type { ServiceContext } from './services.ts';
 import { sourcePages } from './sources/sources.pages.ts';
@@ -62,6 +63,7 @@ const ROUTES = [
   alertRoutes,
   ackPages,
   dossierRoutes,
+  reportRoutes,
   checkinPages,
   webPages,
   accessPages,

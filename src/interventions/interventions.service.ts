@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import { caseAccess, caseScope, requireCaseRead, requireCaseWrite } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
 import { CASE_LIST_LIMIT, decodeKeyCursor, pageOf } from '../records/list-cursor.ts';
@@ -8,6 +9,7 @@ import { findCaseOfPerson, personExists } from '../persons/persons.repository.ts
 import { retractRecord } from '../records/retraction.ts';
 import { recordChange } from '../records/changes.ts';
 import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
+import type { Database } from '../db/schema.ts';
 import type { ServiceContext } from '../services.ts';
 import {
   findInterventionById,
@@ -66,25 +68,36 @@ export async function createIntervention(ctx: ServiceContext, principal: Princip
   };
   const caseId = await caseOfNamedPerson(ctx, principal, fields.person_id);
   await requireCaseWrite(ctx, principal, caseId, 'person');
-  const id = newId();
-  const at = ctx.clock.now().toISOString();
-  await ctx.db.transaction().execute(async (trx) => {
+  const id = await ctx.db.transaction().execute(async (trx) => {
     // Retracted since it was checked: refused the same way.
     if (!(await personExists(trx, fields.person_id))) throw new UnprocessableError('person_id names no person, or a retracted one', { person_id: NO_PERSON });
-    await insertIntervention(trx, ctx.cipher, { id, case_id: caseId, at, date_earliest: date?.earliest ?? null, fields });
-    await recordChange(ctx, trx, {
-      case_id: caseId,
-      entity: ENTITY,
-      entity_id: id,
-      version: 1,
-      action: 'create',
-      actor: principal.actor,
-      at,
-      changes: diffChanges(null, { ...fields }),
-      reason: null,
-    });
+    return writeIntervention(ctx, trx, principal, caseId, fields);
   });
   return loadIntervention(ctx, id);
+}
+
+/**
+ * createIntervention inside the caller's transaction, for a change that must write it or nothing
+ * (the appeal draft of an alert resolved as a disappearance); the caller has checked access.
+ */
+export async function writeIntervention(ctx: ServiceContext, trx: Kysely<Database>, principal: Principal, caseId: string, given: InterventionFields): Promise<string> {
+  const date = given.date ? parseEdtf(given.date) : null;
+  const fields: InterventionFields = { ...given, date: date?.edtf ?? null };
+  const id = newId();
+  const at = ctx.clock.now().toISOString();
+  await insertIntervention(trx, ctx.cipher, { id, case_id: caseId, at, date_earliest: date?.earliest ?? null, fields });
+  await recordChange(ctx, trx, {
+    case_id: caseId,
+    entity: ENTITY,
+    entity_id: id,
+    version: 1,
+    action: 'create',
+    actor: principal.actor,
+    at,
+    changes: diffChanges(null, { ...fields }),
+    reason: null,
+  });
+  return id;
 }
 
 /** The person is fixed: an intervention filed under the wrong case is retracted and recorded anew. */

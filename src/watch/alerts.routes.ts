@@ -45,7 +45,7 @@ export function alertRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     { preHandler: requireWriter, schema: { tags, params: IdParams, body: ResolveAlertBody, response: { 200: AlertOutput, ...errors } } },
     async (request, reply) => {
       const alert = await resolveAlert(ctx, principalOf(request), request.params.id, request.body);
-      return reply.header('etag', etag(alert.version)).send(presentAlert(alert));
+      return reply.header('etag', etag(alert.version)).send({ ...presentAlert(alert), appeal_draft_id: alert.appeal_draft_id });
     },
   );
 

@@ -46,6 +46,7 @@ export const AlertOutput = Type.Object(
     version: Type.Integer(),
     created_at: Type.String(),
     updated_at: Type.String(),
+    appeal_draft_id: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'resolving only: the WGEID appeal draft (an intervention) a disappearance prepared' })),
   },
   { additionalProperties: true },
 );

@@ -8,6 +8,7 @@ import { recordChange } from '../records/changes.ts';
 import { decodeKeyCursor, pageOf } from '../records/list-cursor.ts';
 import { diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
+import { prepareAppealDraft } from '../reports/reports.service.ts';
 import { assertWritablePerson, writeStatusEntry } from '../timeline/statuses.service.ts';
 import {
   alertSortKey,
@@ -172,7 +173,7 @@ function statusNote(alert: Alert, note: string | null): string {
  * person's timeline, in the same transaction: both, or neither. Contact restored writes no entry
  * (the check-in or contact report that restored it moved the watch already).
  */
-export async function resolveAlert(ctx: ServiceContext, principal: Principal, id: string, input: ResolveAlertInput): Promise<Alert> {
+export async function resolveAlert(ctx: ServiceContext, principal: Principal, id: string, input: ResolveAlertInput): Promise<Alert & { appeal_draft_id: string | null }> {
   const alert = await loadAlert(ctx, id);
   await requireCaseWrite(ctx, principal, alert.case_id, 'alert');
   if (alert.state === 'resolved') throw notInState(alert, 'resolved again');
@@ -186,7 +187,7 @@ export async function resolveAlert(ctx: ServiceContext, principal: Principal, id
   const caseId = writesStatus ? await assertWritablePerson(ctx, principal, alert.person_id) : alert.case_id;
   const now = ctx.clock.now();
   const at = now.toISOString();
-  await ctx.db.transaction().execute(async (trx) => {
+  const appealDraftId = await ctx.db.transaction().execute(async (trx) => {
     if (!(await markResolved(trx, ctx.cipher, id, alert.version, { by: principal.actor, at, outcome: input.outcome, note }))) {
       throw notInState((await findAlertById(trx, ctx.cipher, id)) ?? alert, 'resolved now');
     }
@@ -198,6 +199,8 @@ export async function resolveAlert(ctx: ServiceContext, principal: Principal, id
     if (status) {
       statusEntryId = await writeStatusEntry(ctx, trx, principal, { personId: alert.person_id, caseId }, { status, date: todayEdtf(now), note: statusNote(alert, note) });
     }
+    // Issue 4: a disappearance gets a WGEID appeal draft from the case file (a drill gets none).
+    const draftId = status === 'disappeared' ? await prepareAppealDraft(ctx, trx, principal, alert) : null;
     await recordChange(ctx, trx, {
       case_id: alert.case_id,
       entity: 'alert',
@@ -206,9 +209,10 @@ export async function resolveAlert(ctx: ServiceContext, principal: Principal, id
       action: 'update',
       actor: principal.actor,
       at,
-      changes: diffChanges({ state: alert.state, outcome: null, note: null, status_entry_id: null }, { state: 'resolved', outcome: input.outcome, note, status_entry_id: statusEntryId }),
+      changes: diffChanges({ state: alert.state, outcome: null, note: null, status_entry_id: null }, { state: 'resolved', outcome: input.outcome, note, status_entry_id: statusEntryId, appeal_draft_id: draftId }),
       reason: null,
     });
+    return draftId;
   });
-  return loadAlert(ctx, id);
+  return { ...(await loadAlert(ctx, id)), appeal_draft_id: appealDraftId };
 }
