@@ -667,12 +667,14 @@ describe(`WGEID report API and the appeal draft on resolving an alert (${BACKEND
     }
   });
 
-  it('a drill resolved as disappeared prepares no draft: the advocacy log stays as it was', async () => {
+  it('a drill cannot be resolved as disappeared, and its resolution prepares no draft: the advocacy log stays as it was', async () => {
     const { person } = await completeCase();
     const before = await interventionsOf(person);
     const id = newId();
     assert.ok(await insertAlertOnce(t.app.ctx.db, { id, case_id: person, watch_id: null, person_id: person, kind: 'drill', deadline_at: null, checkin_id: null, at: clock.now().toISOString() }));
-    const resolved = await t.api('POST', `/api/v1/alerts/${id}/resolve`, { body: { outcome: 'disappeared' } });
+    const refused = await t.api('POST', `/api/v1/alerts/${id}/resolve`, { body: { outcome: 'disappeared' } });
+    assert.equal(refused.status, 422, refused.text);
+    const resolved = await t.api('POST', `/api/v1/alerts/${id}/resolve`, { body: { outcome: 'contact_restored' } });
     assert.equal(resolved.status, 200, resolved.text);
     assert.equal(resolved.body.appeal_draft_id, null);
     assert.deepEqual(await interventionsOf(person), before);
