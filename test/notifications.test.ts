@@ -98,7 +98,33 @@ describe('clock-jump guard (pure)', () => {
   });
 });
 
+/** A Vigil with a manual clock, a real SMTP server and webhook listener, real channels to them, and one person. */
+async function startAlarmRig(clock: ManualClock) {
+  const [mail, hooks] = await Promise.all([startMailCatcher(), startHookCatcher()]);
+  const t = await startTestApp({ clock });
+  const channels = createDeliveryChannels({ smtpUrl: mail.url, mailFrom: 'alerts@ngo.example', clock });
+  const person = await t.api('POST', '/api/v1/persons', { body: personInput() });
+  assert.equal(person.status, 201, person.text);
+  return {
+    t,
+    mail,
+    hooks,
+    channels,
+    personId: person.body.id as string,
+    caseNumber: person.body.case_number as string,
+    /** One worker pass, run by the test itself. */
+    pass: () => runWorkerPass(t.app.ctx, { channels, baseUrl: 'https://vigil.ngo.example', owner: 'test-worker' }),
+    mailsTo: (address: string) => mail.mails.filter((item) => item.to.includes(address)),
+    async stop() {
+      channels.close();
+      await t.stop();
+      await Promise.all([mail.close(), hooks.close()]);
+    },
+  };
+}
+
 describe(`escalation and delivery over real SMTP and HTTP (${BACKEND})`, () => {
+  let rig: Awaited<ReturnType<typeof startAlarmRig>>;
   let t: TestApp;
   let mail: MailCatcher;
   let hooks: HookCatcher;
@@ -108,20 +134,14 @@ describe(`escalation and delivery over real SMTP and HTTP (${BACKEND})`, () => {
   let caseNumber = '';
 
   before(async () => {
-    [mail, hooks] = await Promise.all([startMailCatcher(), startHookCatcher()]);
-    t = await startTestApp({ clock });
-    channels = createDeliveryChannels({ smtpUrl: mail.url, mailFrom: 'alerts@ngo.example', clock });
-    const person = await t.api('POST', '/api/v1/persons', { body: personInput() });
-    personId = person.body.id;
-    caseNumber = person.body.case_number;
+    rig = await startAlarmRig(clock);
+    ({ t, mail, hooks, channels, personId, caseNumber } = rig);
   });
   after(async () => {
-    channels?.close();
-    await t?.stop();
-    await Promise.all([mail?.close(), hooks?.close()]);
+    await rig?.stop();
   });
 
-  const pass = () => runWorkerPass(t.app.ctx, { channels, baseUrl: 'https://vigil.ngo.example', owner: 'test-worker' });
+  const pass = () => rig.pass();
 
   /** Three tiers: the sister by mail, the duty officer's webhook half an hour later, the partner 15 min after that. */
   const threeTiers = (prefix: string) => [
@@ -150,7 +170,7 @@ describe(`escalation and delivery over real SMTP and HTTP (${BACKEND})`, () => {
     return response.body.items as { tier: number; channel: string; recipient: string | null; state: string; attempts: number; next_attempt_at: string | null; drill: boolean }[];
   };
 
-  const mailsTo = (address: string) => mail.mails.filter((item) => item.to.includes(address));
+  const mailsTo = (address: string) => rig.mailsTo(address);
   const hooksAt = (path: string) => hooks.hooks.filter((item) => item.path === path);
 
   it('calls tier 1 when the deadline passes, the next tiers when no one acknowledges, each recipient exactly once', async () => {
@@ -446,10 +466,9 @@ describe(`escalation and delivery over real SMTP and HTTP (${BACKEND})`, () => {
 });
 
 describe(`pre-authorised dossier: release after the delay, unless two coordinators veto (${BACKEND})`, () => {
+  let rig: Awaited<ReturnType<typeof startAlarmRig>>;
   let t: TestApp;
-  let mail: MailCatcher;
   let hooks: HookCatcher;
-  let channels: DeliveryChannels;
   const clock = new ManualClock('2026-07-01T08:00:00.000Z');
   let personId = '';
   let caseNumber = '';
@@ -457,12 +476,8 @@ describe(`pre-authorised dossier: release after the delay, unless two coordinato
   const STATEMENT = 'Asemgul has not been heard from since her arrest. We call for her immediate release.';
 
   before(async () => {
-    [mail, hooks] = await Promise.all([startMailCatcher(), startHookCatcher()]);
-    t = await startTestApp({ clock });
-    channels = createDeliveryChannels({ smtpUrl: mail.url, mailFrom: 'alerts@ngo.example', clock });
-    const person = await t.api('POST', '/api/v1/persons', { body: personInput() });
-    personId = person.body.id;
-    caseNumber = person.body.case_number;
+    rig = await startAlarmRig(clock);
+    ({ t, hooks, personId, caseNumber } = rig);
     const event = await t.api('POST', '/api/v1/events', { body: { person_id: personId, title: 'Taken from her mother’s home by county police', date: '2026-06-12', place: 'Ghulja' } });
     assert.equal(event.status, 201, event.text);
     eventId = event.body.id;
@@ -471,13 +486,11 @@ describe(`pre-authorised dossier: release after the delay, unless two coordinato
     await t.addMember(personId, 'viewer', { caseRole: 'viewer' });
   });
   after(async () => {
-    channels?.close();
-    await t?.stop();
-    await Promise.all([mail?.close(), hooks?.close()]);
+    await rig?.stop();
   });
 
-  const pass = () => runWorkerPass(t.app.ctx, { channels, baseUrl: 'https://vigil.ngo.example', owner: 'dossier-test' });
-  const mailsTo = (address: string) => mail.mails.filter((item) => item.to.includes(address));
+  const pass = () => rig.pass();
+  const mailsTo = (address: string) => rig.mailsTo(address);
 
   async function watchWithDossier(prefix: string): Promise<string> {
     const created = await t.api('POST', '/api/v1/watches', {

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type UpdateObject } from 'kysely';
 import type { Dialect } from '../db/database.ts';
 import type { Database, NotificationRow } from '../db/schema.ts';
 import { sealContext, type FieldCipher } from '../keys/field-cipher.ts';
@@ -205,11 +205,11 @@ export async function claimDueNotifications(
   return rows.map((row) => toNotification(cipher, row));
 }
 
-/** The delivery went through; only the lease holder may say so. */
-export async function markSent(db: Db, id: string, owner: string, at: string): Promise<boolean> {
+/** Ends a lease with `changes`; only the worker that holds it may (after it ran out, another may hold it). */
+async function endLease(db: Db, id: string, owner: string, changes: UpdateObject<Database, 'notifications'>): Promise<boolean> {
   const result = await db
     .updateTable('notifications')
-    .set({ state: 'sent', sent_at: at, lease_owner: null, lease_until: null, updated_at: at })
+    .set({ ...changes, lease_owner: null, lease_until: null })
     .where('id', '=', id)
     .where('state', '=', 'sending')
     .where('lease_owner', '=', owner)
@@ -217,34 +217,24 @@ export async function markSent(db: Db, id: string, owner: string, at: string): P
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** The delivery went through. */
+export async function markSent(db: Db, id: string, owner: string, at: string): Promise<boolean> {
+  return endLease(db, id, owner, { state: 'sent', sent_at: at, updated_at: at });
+}
+
 /** Hands a claimed notice back unsent, due at once, for whichever worker comes next. */
-export async function releaseLease(db: Db, id: string, owner: string, at: string): Promise<void> {
-  await db
-    .updateTable('notifications')
-    .set((eb) => ({ state: 'pending', next_attempt_at: at, lease_owner: null, lease_until: null, attempts: eb('attempts', '-', 1), updated_at: at }))
-    .where('id', '=', id)
-    .where('state', '=', 'sending')
-    .where('lease_owner', '=', owner)
-    .execute();
+export async function releaseLease(db: Db, id: string, owner: string, at: string): Promise<boolean> {
+  return endLease(db, id, owner, { state: 'pending', next_attempt_at: at, attempts: sql`attempts - 1`, updated_at: at });
 }
 
 /** The attempt failed: try again at `retryAt`, or, with null, it has failed for good. */
 export async function markAttemptFailed(db: Db, cipher: FieldCipher, id: string, owner: string, failure: { error: string; retryAt: string | null; at: string }): Promise<boolean> {
-  const result = await db
-    .updateTable('notifications')
-    .set({
-      state: failure.retryAt ? 'pending' : 'failed',
-      next_attempt_at: failure.retryAt ?? failure.at,
-      last_error: cipher.seal(failure.error.slice(0, 500), sealContext('notifications', 'last_error', id)),
-      lease_owner: null,
-      lease_until: null,
-      updated_at: failure.at,
-    })
-    .where('id', '=', id)
-    .where('state', '=', 'sending')
-    .where('lease_owner', '=', owner)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  return endLease(db, id, owner, {
+    state: failure.retryAt ? 'pending' : 'failed',
+    next_attempt_at: failure.retryAt ?? failure.at,
+    last_error: cipher.seal(failure.error.slice(0, 500), sealContext('notifications', 'last_error', id)),
+    updated_at: failure.at,
+  });
 }
 
 /** A tier could not be reached: its successor falls due now, unless someone acknowledged or it moved on. */
