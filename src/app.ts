@@ -26,6 +26,7 @@ import { statusPages } from './timeline/statuses.pages.ts';
 import { alertRoutes } from './watch/alerts.routes.ts';
 import { checkinPages } from './watch/checkin.pages.ts';
 import { watchRoutes } from './watch/watches.routes.ts';
+import { watchScheduleRoutes } from './watch/schedules.routes.ts';
 import { startWorker, type Worker } from './watch/worker.ts';
 import { renderHtmlError, webPages } from './web/web.pages.ts';
 
@@ -54,6 +55,7 @@ const ROUTES = [
   relationRoutes,
   interventionRoutes,
   watchRoutes,
+  watchScheduleRoutes,
   alertRoutes,
   checkinPages,
   webPages,
