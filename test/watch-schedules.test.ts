@@ -295,7 +295,9 @@ describe(`watch schedules over HTTP (${BACKEND})`, () => {
       assert.ok(!response.text.includes('<script>'), `${label}: the answer does not echo markup`);
     }
     const both = await t.api('POST', '/api/v1/watches', { body: watchBody(ids.person, { interval: 'PT24H', times: ['09:00'], time_zone: 'UTC' }) });
-    assert.match(both.body.error.message, /interval or times/);
+    assert.match(both.body.error.message, /^interval and times exclude each other/);
+    const neither = await t.api('POST', '/api/v1/watches', { body: watchBody(ids.person, {}) });
+    assert.match(neither.body.error.message, /^interval or times is required/);
     const zone = await t.api('POST', '/api/v1/watches', { body: watchBody(ids.person, { times: ['09:00'] }) });
     assert.match(zone.body.error.message, /time_zone/);
     assert.equal(await countWatches(), before, 'nothing was created');

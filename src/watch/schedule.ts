@@ -277,8 +277,8 @@ export interface ScheduleInput {
 export function scheduleFields(input: ScheduleInput): { ok: true; fields: WatchScheduleFields } | { ok: false; problems: Record<string, string> } {
   const problems: Record<string, string> = {};
   const times = input.times ?? null;
-  if (input.interval !== undefined && times !== null) problems.interval = 'give either interval or times, not both';
-  if (input.interval === undefined && times === null) problems.interval = 'give interval (PT24H) or fixed times (["09:00", "21:00"])';
+  if (input.interval !== undefined && times !== null) problems.interval = 'and times exclude each other: give one';
+  if (input.interval === undefined && times === null) problems.interval = 'or times is required: an interval (PT24H) or fixed times (["09:00", "21:00"])';
   let intervalSeconds: number | null = null;
   if (input.interval !== undefined) {
     const parsed = parseDuration(input.interval);

@@ -83,7 +83,7 @@ async function changeSchedule(
  */
 export async function updateWatch(ctx: ServiceContext, principal: Principal, id: string, input: UpdateWatchInput, expected: number): Promise<Watch> {
   if (input.interval !== undefined && input.times !== undefined) {
-    throw new InvalidInputError('interval give either interval or times, not both', { interval: 'give either interval or times, not both' });
+    throw new InvalidInputError('interval and times exclude each other: give one', { interval: 'and times exclude each other: give one' });
   }
   return changeSchedule(ctx, principal, id, expected, (watch, now) => {
     const touched = (['interval', 'times', 'time_zone', 'grace', 'rest'] as const).some((field) => input[field] !== undefined);
