@@ -29,6 +29,7 @@ import { dossierRoutes } from './notify/dossier.routes.ts';
 import { alertRoutes } from './watch/alerts.routes.ts';
 import { checkinPages } from './watch/checkin.pages.ts';
 import { watchRoutes } from './watch/watches.routes.ts';
+import { watchScheduleRoutes } from './watch/schedules.routes.ts';
 import { startConfiguredWorker } from './watch/worker-setup.ts';
 import type { Worker } from './watch/worker.ts';
 import { renderHtmlError, webPages } from './web/web.pages.ts';
@@ -60,6 +61,7 @@ const ROUTES = [
   relationRoutes,
   interventionRoutes,
   watchRoutes,
+  watchScheduleRoutes,
   alertRoutes,
   ackPages,
   dossierRoutes,

@@ -29,7 +29,7 @@ export const FIELD_CLASSES = {
   // Escalation recipients are contacts, secret like a relation's.
   watch: {
     public: [],
-    internal: ['person_id', 'interval', 'grace', 'proxies', 'last_contact_at', 'next_deadline', 'overdue', 'state'],
+    internal: ['person_id', 'interval', 'times', 'time_zone', 'rest', 'travel', 'grace', 'proxies', 'last_contact_at', 'next_deadline', 'overdue', 'state'],
     secret: ['escalation', 'pin', 'duress_pin', 'checkin_url'],
   },
   checkin: { public: [], internal: ['watch_id', 'at', 'recorded_at', 'channel', 'by_person_id', 'note', 'kind'], secret: [] },

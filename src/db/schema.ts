@@ -243,8 +243,9 @@ export interface WatchRow {
   id: string;
   case_id: string;
   person_id: string;
-  check_interval: string;
-  check_interval_seconds: number;
+  /** Null when the watch has fixed check-in times. */
+  check_interval: string | null;
+  check_interval_seconds: number | null;
   grace: string;
   grace_seconds: number;
   /** JSON array of person ids. */
@@ -266,6 +267,20 @@ export interface WatchRow {
   updated_at: string;
   retracted_at: string | null;
   retraction_reason: string | null;
+  /** JSON array of local times (HH:MM); null for an interval schedule. */
+  check_times: string | null;
+  /** IANA zone of the times and rest periods. */
+  time_zone: string;
+  /** JSON array of {from, to} local times. */
+  rest_periods: string;
+  travel_started_at: string | null;
+  travel_until: string | null;
+  travel_interval: string | null;
+  travel_interval_seconds: number | null;
+  /** Sealed. */
+  travel_note: string | null;
+  /** When the count began, if later than the last contact matters: creation or resumption. */
+  counting_from: string | null;
 }
 
 export interface CheckinRow {

@@ -1,4 +1,5 @@
 import { isOverdue } from './deadlines.ts';
+import { activeTravel } from './schedule.ts';
 import type { Checkin, NotifyTarget, Watch } from './watches.types.ts';
 
 /** A recipient as shown: a webhook's secret never leaves the store. */
@@ -11,11 +12,16 @@ function presentTarget(target: NotifyTarget) {
  * added once, to the answer that creates the watch); recipients only for readers of secrets.
  */
 export function presentWatch(watch: Watch, now: Date) {
+  const travel = activeTravel(watch.travel, now);
   return {
     id: watch.id,
     case_id: watch.case_id,
     person_id: watch.person_id,
     interval: watch.interval,
+    times: watch.times,
+    time_zone: watch.time_zone,
+    rest: watch.rest.map((period) => ({ from: period.from, to: period.to })),
+    travel: travel && { started_at: travel.started_at, until: travel.until, interval: travel.interval, note: travel.note },
     grace: watch.grace,
     proxies: watch.proxies,
     ...(watch.escalation && !watch.secrets_hidden

@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import { inCaseScope, type CaseScope } from '../access/access.repository.ts';
 import type { CheckinRow, Database, WatchRow } from '../db/schema.ts';
 import { sealContext, type FieldCipher } from '../keys/field-cipher.ts';
-import type { Checkin, CheckinChannel, EscalationTier, Watch, WatchState } from './watches.types.ts';
+import type { Dialect } from '../db/database.ts';
+import type { Checkin, CheckinChannel, EscalationTier, RestPeriod, Watch, WatchScheduleFields, WatchState, WatchTravel } from './watches.types.ts';
 
 type Db = Kysely<Database>;
 
@@ -26,8 +27,22 @@ function toWatch(cipher: FieldCipher, row: WatchRow): Watch {
     person_id: row.person_id,
     interval: row.check_interval,
     interval_seconds: row.check_interval_seconds,
+    times: row.check_times === null ? null : (JSON.parse(row.check_times) as string[]),
+    time_zone: row.time_zone,
+    rest: JSON.parse(row.rest_periods) as RestPeriod[],
     grace: row.grace,
     grace_seconds: row.grace_seconds,
+    travel:
+      row.travel_until === null
+        ? null
+        : {
+            started_at: row.travel_started_at!,
+            until: row.travel_until,
+            interval: row.travel_interval,
+            interval_seconds: row.travel_interval_seconds,
+            note: cipher.openNullable(row.travel_note, sealContext('watches', 'travel_note', row.id)),
+          },
+    counting_from: row.counting_from ?? row.created_at,
     proxies: JSON.parse(row.proxies) as string[],
     escalation: JSON.parse(cipher.open(row.escalation, sealContext('watches', 'escalation', row.id))) as EscalationTier[],
     last_contact_at: row.last_contact_at,
@@ -41,14 +56,22 @@ function toWatch(cipher: FieldCipher, row: WatchRow): Watch {
   };
 }
 
-export interface NewWatch {
+function scheduleColumns(fields: WatchScheduleFields) {
+  return {
+    check_interval: fields.interval,
+    check_interval_seconds: fields.interval_seconds,
+    check_times: fields.times === null ? null : JSON.stringify(fields.times),
+    time_zone: fields.time_zone,
+    rest_periods: JSON.stringify(fields.rest),
+    grace: fields.grace,
+    grace_seconds: fields.grace_seconds,
+  };
+}
+
+export interface NewWatch extends WatchScheduleFields {
   id: string;
   case_id: string;
   person_id: string;
-  interval: string;
-  interval_seconds: number;
-  grace: string;
-  grace_seconds: number;
   proxies: string[];
   pin_hash: string;
   duress_pin_hash: string;
@@ -66,10 +89,7 @@ export async function insertWatch(db: Db, cipher: FieldCipher, watch: NewWatch):
       id: watch.id,
       case_id: watch.case_id,
       person_id: watch.person_id,
-      check_interval: watch.interval,
-      check_interval_seconds: watch.interval_seconds,
-      grace: watch.grace,
-      grace_seconds: watch.grace_seconds,
+      ...scheduleColumns(watch),
       proxies: JSON.stringify(watch.proxies),
       pin_hash: seal('pin_hash', watch.pin_hash),
       duress_pin_hash: seal('duress_pin_hash', watch.duress_pin_hash),
@@ -85,6 +105,12 @@ export async function insertWatch(db: Db, cipher: FieldCipher, watch: NewWatch):
       updated_at: watch.at,
       retracted_at: null,
       retraction_reason: null,
+      travel_started_at: null,
+      travel_until: null,
+      travel_interval: null,
+      travel_interval_seconds: null,
+      travel_note: null,
+      counting_from: watch.at,
     })
     .execute();
 }
@@ -92,6 +118,54 @@ export async function insertWatch(db: Db, cipher: FieldCipher, watch: NewWatch):
 export async function findWatchById(db: Db, cipher: FieldCipher, id: string): Promise<Watch | null> {
   const row = await db.selectFrom('watches').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? toWatch(cipher, row) : null;
+}
+
+/**
+ * The watch, read inside a transaction that is about to move its deadline, and locked on PostgreSQL
+ * (SQLite runs one transaction at a time): check-ins and schedule changes then each compute the
+ * deadline from what the other wrote, never from a stale copy.
+ */
+export async function findWatchForUpdate(db: Db, cipher: FieldCipher, dialect: Dialect, id: string): Promise<Watch | null> {
+  const query = db.selectFrom('watches').selectAll().where('id', '=', id);
+  const row = dialect === 'postgres' ? await query.forUpdate().executeTakeFirst() : await query.executeTakeFirst();
+  return row ? toWatch(cipher, row) : null;
+}
+
+export interface WatchScheduleChange {
+  schedule?: WatchScheduleFields;
+  state?: WatchState;
+  counting_from?: string;
+  /** null ends travel mode. */
+  travel?: WatchTravel | null;
+  next_deadline?: string;
+}
+
+/** Applies a schedule change as version `expected + 1`; false if the watch is no longer at `expected`. */
+export async function updateWatchSchedule(db: Db, cipher: FieldCipher, id: string, expected: number, at: string, change: WatchScheduleChange): Promise<boolean> {
+  const travel = change.travel;
+  const result = await db
+    .updateTable('watches')
+    .set({
+      ...(change.schedule ? scheduleColumns(change.schedule) : {}),
+      ...(change.state ? { state: change.state } : {}),
+      ...(change.counting_from ? { counting_from: change.counting_from } : {}),
+      ...(change.next_deadline ? { next_deadline: change.next_deadline } : {}),
+      ...(travel === undefined
+        ? {}
+        : {
+            travel_started_at: travel?.started_at ?? null,
+            travel_until: travel?.until ?? null,
+            travel_interval: travel?.interval ?? null,
+            travel_interval_seconds: travel?.interval_seconds ?? null,
+            travel_note: travel ? cipher.sealNullable(travel.note, sealContext('watches', 'travel_note', id)) : null,
+          }),
+      version: expected + 1,
+      updated_at: at,
+    })
+    .where('id', '=', id)
+    .where('version', '=', expected)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 export async function findWatchBySecretHash(db: Db, cipher: FieldCipher, secretHash: string): Promise<WatchForCheckin | null> {

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Enum, ListQuery, OptionalText } from '../http/schemas.ts';
 import { PIN_MAX, PIN_MIN } from './pins.ts';
+import { ScheduleBodyFields, ScheduleOutputFields } from './schedules.schemas.ts';
 import { WATCH_STATES } from './watches.types.ts';
 
 const Duration = (description: string) => Type.String({ maxLength: 40, description: `ISO 8601 duration (PT24H, PT90S, P1DT2H): ${description}` });
@@ -29,7 +30,7 @@ export const EscalationTierBody = Type.Object(
 export const CreateWatchBody = Type.Object(
   {
     person_id: Type.String({ format: 'uuid', description: 'the at-risk person' }),
-    interval: Duration('how often the person checks in'),
+    ...ScheduleBodyFields,
     grace: Duration('how long after a missed check-in the alarm waits (PT0S for none)'),
     pin: Pin('the check-in PIN'),
     duress_pin: Pin('answers like the PIN, and raises a silent alarm'),
@@ -70,7 +71,7 @@ export const WatchOutput = Type.Object(
     id: Type.String(),
     case_id: Type.String(),
     person_id: Type.String(),
-    interval: Type.String(),
+    ...ScheduleOutputFields,
     grace: Type.String(),
     proxies: Type.Array(Type.String()),
     escalation: Type.Optional(Type.Array(Type.Object({ after: Type.String(), ack_within: Type.String(), notify: Type.Array(Type.Object({}, { additionalProperties: true })) }))),

@@ -9,14 +9,16 @@ import { recordChange } from '../records/changes.ts';
 import { decodeKeyCursor, pageOf } from '../records/list-cursor.ts';
 import { diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
-import { contactTimeProblem, latestContact, nextDeadline, parseDuration } from './deadlines.ts';
+import { contactTimeProblem, latestContact, parseDuration } from './deadlines.ts';
 import { hashPin, matchPin, pinProblem } from './pins.ts';
+import { scheduleFields, watchDeadline, type ScheduleInput } from './schedule.ts';
 import {
   advanceLastContact,
   clearPinFailures,
   findCheckinById,
   findWatchById,
   findWatchBySecretHash,
+  findWatchForUpdate,
   insertCheckin,
   insertWatch,
   listWatchRows,
@@ -25,7 +27,7 @@ import {
   type WatchForCheckin,
 } from './watches.repository.ts';
 import type { ContactInput, CreateWatchInput, ListWatchesQuery } from './watches.schemas.ts';
-import type { Checkin, CheckinChannel, EscalationTier, NotifyTarget, Watch } from './watches.types.ts';
+import type { Checkin, CheckinChannel, EscalationTier, NotifyTarget, Watch, WatchScheduleFields } from './watches.types.ts';
 
 /** Fields no revision and no audit entry ever carries a value of (recorded as "changed" only). */
 const SECRET_IN_HISTORY = ['pin', 'duress_pin', 'escalation'] as const;
@@ -43,6 +45,14 @@ function duration(field: string, text: string, options: { allowZero?: boolean } 
   const parsed = parseDuration(text, options);
   if (!parsed.ok) throw new InvalidInputError(`${field} ${parsed.problem}`, { [field]: parsed.problem });
   return parsed.seconds;
+}
+
+/** A schedule as given, checked (exactly one of interval and times, a known zone, sound rest periods), or a 400 naming each field. */
+export function checkedSchedule(input: ScheduleInput): WatchScheduleFields {
+  const result = scheduleFields(input);
+  if (result.ok) return result.fields;
+  const [field, problem] = Object.entries(result.problems)[0]!;
+  throw new InvalidInputError(`${field} ${problem}`, result.problems);
 }
 
 function escalationPlan(input: CreateWatchInput['escalation']): EscalationTier[] {
@@ -86,8 +96,7 @@ async function caseOfReadablePerson(ctx: ServiceContext, principal: Principal, p
  * The answer carries the check-in link's secret, the only time it is ever shown.
  */
 export async function createWatch(ctx: ServiceContext, principal: Principal, input: CreateWatchInput): Promise<{ watch: Watch; checkinSecret: string }> {
-  const intervalSeconds = duration('interval', input.interval);
-  const graceSeconds = duration('grace', input.grace, { allowZero: true });
+  const schedule = checkedSchedule(input);
   for (const field of ['pin', 'duress_pin'] as const) {
     const problem = pinProblem(input[field]);
     if (problem) throw new InvalidInputError(`${field} ${problem}`, { [field]: problem });
@@ -108,16 +117,13 @@ export async function createWatch(ctx: ServiceContext, principal: Principal, inp
   const id = newId();
   const now = ctx.clock.now();
   const at = now.toISOString();
-  const deadline = nextDeadline(now, { intervalSeconds, graceSeconds }).toISOString();
+  const deadline = watchDeadline({ ...schedule, travel: null, last_contact_at: null, counting_from: at }).toISOString();
   await ctx.db.transaction().execute(async (trx) => {
     await insertWatch(trx, ctx.cipher, {
       id,
       case_id: caseId,
       person_id: input.person_id,
-      interval: input.interval,
-      interval_seconds: intervalSeconds,
-      grace: input.grace,
-      grace_seconds: graceSeconds,
+      ...schedule,
       proxies,
       pin_hash: pinHash,
       duress_pin_hash: duressHash,
@@ -136,7 +142,20 @@ export async function createWatch(ctx: ServiceContext, principal: Principal, inp
       at,
       changes: diffChanges(
         null,
-        { person_id: input.person_id, interval: input.interval, grace: input.grace, proxies, escalation: true, pin: true, duress_pin: true, state: 'active', next_deadline: deadline },
+        {
+          person_id: input.person_id,
+          interval: schedule.interval,
+          times: schedule.times,
+          time_zone: schedule.time_zone,
+          rest: schedule.rest.length > 0 ? schedule.rest : null,
+          grace: schedule.grace,
+          proxies,
+          escalation: true,
+          pin: true,
+          duress_pin: true,
+          state: 'active',
+          next_deadline: deadline,
+        },
         SECRET_IN_HISTORY,
       ),
       reason: null,
@@ -160,10 +179,13 @@ export async function listWatches(ctx: ServiceContext, principal: Principal, que
   return { items: page.items.map(hideSecrets), next_cursor: page.next_cursor };
 }
 
-/** One check-in, its revision and audit entry, and the watch moved forward, in one transaction. */
+/**
+ * One check-in, its revision and audit entry, and the watch moved forward, in one transaction; the
+ * deadline is computed from the watch as locked there, so a schedule change in between is not lost.
+ */
 async function recordCheckin(
   ctx: ServiceContext,
-  watch: Pick<Watch, 'id' | 'case_id' | 'interval_seconds' | 'grace_seconds'> & { last_contact_at: string | null },
+  watch: Pick<Watch, 'id' | 'case_id'>,
   checkin: { at: Date; channel: CheckinChannel; by_person_id: string | null; kind: 'ok' | 'duress'; note: string | null; actor: string; clearPinFailures?: boolean },
 ): Promise<Checkin> {
   const id = newId();
@@ -179,12 +201,16 @@ async function recordCheckin(
     kind: checkin.kind,
     note: checkin.note,
   };
-  const counted = latestContact(watch.last_contact_at ? new Date(watch.last_contact_at) : null, checkin.at);
-  const deadline = nextDeadline(counted, { intervalSeconds: watch.interval_seconds, graceSeconds: watch.grace_seconds });
   await ctx.db.transaction().execute(async (trx) => {
+    const current = await findWatchForUpdate(trx, ctx.cipher, ctx.dialect, watch.id);
+    if (!current) throw new NotFoundError('watch');
     if (checkin.clearPinFailures) await clearPinFailures(trx, watch.id);
     await insertCheckin(trx, ctx.cipher, row);
-    await advanceLastContact(trx, watch.id, counted.toISOString(), deadline.toISOString());
+    const counted = latestContact(current.last_contact_at ? new Date(current.last_contact_at) : null, checkin.at).toISOString();
+    if (counted !== current.last_contact_at) {
+      const deadline = watchDeadline({ ...current, last_contact_at: counted });
+      await advanceLastContact(trx, watch.id, counted, deadline.toISOString());
+    }
     await recordChange(ctx, trx, {
       case_id: watch.case_id,
       entity: 'checkin',

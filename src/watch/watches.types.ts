@@ -10,6 +10,33 @@ export interface EscalationTier {
   notify: NotifyTarget[];
 }
 
+/** A daily rest period in the watch's time zone (local HH:MM); it may run past midnight. */
+export interface RestPeriod {
+  from: string;
+  to: string;
+}
+
+/** Travel mode as stored; it is over once `until` has passed. */
+export interface WatchTravel {
+  started_at: string;
+  until: string;
+  /** Null: no deadlines at all until `until`. */
+  interval: string | null;
+  interval_seconds: number | null;
+  note: string | null;
+}
+
+/** A watch's schedule as stored: an interval or fixed times, the zone of times and rest periods, and grace. */
+export interface WatchScheduleFields {
+  interval: string | null;
+  interval_seconds: number | null;
+  times: string[] | null;
+  time_zone: string;
+  rest: RestPeriod[];
+  grace: string;
+  grace_seconds: number;
+}
+
 export const WATCH_STATES = ['active', 'paused', 'ended'] as const;
 export type WatchState = (typeof WATCH_STATES)[number];
 
@@ -19,10 +46,19 @@ export interface Watch {
   /** The case it is filed under: that of `person_id`. */
   case_id: string;
   person_id: string;
-  interval: string;
-  interval_seconds: number;
+  /** Null when the watch has fixed check-in `times` instead. */
+  interval: string | null;
+  interval_seconds: number | null;
+  /** Local check-in times (HH:MM), sorted; null for an interval schedule. */
+  times: string[] | null;
+  /** IANA zone of `times` and `rest`. */
+  time_zone: string;
+  rest: RestPeriod[];
   grace: string;
   grace_seconds: number;
+  travel: WatchTravel | null;
+  /** When the count began if no contact came since: creation or resumption. */
+  counting_from: string;
   proxies: string[];
   /** Null for a reader without the right to secrets (`secrets_hidden`). */
   escalation: EscalationTier[] | null;
