@@ -36,9 +36,13 @@ export const FIELD_CLASSES = {
   // A duress alert is for the case's members only, like every alert; never shown on the check-in page.
   alert: {
     public: [],
-    internal: ['kind', 'person_id', 'watch_id', 'opened_at', 'tier', 'state', 'deadline_at', 'acknowledged_at', 'acknowledged_by', 'resolved_at', 'resolved_by', 'outcome', 'note'],
+    internal: ['kind', 'drill', 'person_id', 'watch_id', 'opened_at', 'tier', 'notified_tiers', 'next_escalation_at', 'state', 'deadline_at', 'acknowledged_at', 'acknowledged_by', 'resolved_at', 'resolved_by', 'outcome', 'note'],
     secret: [],
   },
+  // Who was called is contact detail: the recipient and what their server answered.
+  notice: { public: [], internal: ['purpose', 'tier', 'channel', 'drill', 'state', 'attempts', 'next_attempt_at', 'sent_at', 'created_at'], secret: ['recipient', 'last_error'] },
+  dossier: { public: [], internal: ['watch_id', 'records', 'release_after'], secret: ['statement', 'recipients'] },
+  dossier_release: { public: [], internal: ['alert_id', 'state', 'release_at', 'released_at', 'drill', 'vetoes', 'vetoes_needed'], secret: ['reason'] },
 } as const satisfies Record<string, { public: readonly string[]; internal: readonly string[]; secret: readonly string[] }>;
 
 export type RecordKind = keyof typeof FIELD_CLASSES;
