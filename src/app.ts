@@ -24,6 +24,7 @@ import { sourcePages } from './sources/sources.pages.ts';
 import { statusRoutes } from './timeline/statuses.routes.ts';
 import { statusPages } from './timeline/statuses.pages.ts';
 import { alertRoutes } from './watch/alerts.routes.ts';
+import { inboundRoutes, sosRoutes } from './watch/channels.routes.ts';
 import { checkinPages } from './watch/checkin.pages.ts';
 import { watchRoutes } from './watch/watches.routes.ts';
 import { startWorker, type Worker } from './watch/worker.ts';
@@ -55,6 +56,7 @@ const ROUTES = [
   interventionRoutes,
   watchRoutes,
   alertRoutes,
+  sosRoutes,
   checkinPages,
   webPages,
   accessPages,
@@ -80,7 +82,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       throw error;
     }
   }
-  const server = await buildServer(ctx, { bodyLimit: config.bodyLimit, logger: config.logger, routes: ROUTES, demo: config.demo, renderHtmlError, keyBesideData: store.keyBesideData, trustProxy: config.trustProxy });
+  const server = await buildServer(ctx, { bodyLimit: config.bodyLimit, logger: config.logger, routes: [...ROUTES, inboundRoutes(config.inboundSecret)], demo: config.demo, renderHtmlError, keyBesideData: store.keyBesideData, trustProxy: config.trustProxy });
   for (const notice of store.notices) server.log.info(notice);
   // On every start, until the key is moved out of the data directory.
   if (store.keyBesideData) server.log.warn(keyBesideDataWarning(config.dataDir));

@@ -20,6 +20,11 @@ export interface Config {
    * are believed (e.g. `127.0.0.1`), so cookies get Secure and HSTS is sent behind it.
    */
   trustProxy: string[];
+  /**
+   * VIGIL_INBOUND_SECRET: the key SMS, Signal and Telegram gateways sign their relayed messages with
+   * (`POST /api/v1/inbound/{gateway}`); without it that endpoint does not exist.
+   */
+  inboundSecret: string | undefined;
 }
 
 export interface ConfigFlags {
@@ -48,6 +53,10 @@ export function readConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   for (const address of trustProxy) {
     if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(address)) throw new ConfigError(`VIGIL_TRUST_PROXY takes proxy addresses or subnets separated by commas, not "${address}"`);
   }
+  const inboundSecret = env.VIGIL_INBOUND_SECRET || undefined;
+  if (inboundSecret !== undefined && (inboundSecret.length < 16 || inboundSecret.length > 200 || /\s/.test(inboundSecret))) {
+    throw new ConfigError('VIGIL_INBOUND_SECRET must be 16 to 200 characters without spaces');
+  }
   return {
     port,
     host: flags.host ?? env.VIGIL_HOST ?? '127.0.0.1',
@@ -60,5 +69,6 @@ export function readConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     keyPassphrase,
     keyFile: keyFile ? resolve(keyFile) : undefined,
     trustProxy,
+    inboundSecret,
   };
 }

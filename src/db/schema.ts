@@ -304,6 +304,14 @@ export interface AlertRow {
   updated_at: string;
 }
 
+/** A sender who may check in for a watch by an inbound gateway; the sender itself only as a keyed hash. */
+export interface WatchInboundSenderRow {
+  watch_id: string;
+  gateway: string;
+  sender_hash: string;
+  created_at: string;
+}
+
 export interface Database {
   counters: { name: string; value: number };
   persons: PersonRow;
@@ -329,4 +337,5 @@ export interface Database {
   watches: WatchRow;
   checkins: CheckinRow;
   alerts: AlertRow;
+  watch_inbound_senders: WatchInboundSenderRow;
 }

@@ -3,6 +3,7 @@ import * as caseFile from './2026-11-29T0400-case-file.ts';
 import * as protection from './2026-11-29T0600-protection.ts';
 import * as watches from './2026-11-29T0800-watches.ts';
 import * as alerts from './2026-11-29T0900-alerts.ts';
+import * as watchChannels from './2026-11-29T1200-watch-channels.ts';
 
 /** Every migration, by name; names sort in the order they run. Never edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T0600-protection': protection,
   '2026-11-29T0800-watches': watches,
   '2026-11-29T0900-alerts': alerts,
+  '2026-11-29T1200-watch-channels': watchChannels,
 };
