@@ -27,6 +27,7 @@ import { statusPages } from './timeline/statuses.pages.ts';
 import { ackPages } from './notify/ack.pages.ts';
 import { dossierRoutes } from './notify/dossier.routes.ts';
 import { alertRoutes } from './watch/alerts.routes.ts';
+import { inboundRoutes, sosRoutes } from './watch/channels.routes.ts';
 import { checkinPages } from './watch/checkin.pages.ts';
 import { watchRoutes } from './watch/watches.routes.ts';
 import { watchScheduleRoutes } from './watch/schedules.routes.ts';
@@ -66,6 +67,7 @@ const ROUTES = [
   ackPages,
   dossierRoutes,
   reportRoutes,
+  sosRoutes,
   checkinPages,
   webPages,
   accessPages,
@@ -91,7 +93,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       throw error;
     }
   }
-  const server = await buildServer(ctx, { bodyLimit: config.bodyLimit, logger: config.logger, routes: ROUTES, demo: config.demo, renderHtmlError, keyBesideData: store.keyBesideData, trustProxy: config.trustProxy });
+  const server = await buildServer(ctx, { bodyLimit: config.bodyLimit, logger: config.logger, routes: [...ROUTES, inboundRoutes(config.inboundSecret)], demo: config.demo, renderHtmlError, keyBesideData: store.keyBesideData, trustProxy: config.trustProxy });
   for (const notice of store.notices) server.log.info(notice);
   // On every start, until the key is moved out of the data directory.
   if (store.keyBesideData) server.log.warn(keyBesideDataWarning(config.dataDir));

@@ -28,6 +28,11 @@ export interface Config {
   baseUrl: string | undefined;
   /** VIGIL_HEARTBEAT_URL: a monitor the worker calls every minute, so that a Vigil that died is noticed. */
   heartbeatUrl: string | undefined;
+  /**
+   * VIGIL_INBOUND_SECRET: the key SMS, Signal and Telegram gateways sign their relayed messages with
+   * (`POST /api/v1/inbound/{gateway}`); without it that endpoint does not exist.
+   */
+  inboundSecret: string | undefined;
 }
 
 export interface ConfigFlags {
@@ -66,6 +71,10 @@ export function readConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   for (const [name, value] of [['VIGIL_BASE_URL', baseUrl], ['VIGIL_HEARTBEAT_URL', heartbeatUrl]] as const) {
     if (value !== undefined && !isHttpUrl(value)) throw new ConfigError(`${name} takes an http:// or https:// address`);
   }
+  const inboundSecret = env.VIGIL_INBOUND_SECRET || undefined;
+  if (inboundSecret !== undefined && (inboundSecret.length < 16 || inboundSecret.length > 200 || /\s/.test(inboundSecret))) {
+    throw new ConfigError('VIGIL_INBOUND_SECRET must be 16 to 200 characters without spaces');
+  }
   return {
     port,
     host,
@@ -82,6 +91,7 @@ export function readConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     mailFrom,
     baseUrl,
     heartbeatUrl,
+    inboundSecret,
   };
 }
 

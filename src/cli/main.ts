@@ -8,7 +8,7 @@ import { registerAuditCommands } from '../audit/audit.cli.ts';
 import { registerBackupCommands } from '../backup/backup.cli.ts';
 import { registerKeyCommands } from '../keys/keys.cli.ts';
 import { registerTokenCommands, registerUserCommands } from '../users/users.cli.ts';
-import { registerWorkerCommand } from '../watch/watch.cli.ts';
+import { registerCheckinCommand, registerWorkerCommand } from '../watch/watch.cli.ts';
 import { CliError, storeOptions, withStore, type StoreFlags } from './store-options.ts';
 import { exportCaseFiles } from '../export/export.service.ts';
 
@@ -66,6 +66,7 @@ function buildProgram(out: (line: string) => void): Command {
   registerAuditCommands(program, out);
   registerBackupCommands(program, out);
   registerWorkerCommand(program, out);
+  registerCheckinCommand(program, out);
   return program;
 }
 

@@ -386,6 +386,14 @@ export interface NotificationRow {
   updated_at: string;
 }
 
+/** A sender who may check in for a watch by an inbound gateway; the sender itself only as a keyed hash. */
+export interface WatchInboundSenderRow {
+  watch_id: string;
+  gateway: string;
+  sender_hash: string;
+  created_at: string;
+}
+
 export interface Database {
   counters: { name: string; value: number };
   persons: PersonRow;
@@ -415,4 +423,5 @@ export interface Database {
   dossiers: DossierRow;
   dossier_releases: DossierReleaseRow;
   dossier_vetoes: DossierVetoRow;
+  watch_inbound_senders: WatchInboundSenderRow;
 }

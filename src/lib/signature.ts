@@ -1,24 +1,59 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** How far a signature's time may lie from ours before it is refused as stale (DESIGN §6). */
+/**
+ * The webhook signature of DESIGN §6, both ways: our outgoing webhooks carry it, and inbound
+ * gateways sign with it. `X-Vigil-Signature: t=UNIX_SECONDS,v1=HEX`, where HEX is
+ * HMAC-SHA256(secret, t + "." + raw body).
+ */
+export const SIGNATURE_HEADER = 'x-vigil-signature';
+
+/** How far a signature's `t` may lie from our clock, either way. */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
 
-function hexMac(secret: string, t: number, body: string | Buffer): string {
-  return createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex');
+// Longer than any honest header (a few v1 values during a secret change); refused before parsing.
+const HEADER_MAX = 1000;
+
+function mac(secret: string, body: string | Uint8Array, t: number): Buffer {
+  return createHmac('sha256', secret).update(`${t}.`).update(body).digest();
 }
 
-/** `X-Vigil-Signature` for a body sent at unix time `t`: `t=SECONDS,v1=HEX` (DESIGN §6). */
-export function signPayload(secret: string, body: string | Buffer, t: number): string {
-  return `t=${t},v1=${hexMac(secret, t, body)}`;
+/** The header value that signs `body` (the exact bytes sent) at `t` (UNIX seconds). */
+export function signPayload(secret: string, body: string | Uint8Array, t: number): string {
+  if (!Number.isSafeInteger(t) || t < 0) throw new RangeError('t must be UNIX seconds');
+  return `t=${t},v1=${mac(secret, body, t).toString('hex')}`;
 }
 
-/** Whether the header signs this very body with this secret, at a time near `now` (constant-time compare). */
-export function verifySignature(secret: string, header: string | undefined, body: string | Buffer, now: Date): boolean {
-  if (!header || header.length > 500) return false;
-  const parts = new Map(header.split(',').map((part) => [part.slice(0, part.indexOf('=')).trim(), part.slice(part.indexOf('=') + 1).trim()] as const));
-  const t = parts.get('t');
-  const mac = parts.get('v1');
-  if (!t || !/^\d{1,12}$/.test(t) || !mac || !/^[0-9a-f]{64}$/.test(mac)) return false;
-  if (Math.abs(now.getTime() / 1000 - Number(t)) > SIGNATURE_TOLERANCE_SECONDS) return false;
-  return timingSafeEqual(Buffer.from(hexMac(secret, Number(t), body), 'hex'), Buffer.from(mac, 'hex'));
+export type SignatureProblem = 'missing' | 'malformed' | 'stale' | 'mismatch';
+export type SignatureCheck = { ok: true; t: number } | { ok: false; problem: SignatureProblem };
+
+/**
+ * Whether `header` signs `body` with `secret`, at a `t` within the tolerance of `now`. Several `v1`
+ * values may be given (a sender changing its secret); any one that matches will do. The comparison
+ * takes constant time; unknown keys (a future `v2`) are ignored.
+ */
+export function verifySignature(secret: string, header: string | undefined, body: string | Uint8Array, now: Date, toleranceSeconds = SIGNATURE_TOLERANCE_SECONDS): SignatureCheck {
+  if (header === undefined || header === '') return { ok: false, problem: 'missing' };
+  if (header.length > HEADER_MAX) return { ok: false, problem: 'malformed' };
+  let t: number | null = null;
+  const signatures: Buffer[] = [];
+  for (const part of header.split(',')) {
+    const equals = part.indexOf('=');
+    if (equals < 1) return { ok: false, problem: 'malformed' };
+    const key = part.slice(0, equals).trim();
+    const value = part.slice(equals + 1).trim();
+    if (key === 't') {
+      if (t !== null || !/^\d{1,12}$/.test(value)) return { ok: false, problem: 'malformed' };
+      t = Number(value);
+    } else if (key === 'v1') {
+      if (!/^[0-9a-fA-F]{64}$/.test(value)) return { ok: false, problem: 'malformed' };
+      signatures.push(Buffer.from(value, 'hex'));
+    }
+  }
+  if (t === null || signatures.length === 0) return { ok: false, problem: 'malformed' };
+  if (Math.abs(Math.floor(now.getTime() / 1000) - t) > toleranceSeconds) return { ok: false, problem: 'stale' };
+  const expected = mac(secret, body, t);
+  let matched = false;
+  // Every candidate is compared, so the time taken does not say which one matched.
+  for (const signature of signatures) matched = timingSafeEqual(signature, expected) || matched;
+  return matched ? { ok: true, t } : { ok: false, problem: 'mismatch' };
 }

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Enum, ListQuery, OptionalText } from '../http/schemas.ts';
-import { ALERT_OUTCOMES, ALERT_STATES } from './alerts.types.ts';
+import { ALERT_STATES, RESOLVE_OUTCOMES } from './alerts.types.ts';
 
 export const ListAlertsQuery = Type.Object(
   {
@@ -14,7 +14,7 @@ export type ListAlertsQuery = Static<typeof ListAlertsQuery>;
 
 export const ResolveAlertBody = Type.Object(
   {
-    outcome: Enum(ALERT_OUTCOMES, 'detained and disappeared also write that status on the person’s timeline'),
+    outcome: Enum(RESOLVE_OUTCOMES, 'detained and disappeared also write that status on the person’s timeline'),
     note: OptionalText(2000),
   },
   { additionalProperties: false },

@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import { caseScope, requireCaseCoordinator, requireCaseRead, requireCaseWrite } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
 import { NotFoundError, RetractedRecordError, StateConflictError, UnprocessableError } from '../lib/errors.ts';
@@ -7,6 +8,7 @@ import { newId } from '../lib/ids.ts';
 import { recordChange } from '../records/changes.ts';
 import { decodeKeyCursor, pageOf } from '../records/list-cursor.ts';
 import { diffChanges } from '../records/versioning.ts';
+import type { Database } from '../db/schema.ts';
 import type { ServiceContext } from '../services.ts';
 import { prepareAppealDraft } from '../reports/reports.service.ts';
 import { assertWritablePerson, writeStatusEntry } from '../timeline/statuses.service.ts';
@@ -22,6 +24,7 @@ import {
   type NewAlert,
 } from './alerts.repository.ts';
 import type { ListAlertsQuery, ResolveAlertInput } from './alerts.schemas.ts';
+import { setOpeningNote } from './channels.repository.ts';
 import type { Alert } from './alerts.types.ts';
 import { findWatchById } from './watches.repository.ts';
 
@@ -61,6 +64,37 @@ async function openAlert(ctx: ServiceContext, alert: Omit<NewAlert, 'id' | 'at'>
     });
     return true;
   });
+}
+
+/**
+ * An SOS alert, opened at once inside the caller's transaction (beside the SOS's own record), not by
+ * the sweep; its revision and audit entry name who raised it. Its `checkin_id` is the SOS record, so
+ * the unique constraint opens at most one per SOS. The new alert's id, or null if it existed.
+ */
+export async function openSosAlert(
+  ctx: ServiceContext,
+  trx: Kysely<Database>,
+  alert: { case_id: string; watch_id: string; person_id: string; checkin_id: string; note: string | null },
+  actor: string,
+): Promise<string | null> {
+  const id = newId();
+  const at = ctx.clock.now().toISOString();
+  const { note, ...opened } = alert;
+  if (!(await insertAlertOnce(trx, { ...opened, kind: 'sos', deadline_at: null, id, at }))) return null;
+  // What the reporter said comes with the alert, until a resolution note takes its place.
+  if (note) await setOpeningNote(trx, ctx.cipher, id, note);
+  await recordChange(ctx, trx, {
+    case_id: alert.case_id,
+    entity: 'alert',
+    entity_id: id,
+    version: 1,
+    action: 'create',
+    actor,
+    at,
+    changes: diffChanges(null, { kind: 'sos', person_id: alert.person_id, watch_id: alert.watch_id, checkin_id: alert.checkin_id, state: 'open', tier: 1, note }),
+    reason: null,
+  });
+  return id;
 }
 
 /**
@@ -209,7 +243,7 @@ export async function resolveAlert(ctx: ServiceContext, principal: Principal, id
       action: 'update',
       actor: principal.actor,
       at,
-      changes: diffChanges({ state: alert.state, outcome: null, note: null, status_entry_id: null }, { state: 'resolved', outcome: input.outcome, note, status_entry_id: statusEntryId, appeal_draft_id: draftId }),
+      changes: diffChanges({ state: alert.state, outcome: null, note: alert.note, status_entry_id: null }, { state: 'resolved', outcome: input.outcome, note, status_entry_id: statusEntryId, appeal_draft_id: draftId }),
       reason: null,
     });
     return draftId;

@@ -5,10 +5,15 @@ export const ALERT_STATES = ['open', 'acknowledged', 'resolved'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
 
 /** What a human found out; detained and disappeared also go on the person's timeline. */
-export const ALERT_OUTCOMES = ['contact_restored', 'detained', 'disappeared'] as const;
+export const RESOLVE_OUTCOMES = ['contact_restored', 'detained', 'disappeared'] as const;
+/** Also `cancelled`: an SOS the person called off with her real PIN (never given by a human). */
+export const ALERT_OUTCOMES = [...RESOLVE_OUTCOMES, 'cancelled'] as const;
 export type AlertOutcome = (typeof ALERT_OUTCOMES)[number];
 
-/** Contact with an at-risk person is in doubt: opened by the worker, closed only by a human. */
+/**
+ * Contact with an at-risk person is in doubt: opened by the worker (an SOS: at once), closed by a human
+ * (an SOS also by the person herself, with her real PIN: `cancelled`).
+ */
 export interface Alert {
   id: string;
   case_id: string;

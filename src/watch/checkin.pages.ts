@@ -7,7 +7,16 @@ import {
   CHECKIN_RECORDED_PAGE,
   CHECKIN_REFUSED_PAGE,
 } from './checkin.views.ts';
-import { checkInWithPin, createCheckinGuard } from './watches.service.ts';
+import { cancelSosBy, raiseSosBy } from './sos.service.ts';
+import { checkInWithPin, createCheckinGuard, type PinAction } from './watches.service.ts';
+
+const PAGE_SOURCE = { channel: 'page', actor: 'checkin:page' } as const;
+
+/** The form's buttons: none (Enter, or "Continue") checks in; `sos` and `cancel` are the other two. */
+const PAGE_ACTIONS: Record<string, PinAction | undefined> = {
+  sos: raiseSosBy(PAGE_SOURCE),
+  cancel: cancelSosBy(PAGE_SOURCE),
+};
 
 function send(reply: FastifyReply, status: number, html: string): FastifyReply {
   // Nothing of this page may stay in a cache or the history's copies on her phone.
@@ -50,7 +59,9 @@ export function checkinPages(app: FastifyInstance, ctx: ServiceContext): void {
     if (isCrossSitePost(request)) return send(reply, 403, CHECKIN_BAD_REQUEST_PAGE);
     const body = request.body as Record<string, unknown> | undefined;
     const pin = body && typeof body === 'object' && typeof body.pin === 'string' ? body.pin : '';
-    const outcome = await checkInWithPin(ctx, guard, request.params.secret, pin);
+    const action = body && typeof body === 'object' ? body.action : undefined;
+    if (action !== undefined && (typeof action !== 'string' || !Object.hasOwn(PAGE_ACTIONS, action))) return send(reply, 400, CHECKIN_BAD_REQUEST_PAGE);
+    const outcome = await checkInWithPin(ctx, guard, request.params.secret, pin, action === undefined ? undefined : PAGE_ACTIONS[action]);
     if (outcome.result === 'recorded') return send(reply, 200, CHECKIN_RECORDED_PAGE);
     if (outcome.result === 'locked') return send(reply.header('retry-after', String(outcome.retryAfterSeconds)), 429, CHECKIN_LOCKED_PAGE);
     return send(reply, 403, CHECKIN_REFUSED_PAGE);

@@ -21,15 +21,17 @@ ${body}
 }
 
 // An empty action posts back to this very address, so the page never has to repeat the link's secret.
+// "Continue" comes first, so Enter checks in; "Help" raises an SOS and "Cancel" calls it off, under
+// words any sign-in page might show.
 const FORM = `<form method="post" action="">
 <p><label for="pin">PIN</label><br>
 <input id="pin" name="pin" type="password" autocomplete="off" autocapitalize="off" spellcheck="false" required maxlength="64"></p>
-<p><button type="submit">Continue</button></p>
+<p><button type="submit">Continue</button> <button type="submit" name="action" value="sos">Help</button> <button type="submit" name="action" value="cancel">Cancel</button></p>
 </form>`;
 
 export const CHECKIN_FORM_PAGE = page('Sign in', FORM);
 
-/** For the PIN and the duress PIN alike. */
+/** For the PIN and the duress PIN alike, whether it checked in, raised an SOS or called one off. */
 export const CHECKIN_RECORDED_PAGE = page('Done', '<p>Thank you. Saved.</p>');
 
 /** A wrong PIN, and a link that does not exist, alike. */

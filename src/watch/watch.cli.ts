@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
+import { systemPrincipal } from '../auth/roles.ts';
 import { readConfig, type ConfigFlags } from '../config.ts';
-import { CliError, storeOptions, type Out, type StoreFlags } from '../cli/store-options.ts';
+import { CliError, storeOptions, withStore, type Out, type StoreFlags } from '../cli/store-options.ts';
+import { validate } from '../http/validation.ts';
 import { openStore } from '../store.ts';
+import { CONTACT_CHANNELS, ContactBody } from './watches.schemas.ts';
+import { reportContact } from './watches.service.ts';
 import { LEASE_MS, WORKER_INTERVAL_MS } from './worker.ts';
 import { startConfiguredWorker } from './worker-setup.ts';
 
@@ -39,5 +43,29 @@ export function registerWorkerCommand(program: Command, out: Out): void {
     });
     await worker.stop();
     await store.close();
+  });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * `vigil checkin`: the operator at the server records contact with a watch's person (a call, a
+ * message, a meeting), as `POST /api/v1/watches/{id}/contact` would, under the same rules; audited
+ * as `system:cli`.
+ */
+export function registerCheckinCommand(program: Command, out: Out): void {
+  storeOptions(
+    program
+      .command('checkin')
+      .description('record contact with the person of a watch (moves its deadline forward)')
+      .requiredOption('--watch <id>', 'the watch')
+      .requiredOption('--at <time>', 'when the contact happened (ISO 8601 with a time zone, e.g. 2026-06-01T09:30:00Z)')
+      .requiredOption('--channel <channel>', CONTACT_CHANNELS.join(' | '))
+      .option('--note <text>', 'what was said or seen'),
+  ).action(async (flags: StoreFlags & { watch: string; at: string; channel: string; note?: string }) => {
+    if (!UUID.test(flags.watch)) throw new CliError(`--watch takes a watch id (a UUID), not "${flags.watch.slice(0, 60)}"`);
+    const input = validate(ContactBody, { at: flags.at, channel: flags.channel, ...(flags.note === undefined ? {} : { note: flags.note }) });
+    const { checkin, watch } = await withStore(flags, (store) => reportContact(store.ctx, systemPrincipal('cli'), flags.watch.toLowerCase(), input));
+    out(`recorded ${checkin.channel} contact at ${checkin.at} for watch ${watch.id}; next deadline ${watch.next_deadline}`);
   });
 }

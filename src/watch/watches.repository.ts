@@ -168,13 +168,9 @@ export async function updateWatchSchedule(db: Db, cipher: FieldCipher, id: strin
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function findWatchBySecretHash(db: Db, cipher: FieldCipher, secretHash: string): Promise<WatchForCheckin | null> {
-  const row = await db
-    .selectFrom('watches')
-    .select(['id', 'case_id', 'person_id', 'pin_hash', 'duress_pin_hash', 'state', 'retracted_at', 'failed_pins', 'locked_until'])
-    .where('checkin_secret_hash', '=', secretHash)
-    .executeTakeFirst();
-  if (!row) return null;
+const CHECKIN_COLUMNS = ['id', 'case_id', 'person_id', 'pin_hash', 'duress_pin_hash', 'state', 'retracted_at', 'failed_pins', 'locked_until'] as const;
+
+function toWatchForCheckin(cipher: FieldCipher, row: Pick<WatchRow, (typeof CHECKIN_COLUMNS)[number]>): WatchForCheckin {
   return {
     id: row.id,
     case_id: row.case_id,
@@ -186,6 +182,17 @@ export async function findWatchBySecretHash(db: Db, cipher: FieldCipher, secretH
     failed_pins: row.failed_pins,
     locked_until: row.locked_until,
   };
+}
+
+export async function findWatchBySecretHash(db: Db, cipher: FieldCipher, secretHash: string): Promise<WatchForCheckin | null> {
+  const row = await db.selectFrom('watches').select(CHECKIN_COLUMNS).where('checkin_secret_hash', '=', secretHash).executeTakeFirst();
+  return row ? toWatchForCheckin(cipher, row) : null;
+}
+
+/** The same, for a watch found another way (an inbound sender). */
+export async function findWatchForCheckinById(db: Db, cipher: FieldCipher, id: string): Promise<WatchForCheckin | null> {
+  const row = await db.selectFrom('watches').select(CHECKIN_COLUMNS).where('id', '=', id).executeTakeFirst();
+  return row ? toWatchForCheckin(cipher, row) : null;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Enum, ListQuery, OptionalText } from '../http/schemas.ts';
+import { INBOUND_GATEWAYS } from './inbound.ts';
 import { PIN_MAX, PIN_MIN } from './pins.ts';
 import { ScheduleBodyFields, ScheduleOutputFields } from './schedules.schemas.ts';
 import { WATCH_STATES } from './watches.types.ts';
@@ -27,6 +28,14 @@ export const EscalationTierBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const InboundSenderBody = Type.Object(
+  {
+    gateway: Enum(INBOUND_GATEWAYS),
+    from: Type.String({ minLength: 1, maxLength: 64, description: 'a phone number in international form (sms, signal), a Signal UUID, or a Telegram id or @username' }),
+  },
+  { additionalProperties: false },
+);
+
 export const CreateWatchBody = Type.Object(
   {
     person_id: Type.String({ format: 'uuid', description: 'the at-risk person' }),
@@ -36,6 +45,12 @@ export const CreateWatchBody = Type.Object(
     duress_pin: Pin('answers like the PIN, and raises a silent alarm'),
     proxies: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { maxItems: 20, uniqueItems: true, description: 'persons who may report contact on her behalf' })),
     escalation: Type.Array(EscalationTierBody, { minItems: 1, maxItems: 10 }),
+    inbound: Type.Optional(
+      Type.Array(InboundSenderBody, {
+        maxItems: 10,
+        description: 'who may check in by message through a gateway (`OK <pin>`, `SOS <pin>`, `CANCEL <pin>`); kept only as keyed hashes, never shown again',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

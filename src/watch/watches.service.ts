@@ -9,9 +9,12 @@ import { recordChange } from '../records/changes.ts';
 import { decodeKeyCursor, pageOf } from '../records/list-cursor.ts';
 import { diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
+import { insertInboundSenders } from './channels.repository.ts';
 import { contactTimeProblem, latestContact, parseDuration } from './deadlines.ts';
+import { messageTime, normaliseSender, type InboundGateway } from './inbound.ts';
 import { hashPin, matchPin, pinProblem } from './pins.ts';
 import { scheduleFields, watchDeadline, type ScheduleInput } from './schedule.ts';
+import { loadSenderKey } from './sender-key.ts';
 import {
   advanceLastContact,
   clearPinFailures,
@@ -30,7 +33,7 @@ import type { ContactInput, CreateWatchInput, ListWatchesQuery } from './watches
 import type { Checkin, CheckinChannel, EscalationTier, NotifyTarget, Watch, WatchScheduleFields } from './watches.types.ts';
 
 /** Fields no revision and no audit entry ever carries a value of (recorded as "changed" only). */
-const SECRET_IN_HISTORY = ['pin', 'duress_pin', 'escalation'] as const;
+const SECRET_IN_HISTORY = ['pin', 'duress_pin', 'escalation', 'inbound'] as const;
 /** What a reader without the right to secrets, and every list, goes without. */
 export const WATCH_SECRET_FIELDS = ['escalation'] as const;
 
@@ -63,6 +66,23 @@ function escalationPlan(input: CreateWatchInput['escalation']): EscalationTier[]
     ack_within_seconds: duration(`escalation.${index}.ack_within`, tier.ack_within),
     notify: tier.notify.map((target): NotifyTarget => ('email' in target ? { email: target.email.trim().toLowerCase() } : { webhook: target.webhook, secret: target.secret })),
   }));
+}
+
+/** The senders who may check in by message, each once, as the keyed hashes the store keeps of them. */
+async function inboundSenders(ctx: ServiceContext, input: CreateWatchInput['inbound']): Promise<Array<{ gateway: InboundGateway; sender_hash: string }>> {
+  if (!input?.length) return [];
+  const key = await loadSenderKey(ctx);
+  const hashes = new Map<string, { gateway: InboundGateway; sender_hash: string }>();
+  for (const [index, entry] of input.entries()) {
+    const sender = normaliseSender(entry.gateway, entry.from);
+    if (!sender) {
+      const problem = entry.gateway === 'telegram' ? 'is no Telegram id or username' : 'is no phone number in international form';
+      throw new InvalidInputError(`inbound.${index}.from ${problem}`, { [`inbound.${index}.from`]: problem });
+    }
+    const sender_hash = key.hash(entry.gateway, sender);
+    hashes.set(`${entry.gateway}:${sender_hash}`, { gateway: entry.gateway, sender_hash });
+  }
+  return [...hashes.values()];
 }
 
 /** A watch as stored, for the services' own use: no access check. */
@@ -111,6 +131,7 @@ export async function createWatch(ctx: ServiceContext, principal: Principal, inp
   const caseId = await caseOfReadablePerson(ctx, principal, input.person_id, 'person_id');
   await requireCaseWrite(ctx, principal, caseId, 'person');
   for (const [index, proxy] of proxies.entries()) await caseOfReadablePerson(ctx, principal, proxy, `proxies.${index}`);
+  const senders = await inboundSenders(ctx, input.inbound);
 
   const [pinHash, duressHash] = await Promise.all([hashPin(input.pin), hashPin(input.duress_pin)]);
   const secret = randomBytes(32).toString('base64url');
@@ -132,6 +153,7 @@ export async function createWatch(ctx: ServiceContext, principal: Principal, inp
       next_deadline: deadline,
       at,
     });
+    await insertInboundSenders(trx, id, senders, at);
     await recordChange(ctx, trx, {
       case_id: caseId,
       entity: 'watch',
@@ -154,6 +176,7 @@ export async function createWatch(ctx: ServiceContext, principal: Principal, inp
           pin: true,
           duress_pin: true,
           state: 'active',
+          inbound: senders.length > 0 || null,
           next_deadline: deadline,
         },
         SECRET_IN_HISTORY,
@@ -261,34 +284,67 @@ export type PageCheckinResult = { result: 'recorded' } | { result: 'refused' } |
 const REFUSED: PageCheckinResult = { result: 'refused' };
 
 /**
- * The person's own check-in with her PIN. The duress PIN records a `duress` check-in along the very
- * same path (the alert is raised from it), so nothing observable tells the two apart. A link that
- * does not exist, or no longer works, is refused and locked out exactly as a wrong PIN would be.
+ * What a right PIN sets off on its watch, given which of the two it was: a check-in, an SOS or its
+ * cancel (src/watch/sos.service.ts). It clears the watch's PIN failures in its own transaction.
  */
-export async function checkInWithPin(ctx: ServiceContext, guard: CheckinGuard, secret: string, pin: string): Promise<PageCheckinResult> {
+export type PinAction = (ctx: ServiceContext, watch: Watch, match: 'ok' | 'duress') => Promise<void>;
+
+/** The person's check-in by `channel`, at the time the message says it was sent (within reason), else now. */
+export function checkInBy(channel: CheckinChannel, actor: string, sentAt?: Date): PinAction {
+  return async (ctx, watch, match) => {
+    const at = messageTime(sentAt, ctx.clock.now(), new Date(watch.created_at));
+    await recordCheckin(ctx, watch, { at, channel, by_person_id: watch.person_id, kind: match, note: null, actor, clearPinFailures: true });
+  };
+}
+
+const checkInOnPage = checkInBy('page', 'checkin:page');
+
+/**
+ * How a PIN attempt finds its watch: by the link's secret, or by an inbound sender. `key` (a hash)
+ * serialises the attempts in this process and keys the lockouts of doors that lead to no watch.
+ */
+export interface PinDoor {
+  key: string;
+  find(): Promise<WatchForCheckin | null>;
+}
+
+/**
+ * The person's own check-in with her PIN (or, given `action`, her SOS or its cancel). The duress PIN
+ * takes the very same path with `match` saying `duress`, so nothing observable tells the two apart.
+ */
+export async function checkInWithPin(ctx: ServiceContext, guard: CheckinGuard, secret: string, pin: string, action: PinAction = checkInOnPage): Promise<PageCheckinResult> {
   const secretHash = hashCheckinSecret(secret);
-  return guard.queue.run(secretHash, async () => {
-    const found = SECRET_SHAPE.test(secret) ? await findWatchBySecretHash(ctx.db, ctx.cipher, secretHash) : null;
+  const door: PinDoor = { key: secretHash, find: async () => (SECRET_SHAPE.test(secret) ? findWatchBySecretHash(ctx.db, ctx.cipher, secretHash) : null) };
+  return attemptWithPin(ctx, guard, door, pin, action);
+}
+
+/**
+ * One PIN attempt at a watch, by any channel, under one lockout per watch. A door that leads to no
+ * watch (or to one that no longer works) is refused and locked out exactly as a wrong PIN would be.
+ */
+export async function attemptWithPin(ctx: ServiceContext, guard: CheckinGuard, door: PinDoor, pin: string, action: PinAction): Promise<PageCheckinResult> {
+  return guard.queue.run(door.key, async () => {
+    const found = await door.find();
     const watch = found && !found.retracted && found.state !== 'ended' ? found : null;
-    if (!watch) return refuseUnknownLink(ctx, guard, secretHash, pin);
-    const reserved = await reserveAttempt(ctx, watch, secretHash);
+    if (!watch) return refuseUnknownLink(ctx, guard, door.key, pin);
+    const reserved = await reserveAttempt(ctx, watch, door);
     if (reserved.result === 'locked') return reserved;
     const match = await matchPin(pin, { pin: watch.pin_hash, duress: watch.duress_pin_hash });
     if (!match) return REFUSED;
     const current = await findWatchById(ctx.db, ctx.cipher, watch.id);
     if (!current) return REFUSED;
-    await recordCheckin(ctx, current, { at: ctx.clock.now(), channel: 'page', by_person_id: watch.person_id, kind: match, note: null, actor: 'checkin:page', clearPinFailures: true });
+    await action(ctx, current, match);
     return { result: 'recorded' };
   });
 }
 
-async function refuseUnknownLink(ctx: ServiceContext, guard: CheckinGuard, secretHash: string, pin: string): Promise<PageCheckinResult> {
+async function refuseUnknownLink(ctx: ServiceContext, guard: CheckinGuard, key: string, pin: string): Promise<PageCheckinResult> {
   const now = ctx.clock.now().getTime();
-  const wait = guard.unknownLinks.lockedFor(secretHash, now);
+  const wait = guard.unknownLinks.lockedFor(key, now);
   if (wait) return { result: 'locked', retryAfterSeconds: wait };
   // The same two derivations a real watch costs.
   await matchPin(pin, { pin: null, duress: null });
-  guard.unknownLinks.fail(secretHash, now);
+  guard.unknownLinks.fail(key, now);
   return REFUSED;
 }
 
@@ -296,7 +352,7 @@ async function refuseUnknownLink(ctx: ServiceContext, guard: CheckinGuard, secre
  * Counts the attempt as a failure (with the lock a failure earns) before the PIN is looked at; a
  * right PIN clears it. A locked watch is refused without checking the PIN, right or wrong alike.
  */
-async function reserveAttempt(ctx: ServiceContext, first: WatchForCheckin, secretHash: string): Promise<{ result: 'reserved' } | { result: 'locked'; retryAfterSeconds: number }> {
+async function reserveAttempt(ctx: ServiceContext, first: WatchForCheckin, door: PinDoor): Promise<{ result: 'reserved' } | { result: 'locked'; retryAfterSeconds: number }> {
   let watch: WatchForCheckin | null = first;
   for (let attempt = 0; attempt < 5 && watch; attempt++) {
     const now = ctx.clock.now().getTime();
@@ -305,7 +361,7 @@ async function reserveAttempt(ctx: ServiceContext, first: WatchForCheckin, secre
     const lock = lockoutMs(watch.failed_pins + 1);
     if (await reservePinAttempt(ctx.db, watch.id, watch.failed_pins, lock ? new Date(now + lock).toISOString() : null)) return { result: 'reserved' };
     // Another process counted an attempt in between: read the count again.
-    watch = await findWatchBySecretHash(ctx.db, ctx.cipher, secretHash);
+    watch = await door.find();
   }
   return { result: 'locked', retryAfterSeconds: 1 };
 }

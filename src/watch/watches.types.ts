@@ -73,10 +73,14 @@ export interface Watch {
   secrets_hidden?: true;
 }
 
-export const CHECKIN_CHANNELS = ['page', 'phone_call', 'message', 'meeting', 'other', 'api'] as const;
+export const CHECKIN_CHANNELS = ['page', 'phone_call', 'message', 'meeting', 'other', 'api', 'sms', 'signal', 'telegram'] as const;
 export type CheckinChannel = (typeof CHECKIN_CHANNELS)[number];
 
-/** One sign of life: the person's own check-in, or contact a proxy or case worker reports. */
+/**
+ * One sign of life: the person's own check-in, or contact a proxy or case worker reports. Also the
+ * record of an SOS (kind `sos`), which raises its alert at once and is no sign of life: it does not
+ * move the deadline.
+ */
 export interface Checkin {
   id: string;
   watch_id: string;
@@ -85,6 +89,8 @@ export interface Checkin {
   recorded_at: string;
   channel: CheckinChannel;
   by_person_id: string | null;
-  kind: 'ok' | 'duress';
+  kind: CheckinKind;
   note: string | null;
 }
+
+export type CheckinKind = 'ok' | 'duress' | 'sos';

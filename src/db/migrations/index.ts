@@ -5,6 +5,7 @@ import * as watches from './2026-11-29T0800-watches.ts';
 import * as alerts from './2026-11-29T0900-alerts.ts';
 import * as notifications from './2026-11-29T1000-notifications.ts';
 import * as watchSchedules from './2026-11-29T1100-watch-schedules.ts';
+import * as watchChannels from './2026-11-29T1200-watch-channels.ts';
 
 /** Every migration, by name; names sort in the order they run. Never edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T0900-alerts': alerts,
   '2026-11-29T1000-notifications': notifications,
   '2026-11-29T1100-watch-schedules': watchSchedules,
+  '2026-11-29T1200-watch-channels': watchChannels,
 };
