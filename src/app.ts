@@ -23,8 +23,11 @@ import type { ServiceContext } from './services.ts';
 import { sourcePages } from './sources/sources.pages.ts';
 import { statusRoutes } from './timeline/statuses.routes.ts';
 import { statusPages } from './timeline/statuses.pages.ts';
+import { alertPages } from './watch/alerts.pages.ts';
 import { alertRoutes } from './watch/alerts.routes.ts';
 import { checkinPages } from './watch/checkin.pages.ts';
+import { dashboardPages } from './watch/dashboard.pages.ts';
+import { watchPages } from './watch/watches.pages.ts';
 import { watchRoutes } from './watch/watches.routes.ts';
 import { startWorker, type Worker } from './watch/worker.ts';
 import { renderHtmlError, webPages } from './web/web.pages.ts';
@@ -65,6 +68,9 @@ const ROUTES = [
   eventPages,
   relationPages,
   actorPages,
+  dashboardPages,
+  watchPages,
+  alertPages,
 ];
 
 /** Opens the store, brings its schema up to date and wires the HTTP server; `start` listens. */

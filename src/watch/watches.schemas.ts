@@ -8,8 +8,8 @@ const Duration = (description: string) => Type.String({ maxLength: 40, descripti
 // Any characters but controls; the length rule is checked by pinProblem too, with a clearer message.
 const Pin = (description: string) => Type.String({ minLength: PIN_MIN, maxLength: PIN_MAX, pattern: '^[^\\u0000-\\u001F\\u007F]*$', description });
 
-const NotifyEmail = Type.Object({ email: Type.String({ format: 'email', maxLength: 320 }) }, { additionalProperties: false });
-const NotifyWebhook = Type.Object(
+export const NotifyEmail = Type.Object({ email: Type.String({ format: 'email', maxLength: 320 }) }, { additionalProperties: false });
+export const NotifyWebhook = Type.Object(
   {
     webhook: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000, description: 'receives signed JSON (X-Vigil-Signature)' }),
     secret: Type.String({ minLength: 16, maxLength: 200, description: 'the HMAC key; stored sealed, never sent back' }),
