@@ -26,9 +26,12 @@ import { statusRoutes } from './timeline/statuses.routes.ts';
 import { statusPages } from './timeline/statuses.pages.ts';
 import { ackPages } from './notify/ack.pages.ts';
 import { dossierRoutes } from './notify/dossier.routes.ts';
+import { alertPages } from './watch/alerts.pages.ts';
 import { alertRoutes } from './watch/alerts.routes.ts';
 import { inboundRoutes, sosRoutes } from './watch/channels.routes.ts';
 import { checkinPages } from './watch/checkin.pages.ts';
+import { dashboardPages } from './watch/dashboard.pages.ts';
+import { watchPages } from './watch/watches.pages.ts';
 import { watchRoutes } from './watch/watches.routes.ts';
 import { watchScheduleRoutes } from './watch/schedules.routes.ts';
 import { startConfiguredWorker } from './watch/worker-setup.ts';
@@ -78,6 +81,9 @@ const ROUTES = [
   eventPages,
   relationPages,
   actorPages,
+  dashboardPages,
+  watchPages,
+  alertPages,
 ];
 
 /** Opens the store, brings its schema up to date and wires the HTTP server; `start` listens. */

@@ -64,7 +64,7 @@ describe(`web UI over HTTP (${BACKEND})`, () => {
   it('sends visitors without a session to the sign-in form and back', async () => {
     const root = await web.get('/', null);
     assert.equal(root.status, 303);
-    assert.equal(root.location, '/persons');
+    assert.equal(root.location, '/login?next=%2F');
     const list = await web.get('/persons?risk=high', null);
     assert.equal(list.status, 303);
     assert.equal(list.location, '/login?next=%2Fpersons%3Frisk%3Dhigh');

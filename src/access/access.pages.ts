@@ -6,7 +6,7 @@ import { isId } from '../lib/ids.ts';
 import type { ServiceContext } from '../services.ts';
 import { localiseFieldErrors, trimSpaces } from '../web/forms.ts';
 import { requirePageReader, requirePageWriter } from '../web/guards.ts';
-import { field, pageContext, queryOf, seeOther, sendPage } from '../web/page.ts';
+import { field, pageContext, queryOf, safeNext, seeOther, sendPage } from '../web/page.ts';
 import {
   breakGlass,
   caseAccess,
@@ -80,7 +80,8 @@ export function accessPages(app: FastifyInstance, ctx: ServiceContext): void {
 
   app.post('/notices/read', { preHandler: requirePageReader }, async (request, reply) => {
     await markMyNoticesRead(ctx, request.principal!);
-    return seeOther(reply, '/persons');
+    // Back to the page the notices were read on (the dashboard or the list of persons).
+    return seeOther(reply, safeNext(field(request.body, 'next')));
   });
 
   app.get('/break-glass', { preHandler: requirePageWriter }, async (request, reply) =>

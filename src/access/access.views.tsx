@@ -3,7 +3,8 @@ import { CaseNumber, ErrorSummary, Notice, SelectField, TextArea, TextField, Tim
 import { Layout } from '../web/layout.tsx';
 import type { PageContext } from '../web/page.ts';
 import { PostForm } from '../web/post-form.tsx';
-import { CASE_ROLES, type CaseAccess, type CaseMember } from './access.service.ts';
+import type { Translator } from '../web/i18n.ts';
+import { CASE_ROLES, type CaseAccess, type CaseMember, type Notice as UserNotice } from './access.service.ts';
 
 export interface AccessPageProps {
   page: PageContext;
@@ -148,5 +149,34 @@ export function BreakGlassView(props: { page: PageContext; values: { case_number
           </button>
         </PostForm>
     </Layout>
+  );
+}
+
+/** The reader's unread notices (an admin opened one of their cases through break-glass), on the dashboard and the list of persons. */
+export function UserNotices(props: { notices: UserNotice[]; i18n: Translator; next?: string }) {
+  const { i18n } = props;
+  const unread = props.notices.filter((notice) => !notice.read);
+  if (!unread.length) return null;
+  return (
+    <section class="notice notice-warn" aria-labelledby="notices-title">
+      <p class="notice-title" id="notices-title">
+        {i18n.t('notices.title')}
+      </p>
+      <ul>
+        {unread.map((notice) => (
+          <li key={notice.id}>
+            <Timestamp iso={notice.created_at} />{' '}
+            {i18n.t('notices.break_glass', { actor: notice.actor, case: notice.case_number ?? '?', reason: notice.message })}{' '}
+            {notice.case_id ? <a href={`/persons/${notice.case_id}/access`}>{i18n.t('access.link')}</a> : null}
+          </li>
+        ))}
+      </ul>
+      <PostForm action="/notices/read">
+        {props.next ? <input type="hidden" name="next" value={props.next} /> : null}
+        <button type="submit" class="btn btn-quiet btn-small">
+          {i18n.t('notices.mark_read')}
+        </button>
+      </PostForm>
+    </section>
   );
 }

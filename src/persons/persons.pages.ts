@@ -15,6 +15,7 @@ import { validate } from '../http/validation.ts';
 import { InvalidInputError, NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
 import { isId } from '../lib/ids.ts';
 import type { ServiceContext } from '../services.ts';
+import { personWatchParts } from '../watch/watches.pages.ts';
 import { STATUSES } from '../timeline/statuses.schemas.ts';
 import { listStatuses } from '../timeline/statuses.service.ts';
 import { EMPTY_STATUS_FORM, type StatusFormValues } from '../timeline/statuses.views.tsx';
@@ -227,7 +228,15 @@ function formState<V>(given: { values: V; errors: FieldErrors } | undefined, emp
 }
 
 /** The sections other features add to the person page: events, sources, relations, interventions. */
-async function personSections(ctx: ServiceContext, principal: Principal, person: Person, access: CaseAccess, page: PageContext, forms: PersonPageForms): Promise<PersonSection[]> {
+async function personSections(
+  ctx: ServiceContext,
+  principal: Principal,
+  person: Person,
+  access: CaseAccess,
+  page: PageContext,
+  forms: PersonPageForms,
+  watch: Awaited<ReturnType<typeof personWatchParts>>,
+): Promise<PersonSection[]> {
   const { i18n } = page;
   const editable = access.write && !person.retracted_at;
   const [events, sources, relations, interventions] = await Promise.all([
@@ -251,6 +260,7 @@ async function personSections(ctx: ServiceContext, principal: Principal, person:
     : null;
   const canWrite = access.write;
   return [
+    watch.section,
     { id: 'events', title: i18n.t('section.events'), count: events.length, body: h(Fragment, null, EventList({ events, personId: person.id, people, actors, i18n, canWrite }), eventForm) },
     {
       id: 'sources',
@@ -293,10 +303,11 @@ export async function renderPersonPage(
   const principal = request.principal!;
   const { person, access } = await getPersonWithTimeline(ctx, principal, id);
   const forms = extras.forms ?? {};
+  const watch = await personWatchParts(ctx, principal, person, access, page.i18n);
   const [timeline, history, sections] = await Promise.all([
     listStatuses(ctx, principal, id, showRetracted),
     personHistory(ctx, principal, id, { cursor: historyCursor, limit: 30 }),
-    personSections(ctx, principal, person, access, page, forms),
+    personSections(ctx, principal, person, access, page, forms, watch),
   ]);
   const flash = typeof query.saved === 'string' && FLASHES.has(query.saved as Flash) ? (query.saved as Flash) : null;
   const base = `/persons/${id}`;
@@ -315,6 +326,7 @@ export async function renderPersonPage(
       statusForm: forms.status ?? { values: { ...EMPTY_STATUS_FORM }, errors: {} },
       flash: extras.forms ? null : flash,
       access,
+      timelineAlerts: watch.timeline,
     }),
   );
 }
@@ -361,8 +373,6 @@ function pagingLinks(filters: Record<string, string>, cursor: string | undefined
 // ---------------------------------------------------------------- routes
 
 export function personPages(app: FastifyInstance, ctx: ServiceContext): void {
-  app.get('/', async (_request, reply) => seeOther(reply, '/persons'));
-
   app.get('/persons', { preHandler: requirePageReader }, async (request, reply) => {
     const page = pageContext(request, reply);
     const query = queryOf(request);

@@ -26,6 +26,7 @@ import {
   type FieldErrors,
 } from '../web/components.tsx';
 import type { CaseAccess, Notice as UserNotice } from '../access/access.service.ts';
+import { UserNotices } from '../access/access.views.tsx';
 import type { MessageKey, Translator } from '../web/i18n.ts';
 import { Layout } from '../web/layout.tsx';
 import { withQuery, type PageContext } from '../web/page.ts';
@@ -106,30 +107,9 @@ export function PersonListView(props: {
 }) {
   const { i18n } = props.page;
   const filtered = Boolean(props.filters.status || props.filters.ethnicity || props.filters.risk);
-  const unread = (props.notices ?? []).filter((notice) => !notice.read);
   return (
     <Layout page={props.page} title={i18n.t('persons.title')} section="persons">
-      {unread.length ? (
-        <section class="notice notice-warn" aria-labelledby="notices-title">
-          <p class="notice-title" id="notices-title">
-            {i18n.t('notices.title')}
-          </p>
-          <ul>
-            {unread.map((notice) => (
-              <li key={notice.id}>
-                <Timestamp iso={notice.created_at} />{' '}
-                {i18n.t('notices.break_glass', { actor: notice.actor, case: notice.case_number ?? '?', reason: notice.message })}{' '}
-                {notice.case_id ? <a href={`/persons/${notice.case_id}/access`}>{i18n.t('access.link')}</a> : null}
-              </li>
-            ))}
-          </ul>
-          <PostForm action="/notices/read">
-            <button type="submit" class="btn btn-quiet btn-small">
-              {i18n.t('notices.mark_read')}
-            </button>
-          </PostForm>
-        </section>
-      ) : null}
+      <UserNotices notices={props.notices ?? []} i18n={i18n} />
       <div class="page-head">
         <h1>{i18n.t('persons.title')}</h1>
         {props.page.canWrite ? (
@@ -565,6 +545,8 @@ export function PersonView(props: {
   flash: Flash | null;
   /** What the reader may do in this case (membership, not only role). */
   access: CaseAccess;
+  /** Alerts not yet resolved ("No contact since …"), shown atop the timeline. */
+  timelineAlerts?: VNode | null;
 }) {
   const { page, person } = props;
   const { i18n } = page;
@@ -736,6 +718,7 @@ export function PersonView(props: {
             {i18n.t(props.showRetracted ? 'timeline.hide_retracted' : 'timeline.show_retracted')}
           </a>
         </div>
+        {props.timelineAlerts ?? null}
         <Timeline personId={person.id} entries={props.timeline} currentId={person.current_status?.id ?? null} i18n={i18n} canWrite={editable} />
         {editable ? <StatusForm personId={person.id} values={props.statusForm.values} errors={props.statusForm.errors} i18n={i18n} /> : null}
       </section>

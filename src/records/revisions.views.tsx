@@ -12,6 +12,8 @@ const LABELLED: Record<string, string> = {
   whereabouts_acknowledged: 'whereabouts',
   contact_permitted: 'contact',
   kind: 'kind',
+  state: 'record_state',
+  outcome: 'alert_outcome',
 };
 
 const DATES = new Set(['birth', 'date']);

@@ -6,6 +6,7 @@ import { cancelScheduledRelease } from '../notify/dossier.repository.ts';
 import { cancelPendingNotifications } from '../notify/notifications.repository.ts';
 import { newId } from '../lib/ids.ts';
 import { recordChange } from '../records/changes.ts';
+import { listRevisionsForEntity, type Revision } from '../records/revisions.repository.ts';
 import { decodeKeyCursor, pageOf } from '../records/list-cursor.ts';
 import { diffChanges } from '../records/versioning.ts';
 import type { Database } from '../db/schema.ts';
@@ -145,6 +146,12 @@ export async function getAlert(ctx: ServiceContext, principal: Principal, id: st
   const alert = await loadAlert(ctx, id);
   await requireCaseRead(ctx, principal, alert.case_id, 'alert');
   return alert;
+}
+
+/** What happened to an alert (opened, acknowledged, resolved), newest first; for readers of its case. */
+export async function alertHistory(ctx: ServiceContext, principal: Principal, id: string): Promise<Revision[]> {
+  const alert = await getAlert(ctx, principal, id);
+  return (await listRevisionsForEntity(ctx.db, ctx.cipher, 'alert', alert.id)).reverse();
 }
 
 /** Alerts of the cases the principal may read: open ones first, then acknowledged, then resolved; newest first within each. */

@@ -1,12 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceContext } from '../services.ts';
-import {
-  CHECKIN_BAD_REQUEST_PAGE,
-  CHECKIN_FORM_PAGE,
-  CHECKIN_LOCKED_PAGE,
-  CHECKIN_RECORDED_PAGE,
-  CHECKIN_REFUSED_PAGE,
-} from './checkin.views.ts';
+import { fromAcceptLanguage, type Language } from '../web/i18n.ts';
+import { checkinBadRequestPage, checkinFormPage, checkinLockedPage, checkinRecordedPage, checkinRefusedPage } from './checkin.views.ts';
 import { cancelSosBy, raiseSosBy } from './sos.service.ts';
 import { checkInWithPin, createCheckinGuard, type PinAction } from './watches.service.ts';
 
@@ -20,7 +15,21 @@ const PAGE_ACTIONS: Record<string, PinAction | undefined> = {
 
 function send(reply: FastifyReply, status: number, html: string): FastifyReply {
   // Nothing of this page may stay in a cache or the history's copies on her phone.
-  return reply.code(status).header('cache-control', 'no-store').header('x-robots-tag', 'noindex, nofollow').type('text/html; charset=utf-8').send(html);
+  return reply
+    .code(status)
+    .header('cache-control', 'no-store')
+    .header('vary', 'accept-language')
+    .header('x-robots-tag', 'noindex, nofollow')
+    .type('text/html; charset=utf-8')
+    .send(html);
+}
+
+/**
+ * The page's language comes from the browser's Accept-Language alone: no cookie, no query, nothing
+ * of the watch, so for the same request headers every answer (PIN, duress PIN, unknown link) is alike.
+ */
+function languageOf(request: FastifyRequest): Language {
+  return fromAcceptLanguage(request.headers['accept-language']) ?? 'en';
 }
 
 /**
@@ -47,23 +56,24 @@ export function isCrossSitePost(request: FastifyRequest): boolean {
 export function checkinPages(app: FastifyInstance, ctx: ServiceContext): void {
   const guard = createCheckinGuard();
   // Whatever goes wrong, the person sees this plain page, never the app's framed error page.
-  const errorHandler = (_error: unknown, _request: FastifyRequest, reply: FastifyReply) => send(reply, 400, CHECKIN_BAD_REQUEST_PAGE);
+  const errorHandler = (_error: unknown, request: FastifyRequest, reply: FastifyReply) => send(reply, 400, checkinBadRequestPage(languageOf(request)));
   const config = { csrfExempt: true };
 
-  app.get<{ Params: { secret: string } }>('/c/:secret', { schema: { hide: true }, config, errorHandler }, async (_request, reply) =>
+  app.get<{ Params: { secret: string } }>('/c/:secret', { schema: { hide: true }, config, errorHandler }, async (request, reply) =>
     // The same page for every address: a guessed link learns nothing.
-    send(reply, 200, CHECKIN_FORM_PAGE),
+    send(reply, 200, checkinFormPage(languageOf(request))),
   );
 
   app.post<{ Params: { secret: string } }>('/c/:secret', { schema: { hide: true }, config, errorHandler }, async (request, reply) => {
-    if (isCrossSitePost(request)) return send(reply, 403, CHECKIN_BAD_REQUEST_PAGE);
+    const lang = languageOf(request);
+    if (isCrossSitePost(request)) return send(reply, 403, checkinBadRequestPage(lang));
     const body = request.body as Record<string, unknown> | undefined;
     const pin = body && typeof body === 'object' && typeof body.pin === 'string' ? body.pin : '';
     const action = body && typeof body === 'object' ? body.action : undefined;
-    if (action !== undefined && (typeof action !== 'string' || !Object.hasOwn(PAGE_ACTIONS, action))) return send(reply, 400, CHECKIN_BAD_REQUEST_PAGE);
+    if (action !== undefined && (typeof action !== 'string' || !Object.hasOwn(PAGE_ACTIONS, action))) return send(reply, 400, checkinBadRequestPage(lang));
     const outcome = await checkInWithPin(ctx, guard, request.params.secret, pin, action === undefined ? undefined : PAGE_ACTIONS[action]);
-    if (outcome.result === 'recorded') return send(reply, 200, CHECKIN_RECORDED_PAGE);
-    if (outcome.result === 'locked') return send(reply.header('retry-after', String(outcome.retryAfterSeconds)), 429, CHECKIN_LOCKED_PAGE);
-    return send(reply, 403, CHECKIN_REFUSED_PAGE);
+    if (outcome.result === 'recorded') return send(reply, 200, checkinRecordedPage(lang));
+    if (outcome.result === 'locked') return send(reply.header('retry-after', String(outcome.retryAfterSeconds)), 429, checkinLockedPage(lang));
+    return send(reply, 403, checkinRefusedPage(lang));
   });
 }

@@ -1,11 +1,25 @@
+import { translator, type Language, type MessageKey } from '../web/i18n.ts';
+
 /**
  * The at-risk person's check-in page. Her phone may be inspected, so it is plain and innocuous: no
- * name of Vigil or of anyone, no case data, no script, no stylesheet, no cookie. Every page is a
- * constant: the answer to the PIN and to the duress PIN is the same, byte for byte.
+ * name of Vigil or of anyone, no case data, no script, no stylesheet, no cookie. Each page depends
+ * on the language alone (chosen from the browser's Accept-Language): for one language the answer
+ * to the PIN and to the duress PIN is the same, byte for byte.
  */
-function page(title: string, body: string): string {
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** A catalog message, escaped for the page. */
+function say(lang: Language, key: MessageKey): string {
+  return escapeHtml(translator(lang).t(key));
+}
+
+function page(lang: Language, title: string, body: string): string {
+  const dir = translator(lang).dir === 'rtl' ? ' dir="rtl"' : '';
   return `<!doctype html>
-<html lang="en">
+<html lang="${lang}"${dir}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -23,21 +37,36 @@ ${body}
 // An empty action posts back to this very address, so the page never has to repeat the link's secret.
 // "Continue" comes first, so Enter checks in; "Help" raises an SOS and "Cancel" calls it off, under
 // words any sign-in page might show.
-const FORM = `<form method="post" action="">
-<p><label for="pin">PIN</label><br>
+function form(lang: Language): string {
+  return `<form method="post" action="">
+<p><label for="pin">${say(lang, 'checkin.pin')}</label><br>
 <input id="pin" name="pin" type="password" autocomplete="off" autocapitalize="off" spellcheck="false" required maxlength="64"></p>
-<p><button type="submit">Continue</button> <button type="submit" name="action" value="sos">Help</button> <button type="submit" name="action" value="cancel">Cancel</button></p>
+<p><button type="submit">${say(lang, 'checkin.continue')}</button> <button type="submit" name="action" value="sos">${say(lang, 'checkin.help')}</button> <button type="submit" name="action" value="cancel">${say(lang, 'checkin.cancel')}</button></p>
 </form>`;
+}
 
-export const CHECKIN_FORM_PAGE = page('Sign in', FORM);
+/** Pages are constants per language: built once, then the same string every time. */
+function memo(build: (lang: Language) => string): (lang: Language) => string {
+  const built = new Map<Language, string>();
+  return (lang) => {
+    let html = built.get(lang);
+    if (html === undefined) {
+      html = build(lang);
+      built.set(lang, html);
+    }
+    return html;
+  };
+}
+
+export const checkinFormPage = memo((lang) => page(lang, say(lang, 'checkin.title'), form(lang)));
 
 /** For the PIN and the duress PIN alike, whether it checked in, raised an SOS or called one off. */
-export const CHECKIN_RECORDED_PAGE = page('Done', '<p>Thank you. Saved.</p>');
+export const checkinRecordedPage = memo((lang) => page(lang, say(lang, 'checkin.done_title'), `<p>${say(lang, 'checkin.saved')}</p>`));
 
 /** A wrong PIN, and a link that does not exist, alike. */
-export const CHECKIN_REFUSED_PAGE = page('Sign in', `<p>That did not work. Try again.</p>\n${FORM}`);
+export const checkinRefusedPage = memo((lang) => page(lang, say(lang, 'checkin.title'), `<p>${say(lang, 'checkin.failed')}</p>\n${form(lang)}`));
 
-export const CHECKIN_LOCKED_PAGE = page('Sign in', '<p>Too many tries. Wait a while, then try again.</p>');
+export const checkinLockedPage = memo((lang) => page(lang, say(lang, 'checkin.title'), `<p>${say(lang, 'checkin.locked')}</p>`));
 
 /** A post from another site, or one the page cannot read. */
-export const CHECKIN_BAD_REQUEST_PAGE = page('Sign in', `<p>That did not work. Open the page again and try once more.</p>`);
+export const checkinBadRequestPage = memo((lang) => page(lang, say(lang, 'checkin.title'), `<p>${say(lang, 'checkin.bad_request')}</p>`));

@@ -235,6 +235,12 @@ export async function findCheckinById(db: Db, cipher: FieldCipher, id: string): 
   return { ...row, channel: row.channel as CheckinChannel, kind: row.kind as Checkin['kind'], note: cipher.openNullable(row.note, sealContext('checkins', 'note', row.id)) };
 }
 
+/** A watch's check-ins, most recently recorded first (the index on watch_id, recorded_at serves it). */
+export async function listCheckinRows(db: Db, cipher: FieldCipher, watchId: string, limit: number): Promise<Checkin[]> {
+  const rows = await db.selectFrom('checkins').selectAll().where('watch_id', '=', watchId).orderBy('recorded_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return rows.map((row) => ({ ...row, channel: row.channel as CheckinChannel, kind: row.kind as Checkin['kind'], note: cipher.openNullable(row.note, sealContext('checkins', 'note', row.id)) }));
+}
+
 export interface WatchFilter {
   personId?: string | undefined;
   state?: string | undefined;

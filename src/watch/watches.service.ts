@@ -24,6 +24,7 @@ import {
   findWatchForUpdate,
   insertCheckin,
   insertWatch,
+  listCheckinRows,
   listWatchRows,
   reservePinAttempt,
   watchSortKey,
@@ -100,6 +101,20 @@ export async function getWatch(ctx: ServiceContext, principal: Principal, id: st
   const watch = await loadWatch(ctx, id);
   const access = await requireCaseRead(ctx, principal, watch.case_id, 'watch');
   return asReadBy(ctx, principal, watch, access, { entity: 'watch', caseId: watch.case_id, secretFields: WATCH_SECRET_FIELDS, hide: hideSecrets });
+}
+
+/** A watch named on another page (the dashboard, an alert, the person page): readable or "not found", never with recipients, so no secret read. */
+export async function getWatchSummary(ctx: ServiceContext, principal: Principal, id: string): Promise<Watch> {
+  const watch = await loadWatch(ctx, id);
+  await requireCaseRead(ctx, principal, watch.case_id, 'watch');
+  return hideSecrets(watch);
+}
+
+/** The latest check-ins of a watch the principal may read, newest first. */
+export async function listWatchCheckins(ctx: ServiceContext, principal: Principal, watchId: string, limit = 20): Promise<Checkin[]> {
+  const watch = await loadWatch(ctx, watchId);
+  await requireCaseRead(ctx, principal, watch.case_id, 'watch');
+  return listCheckinRows(ctx.db, ctx.cipher, watchId, Math.min(Math.max(limit, 1), 200));
 }
 
 /** A live person the principal may read, or a 422 naming the field (someone they may not read "does not exist"). */

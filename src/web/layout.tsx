@@ -28,7 +28,7 @@ function LanguageSwitcher(props: { page: PageContext }) {
   );
 }
 
-export type Section = 'persons' | 'new-person' | 'actors' | 'login' | null;
+export type Section = 'dashboard' | 'watches' | 'alerts' | 'persons' | 'new-person' | 'actors' | 'login' | null;
 
 /** Every page: one stylesheet and one optional script, both served by Vigil; nothing inline. */
 export function Layout(props: { page: PageContext; title: string; section?: Section; children: ComponentChildren }) {
@@ -52,12 +52,21 @@ export function Layout(props: { page: PageContext; title: string; section?: Sect
         </a>
         <header class="topbar">
           <div class="wrap topbar-inner">
-            <a class="brand" href={principal ? '/persons' : '/login'}>
+            <a class="brand" href={principal ? '/' : '/login'}>
               <img src={assetUrl('favicon.svg')} alt="" width={20} height={20} />
               <span>{i18n.t('app.name')}</span>
             </a>
             {principal ? (
               <nav class="mainnav" aria-label={i18n.t('nav.main')}>
+                <a href="/" aria-current={current('dashboard')}>
+                  {i18n.t('nav.dashboard')}
+                </a>
+                <a href="/watches" aria-current={current('watches')}>
+                  {i18n.t('nav.watches')}
+                </a>
+                <a href="/alerts" aria-current={current('alerts')}>
+                  {i18n.t('nav.alerts')}
+                </a>
                 <a href="/persons" aria-current={current('persons')}>
                   {i18n.t('nav.persons')}
                 </a>
