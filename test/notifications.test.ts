@@ -567,6 +567,7 @@ describe(`pre-authorised dossier: release after the delay, unless two coordinato
     assert.equal((await veto(t.tokens.admin)).status, 404, 'a non-member learns nothing');
     assert.equal((await t.api('POST', `/api/v1/alerts/${alertId}/dossier/veto`, { body: { reason: 'x'.repeat(2001) } })).status, 400);
     assert.equal((await t.api('POST', `/api/v1/alerts/${alertId}/dossier/veto`, { body: {} })).status, 400);
+    assert.equal((await t.api('POST', `/api/v1/alerts/${alertId}/dossier/veto`, { body: { reason: '   ' } })).status, 400);
     const first = await veto(t.tokens.researcher);
     assert.equal(first.status, 200, first.text);
     assert.equal(first.body.state, 'scheduled', 'one veto is not enough');

@@ -14,7 +14,7 @@ export const DossierBody = Type.Object(
 );
 export type DossierInput = Static<typeof DossierBody>;
 
-export const VetoBody = Type.Object({ reason: Text(2000) }, { additionalProperties: false });
+export const VetoBody = Type.Object({ reason: Text(2000, { minLength: 1 }) }, { additionalProperties: false });
 export type VetoInput = Static<typeof VetoBody>;
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);

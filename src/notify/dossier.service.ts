@@ -205,6 +205,7 @@ export async function getRelease(ctx: ServiceContext, principal: Principal, aler
  * account cannot silence the dossier). A second veto by the same coordinator is a 409.
  */
 export async function vetoRelease(ctx: ServiceContext, principal: Principal, alertId: string, reason: string): Promise<ReleaseView> {
+  if (!reason.trim()) throw new InvalidInputError('reason is empty: say why the release should not go out', { reason: 'is empty' });
   const { alert, release } = await releaseOfAlert(ctx, principal, alertId, true);
   if (release.state !== 'scheduled') throw new StateConflictError(`this dossier is ${release.state}, so it cannot be vetoed`, release.state);
   const at = ctx.clock.now().toISOString();

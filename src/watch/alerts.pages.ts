@@ -2,7 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { caseAccess, listCaseMembers, requireCaseWrite } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
 import { validate } from '../http/validation.ts';
-import { InvalidInputError, StateConflictError } from '../lib/errors.ts';
+import { InvalidInputError, NotFoundError, StateConflictError } from '../lib/errors.ts';
+import { VetoBody, type VetoInput } from '../notify/dossier.schemas.ts';
+import { getRelease, vetoRelease } from '../notify/dossier.service.ts';
+import { listAlertNotices } from '../notify/notify.service.ts';
 import { getPersonSummary } from '../persons/persons.service.ts';
 import type { Person } from '../persons/persons.types.ts';
 import type { ServiceContext } from '../services.ts';
@@ -53,11 +56,16 @@ async function renderAlertPage(
   const principal = request.principal!;
   const page = pageContext(request, reply);
   const alert = await getAlert(ctx, principal, id);
-  const [{ people, watches }, history, access, names] = await Promise.all([
+  const [{ people, watches }, history, access, names, notices, release] = await Promise.all([
     alertContext(ctx, principal, [alert]),
     alertHistory(ctx, principal, id),
     caseAccess(ctx, principal, alert.case_id),
     actorNames(ctx, principal, alert.case_id),
+    listAlertNotices(ctx, principal, id),
+    getRelease(ctx, principal, id).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    }),
   ]);
   const saved = queryOf(request).saved;
   return sendPage(
@@ -72,8 +80,11 @@ async function renderAlertPage(
       actorNames: names,
       canWrite: page.canWrite && access.write,
       resolve: extras.resolve ?? { values: { ...EMPTY_RESOLVE_FORM }, errors: {} },
-      flash: extras.resolve || extras.problem ? null : saved === 'acknowledged' || saved === 'resolved' ? saved : null,
+      flash: extras.resolve || extras.problem ? null : saved === 'acknowledged' || saved === 'resolved' || saved === 'vetoed' ? saved : null,
       problem: extras.problem ?? null,
+      notices,
+      release,
+      canVeto: page.canWrite && access.coordinator && access.write,
     }),
   );
 }
@@ -165,6 +176,26 @@ export function alertPages(app: FastifyInstance, ctx: ServiceContext): void {
       } catch (error) {
         if (!(error instanceof StateConflictError)) throw error;
         return renderAlertPage(ctx, request, reply, id, { status: 409, problem: stateProblem(request, reply, error) });
+      }
+    }),
+  );
+
+  app.post<{ Params: { id: string } }>('/alerts/:id/dossier/veto', { preHandler: requirePageWriter }, async (request, reply) =>
+    withRecord(request, reply, async (id) => {
+      const page = pageContext(request, reply);
+      let input: VetoInput;
+      try {
+        input = validate(VetoBody, { reason: trimSpaces(field(request.body, 'reason')) }) as VetoInput;
+      } catch (error) {
+        if (!(error instanceof InvalidInputError)) throw error;
+        return renderAlertPage(ctx, request, reply, id, { status: 400, problem: page.i18n.t('alert.dossier_veto_reason_needed') });
+      }
+      try {
+        await vetoRelease(ctx, request.principal!, id, input.reason);
+        return seeOther(reply, `/alerts/${id}?saved=vetoed`);
+      } catch (error) {
+        if (!(error instanceof StateConflictError)) throw error;
+        return renderAlertPage(ctx, request, reply, id, { status: 409, problem: error.message });
       }
     }),
   );

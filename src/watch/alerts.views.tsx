@@ -8,7 +8,9 @@ import type { Translator } from '../web/i18n.ts';
 import { Layout } from '../web/layout.tsx';
 import type { PageContext } from '../web/page.ts';
 import { PostForm } from '../web/post-form.tsx';
-import { ALERT_OUTCOMES, ALERT_STATES, type Alert } from './alerts.types.ts';
+import type { ReleaseView } from '../notify/dossier.service.ts';
+import type { NoticeView } from '../notify/notify.service.ts';
+import { ALERT_STATES, RESOLVE_OUTCOMES, type Alert } from './alerts.types.ts';
 import type { Watch } from './watches.types.ts';
 import { AlertKindChip, AlertTable, Message, NoContactSince, StateChip } from './watches.views.tsx';
 
@@ -100,7 +102,7 @@ function OutcomeChoices(props: { value: string; error: string | undefined; i18n:
   return (
     <fieldset class={['field', 'outcome-choices', props.error ? 'has-error' : ''].filter(Boolean).join(' ')} id={fieldId('outcome', 'resolve')} aria-describedby={props.error ? errorId : undefined}>
       <legend>{i18n.t('alert.outcome_question')}</legend>
-      {ALERT_OUTCOMES.map((outcome) => {
+      {RESOLVE_OUTCOMES.map((outcome) => {
         const id = fieldId(`outcome-${outcome}`, 'resolve');
         return (
           <div class="field field-check" key={outcome}>
@@ -131,8 +133,93 @@ export interface AlertPageProps {
   actorNames: ReadonlyMap<string, string>;
   canWrite: boolean;
   resolve: { values: ResolveFormValues; errors: FieldErrors };
-  flash: 'acknowledged' | 'resolved' | null;
+  flash: 'acknowledged' | 'resolved' | 'vetoed' | null;
   problem: string | null;
+  /** Who was called, tier by tier (recipients only for readers allowed secrets). */
+  notices: NoticeView[];
+  /** The pre-authorised dossier's release, if the watch has one. */
+  release: ReleaseView | null;
+  /** May veto the release: a coordinator of the case. */
+  canVeto: boolean;
+}
+
+/** Each notice: its tier, how it went, to whom (if the reader may know), and how it went. */
+function NoticesPanel(props: { notices: NoticeView[]; i18n: Translator }) {
+  const { i18n } = props;
+  return (
+    <section class="panel" id="notices">
+      <h2>{i18n.t('alert.notices')}</h2>
+      {props.notices.length === 0 ? (
+        <p class="muted">{i18n.t('alert.notices_none')}</p>
+      ) : (
+        <table class="table">
+          <thead>
+            <tr>
+              <th>{i18n.t('alert.tier')}</th>
+              <th>{i18n.t('alert.notice_to')}</th>
+              <th>{i18n.t('field.state')}</th>
+              <th>{i18n.t('alert.notice_sent')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.notices.map((notice) => (
+              <tr key={notice.id}>
+                <td>{notice.purpose === 'dossier' ? i18n.t('alert.dossier') : i18n.t('alert.tier_n', { n: notice.tier })}</td>
+                <td>
+                  {i18n.label('notice_channel', notice.channel)}
+                  {notice.recipient ? (
+                    <>
+                      {' '}
+                      <span dir="ltr">{notice.recipient}</span>
+                    </>
+                  ) : null}
+                </td>
+                <td>
+                  {i18n.label('notice_state', notice.state)}
+                  {notice.attempts > 1 ? <span class="muted"> ({i18n.t('alert.notice_attempts', { n: notice.attempts })})</span> : null}
+                </td>
+                <td>{notice.sent_at ? <Timestamp iso={notice.sent_at} /> : null}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** The dossier's release: when it goes out, who vetoed, and the veto form for coordinators. */
+function DossierPanel(props: { alert: Alert; release: ReleaseView; canVeto: boolean; i18n: Translator }) {
+  const { release, i18n } = props;
+  return (
+    <section class="panel" id="dossier">
+      <h2>{i18n.t('alert.dossier')}</h2>
+      <p>
+        {i18n.label('release_state', release.state)}
+        {release.state === 'scheduled' ? (
+          <>
+            {' · '}
+            {i18n.t('alert.dossier_release_at')} <Timestamp iso={release.release_at} />
+          </>
+        ) : null}
+        {release.released_at ? (
+          <>
+            {' · '}
+            <Timestamp iso={release.released_at} />
+          </>
+        ) : null}
+      </p>
+      <p class="muted">{i18n.t('alert.dossier_vetoes', { n: release.vetoes.length, needed: release.vetoes_needed })}</p>
+      {props.canVeto && release.state === 'scheduled' ? (
+        <PostForm action={`/alerts/${props.alert.id}/dossier/veto`} class="form-panel" id="veto">
+          <TextArea name="reason" form="veto" label={i18n.t('alert.dossier_veto_reason')} value="" rows={2} maxLength={2000} />
+          <button type="submit" class="btn btn-danger">
+            {i18n.t('alert.dossier_veto')}
+          </button>
+        </PostForm>
+      ) : null}
+    </section>
+  );
 }
 
 export function AlertView(props: AlertPageProps) {
@@ -152,7 +239,7 @@ export function AlertView(props: AlertPageProps) {
           <p>{i18n.t('alert.drill_banner')}</p>
         </Notice>
       ) : null}
-      {props.flash ? <Notice kind="ok">{i18n.t(props.flash === 'acknowledged' ? 'alert.acknowledged_done' : 'alert.resolved_done')}</Notice> : null}
+      {props.flash ? <Notice kind="ok">{i18n.t(props.flash === 'acknowledged' ? 'alert.acknowledged_done' : props.flash === 'vetoed' ? 'alert.dossier_vetoed_done' : 'alert.resolved_done')}</Notice> : null}
       {props.problem ? <Notice kind="error">{props.problem}</Notice> : null}
       <div class="page-head">
         <h1>
@@ -228,6 +315,8 @@ export function AlertView(props: AlertPageProps) {
           </button>
         </PostForm>
       ) : null}
+      <NoticesPanel notices={props.notices} i18n={i18n} />
+      {props.release ? <DossierPanel alert={alert} release={props.release} canVeto={props.canVeto} i18n={i18n} /> : null}
       <section class="panel" id="history">
         <h2>{i18n.t('section.history')}</h2>
         <HistoryList revisions={props.history} i18n={i18n} olderHref={null} newestHref={null} />

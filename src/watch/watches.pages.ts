@@ -16,6 +16,7 @@ import { requirePageReader, requirePageWriter, sendErrorPage } from '../web/guar
 import type { MessageKey, Translator } from '../web/i18n.ts';
 import { field, pageContext, queryOf, sendPage, seeOther, withQuery } from '../web/page.ts';
 import { fieldValues, lookUp, withRecord } from '../web/record-pages.tsx';
+import { startDrill } from './alerts.service.ts';
 import { listAlerts } from './alerts.service.ts';
 import type { Alert } from './alerts.types.ts';
 import { parseDuration } from './deadlines.ts';
@@ -308,6 +309,7 @@ async function renderWatchPage(
       checkins,
       alerts: alerts.filter((alert) => alert.watch_id === watch.id),
       canRecord: page.canWrite && access.write && watch.state !== 'ended' && !watch.retracted_at,
+      canDrill: page.canWrite && access.write && access.coordinator && watch.state === 'active' && !watch.retracted_at,
       contact: extras.contact ?? { values: emptyContactForm(now), errors: {} },
       flash: queryOf(request).saved === 'contact' && !extras.contact ? 'contact' : null,
       problem: extras.problem ?? null,
@@ -439,6 +441,14 @@ export function watchPages(app: FastifyInstance, ctx: ServiceContext): void {
         if (failed.fields.watch) return renderWatchPage(ctx, request, reply, id, { status: 422, problem: i18n.t('contact.error.ended') });
         return renderWatchPage(ctx, request, reply, id, { status: failed.status, contact: { values, errors: localiseWatchErrors(failed.fields, i18n) } });
       }
+    }),
+  );
+
+  // A drill wakes real people: the service lets coordinators only, and says so (403) to others.
+  app.post<{ Params: { id: string } }>('/watches/:id/drill', { preHandler: requirePageWriter }, async (request, reply) =>
+    withRecord(request, reply, async (id) => {
+      const alert = await startDrill(ctx, request.principal!, id);
+      return seeOther(reply, `/alerts/${alert.id}`);
     }),
   );
 

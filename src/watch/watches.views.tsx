@@ -402,6 +402,8 @@ export interface WatchPageProps {
   /** The watch's alerts not yet resolved. */
   alerts: Alert[];
   canRecord: boolean;
+  /** May run a drill: a coordinator of the case, on an active watch. */
+  canDrill: boolean;
   contact: { values: ContactFormValues; errors: FieldErrors };
   flash: 'contact' | null;
   /** Why the contact form could not be taken, when it is not about one field. */
@@ -483,6 +485,15 @@ export function WatchView(props: WatchPageProps) {
         {watch.escalation && !watch.secrets_hidden ? <EscalationPlan tiers={watch.escalation} i18n={i18n} /> : <p class="muted">{i18n.t('watch.escalation_hidden')}</p>}
       </section>
       {props.canRecord ? <ContactForm watch={watch} people={people} values={props.contact.values} errors={props.contact.errors} i18n={i18n} /> : null}
+      {props.canDrill ? (
+        <PostForm action={`/watches/${watch.id}/drill`} class="panel form-panel" id="drill">
+          <h2>{i18n.t('watch.drill')}</h2>
+          <p class="hint">{i18n.t('watch.drill_hint')}</p>
+          <button type="submit" class="btn">
+            {i18n.t('watch.drill')}
+          </button>
+        </PostForm>
+      ) : null}
       <section class="panel" id="checkins">
         <h2>{i18n.t('checkins.title')}</h2>
         <CheckinList checkins={props.checkins} people={people} i18n={i18n} />
