@@ -227,7 +227,7 @@ function formState<V>(given: { values: V; errors: FieldErrors } | undefined, emp
   return given ?? { values: { ...empty }, errors: {} };
 }
 
-/** The sections other features add to the person page: events, sources, relations, interventions. */
+/** The sections other features add to the person page: early warning, events, sources, relations, interventions. */
 async function personSections(
   ctx: ServiceContext,
   principal: Principal,
@@ -303,11 +303,12 @@ export async function renderPersonPage(
   const principal = request.principal!;
   const { person, access } = await getPersonWithTimeline(ctx, principal, id);
   const forms = extras.forms ?? {};
-  const watch = await personWatchParts(ctx, principal, person, access, page.i18n);
-  const [timeline, history, sections] = await Promise.all([
+  const early = personWatchParts(ctx, principal, person, access, page.i18n);
+  const [timeline, history, sections, watch] = await Promise.all([
     listStatuses(ctx, principal, id, showRetracted),
     personHistory(ctx, principal, id, { cursor: historyCursor, limit: 30 }),
-    personSections(ctx, principal, person, access, page, forms, watch),
+    early.then((parts) => personSections(ctx, principal, person, access, page, forms, parts)),
+    early,
   ]);
   const flash = typeof query.saved === 'string' && FLASHES.has(query.saved as Flash) ? (query.saved as Flash) : null;
   const base = `/persons/${id}`;
