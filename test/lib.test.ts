@@ -66,6 +66,7 @@ describe('log lines keep no link-borne secret', () => {
       ['/setup/vgl_abcDEF123', '/setup/…'],
       ['/setup/vgl_abc?lang=kk', '/setup/…?lang=kk'],
       ['/c/secret-check-in-link', '/c/…'],
+      ['/ack/a-notices-acknowledgement-token', '/ack/…'],
       ['/persons?token=abc&lang=en', '/persons?token=…&lang=en'],
       ['/persons/0190/edit', '/persons/0190/edit'],
     ];

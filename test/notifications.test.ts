@@ -582,6 +582,44 @@ describe(`pre-authorised dossier: release after the delay, unless two coordinato
     assert.equal((await veto(t.tokens.coordinator)).status, 409, 'nothing left to veto');
   });
 
+  it('two vetoes sent at once both count; the dossier cannot be rewritten while a release waits', async () => {
+    const watchId = await watchWithDossier('p');
+    clock.advance(3600_000 + 1000);
+    await pass();
+    const alertId = await openAlertOf(watchId);
+    const rewrite = await t.api('PUT', `/api/v1/watches/${watchId}/dossier`, { body: { statement: 'Something else', records: [], recipients: [{ email: 'me@elsewhere.example' }], release_after: 'PT1M', version: 1 } });
+    assert.equal(rewrite.status, 409, 'one coordinator cannot change what goes out while the others may veto');
+    const [first, second] = await Promise.all(
+      [t.tokens.researcher, t.tokens.coordinator].map((token) => t.api('POST', `/api/v1/alerts/${alertId}/dossier/veto`, { token, body: { reason: 'She is safe' } })),
+    );
+    assert.deepEqual([first!.status, second!.status], [200, 200]);
+    assert.equal((await t.api('GET', `/api/v1/alerts/${alertId}/dossier`)).body.state, 'vetoed');
+    clock.advance(3 * 3600_000);
+    assert.equal((await pass()).dossiers, 0);
+    assert.equal(mailsTo('p-desk@press.example').length, 0);
+  });
+
+  it('a released dossier still goes out when the alert is resolved while a notice waits for its retry', async () => {
+    const watchId = await watchWithDossier('q');
+    clock.advance(3600_000 + 1000);
+    await pass();
+    const alertId = await openAlertOf(watchId);
+    hooks.status = 503;
+    try {
+      clock.advance(2 * 3600_000);
+      assert.equal((await pass()).dossiers, 1);
+      const resolved = await t.api('POST', `/api/v1/alerts/${alertId}/resolve`, { body: { outcome: 'disappeared' } });
+      assert.equal(resolved.status, 200, resolved.text);
+      hooks.status = 200;
+      clock.advance(60_000);
+      await pass();
+    } finally {
+      hooks.status = 200;
+    }
+    const notices = (await t.api('GET', `/api/v1/alerts/${alertId}/notifications`)).body.items as { purpose: string; channel: string; state: string }[];
+    assert.deepEqual(notices.filter((notice) => notice.purpose === 'dossier').map((notice) => [notice.channel, notice.state]), [['email', 'sent'], ['webhook', 'sent']]);
+  });
+
   it('contact restored cancels the release; a drill releases only a DRILL notice', async () => {
     const watchId = await watchWithDossier('c');
     clock.advance(3600_000 + 1000);

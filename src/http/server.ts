@@ -177,7 +177,7 @@ export const CSRF_REFUSED = 'this form is out of date or was not sent from Vigil
  */
 /** `/setup/<token>` (and any later link-borne secret under these prefixes) as `/setup/…`. */
 export function maskUrlSecrets(url: string): string {
-  return url.replace(/^\/(setup|c)\/[^/?#]+/, '/$1/…').replace(/([?&](?:token|secret)=)[^&#]*/gi, '$1…');
+  return url.replace(/^\/(setup|c|ack)\/[^/?#]+/, '/$1/…').replace(/([?&](?:token|secret)=)[^&#]*/gi, '$1…');
 }
 
 /**

@@ -52,14 +52,20 @@ function smtpError(error: unknown): DeliveryError {
   return new DeliveryError(message, typeof code === 'number' && code >= 500 && code < 600);
 }
 
-/** smtp://host:port (STARTTLS when offered) or smtps://user:pass@host (TLS from the start). */
-export function smtpServer(url: string): { host: string; port: number; secure: boolean; auth?: { user: string; pass: string } } {
+/**
+ * smtps://user:pass@host (TLS from the start), or smtp://host:port with STARTTLS required: the
+ * acknowledgement links and any password must not cross the network in clear. Only a relay on this
+ * machine (localhost) may be spoken to without TLS.
+ */
+export function smtpServer(url: string): { host: string; port: number; secure: boolean; requireTLS: boolean; auth?: { user: string; pass: string } } {
   const parsed = new URL(url);
   const secure = parsed.protocol === 'smtps:';
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname);
   return {
     host: parsed.hostname,
     port: parsed.port ? Number(parsed.port) : secure ? 465 : 587,
     secure,
+    requireTLS: !secure && !local,
     ...(parsed.username ? { auth: { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) } } : {}),
   };
 }

@@ -93,7 +93,8 @@ export async function findAlertsToSchedule(db: Db, limit: number): Promise<{ ale
     .selectFrom('alerts')
     .innerJoin('dossiers', 'dossiers.watch_id', 'alerts.watch_id')
     .select(['alerts.id as alert_id', 'dossiers.watch_id', 'alerts.case_id', 'alerts.kind', 'alerts.opened_at', 'dossiers.release_after_seconds'])
-    .where('alerts.state', 'in', ['open', 'acknowledged'])
+    // In play: not resolved, or resolved as a detention or disappearance (the dossier is for exactly that).
+    .where((eb) => eb.or([eb('alerts.state', 'in', ['open', 'acknowledged']), eb('alerts.outcome', 'in', ['detained', 'disappeared'])]))
     .where((eb) => eb.not(eb.exists(eb.selectFrom('dossier_releases').select('dossier_releases.id').whereRef('dossier_releases.alert_id', '=', 'alerts.id'))))
     .orderBy('alerts.opened_at')
     .limit(limit)
@@ -140,19 +141,49 @@ export async function findReleaseOfAlert(db: Db, alertId: string): Promise<Dossi
   return row ? toRelease(row) : null;
 }
 
-/** Moves a scheduled release on (released, vetoed, cancelled); false if it was no longer scheduled. */
-export async function settleRelease(db: Db, cipher: FieldCipher, id: string, state: Exclude<ReleaseState, 'scheduled'>, at: string, content?: ReleasedContent): Promise<boolean> {
-  const result = await db
+/**
+ * Moves a scheduled release on (released, vetoed, cancelled); false if it was no longer scheduled.
+ * A release never goes out with `vetoesNeeded` vetoes on record, whatever raced with it.
+ */
+export async function settleRelease(
+  db: Db,
+  cipher: FieldCipher,
+  id: string,
+  state: Exclude<ReleaseState, 'scheduled'>,
+  at: string,
+  options: { content?: ReleasedContent; vetoesNeeded?: number } = {},
+): Promise<boolean> {
+  let query = db
     .updateTable('dossier_releases')
     .set({
       state,
       updated_at: at,
-      ...(content ? { content: cipher.seal(JSON.stringify(content), sealContext('dossier_releases', 'content', id)), released_at: at } : {}),
+      ...(options.content ? { content: cipher.seal(JSON.stringify(options.content), sealContext('dossier_releases', 'content', id)), released_at: at } : {}),
     })
     .where('id', '=', id)
-    .where('state', '=', 'scheduled')
-    .executeTakeFirst();
+    .where('state', '=', 'scheduled');
+  if (state === 'released' && options.vetoesNeeded !== undefined) {
+    const needed = options.vetoesNeeded;
+    query = query.where((eb) => eb(eb.selectFrom('dossier_vetoes').select((v) => v.fn.countAll<number>().as('n')).where('dossier_vetoes.release_id', '=', id), '<', needed));
+  }
+  const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/** Locks the release row for the rest of the transaction (PostgreSQL), so vetoes are counted one after another. */
+export async function lockRelease(trx: Db, dialect: Dialect, id: string): Promise<void> {
+  const query = trx.selectFrom('dossier_releases').select('id').where('id', '=', id);
+  await (dialect === 'postgres' ? query.forUpdate() : query).execute();
+}
+
+/** Whether a release of this watch's dossier is waiting: the dossier may not change under it. */
+export async function hasScheduledRelease(db: Db, watchId: string): Promise<boolean> {
+  return (await db.selectFrom('dossier_releases').select('id').where('watch_id', '=', watchId).where('state', '=', 'scheduled').executeTakeFirst()) !== undefined;
+}
+
+export async function countVetoes(db: Db, releaseId: string): Promise<number> {
+  const row = await db.selectFrom('dossier_vetoes').select((eb) => eb.fn.countAll<number>().as('n')).where('release_id', '=', releaseId).executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 export async function cancelScheduledRelease(db: Db, alertId: string, at: string): Promise<void> {

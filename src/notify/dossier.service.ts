@@ -14,7 +14,10 @@ import { findWatchById } from '../watch/watches.repository.ts';
 import type { NotifyTarget } from '../watch/watches.types.ts';
 import type { DossierInput } from './dossier.schemas.ts';
 import {
+  countVetoes,
   findAlertsToSchedule,
+  hasScheduledRelease,
+  lockRelease,
   findDossier,
   findReleaseOfAlert,
   insertReleaseOnce,
@@ -65,6 +68,8 @@ export async function setDossier(ctx: ServiceContext, principal: Principal, watc
   await checkRecords(ctx, watch.case_id, input.records);
   const current = await findDossier(ctx.db, ctx.cipher, watchId);
   if (current && input.version !== current.version) throw new StaleVersionError(current.version, input.version ?? 0);
+  // What goes out is what was authorised: one coordinator cannot rewrite it while the others may veto.
+  if (await hasScheduledRelease(ctx.db, watchId)) throw new StateConflictError('a release of this dossier is scheduled; it cannot change until that release is settled', 'scheduled');
   const at = ctx.clock.now().toISOString();
   const dossier: Dossier = {
     watch_id: watchId,
@@ -138,13 +143,16 @@ async function releaseOne(ctx: ServiceContext, release: DossierRelease): Promise
   const person = await getPerson(ctx, systemPrincipal('dossier'), alert.person_id);
   const content = dossierContent({ caseNumber: person.case_number, drill: release.drill, statement: dossier.statement, records: release.drill ? [] : await recordLines(ctx, dossier.records), idempotencyPrefix: release.alert_id });
   return ctx.db.transaction().execute(async (trx) => {
-    if (!(await settleRelease(trx, ctx.cipher, release.id, 'released', at, content))) return false;
+    await lockRelease(trx, ctx.dialect, release.id);
+    if (!(await settleRelease(trx, ctx.cipher, release.id, 'released', at, { content, vetoesNeeded: VETOES_NEEDED }))) return false;
+    const vetoes = await countVetoes(trx, release.id);
     await insertNotifications(trx, ctx.cipher, newNotices({ alertId: alert.id, caseId: alert.case_id, purpose: 'dossier', tier: 0, targets: dossier.recipients, tiers: 0, drill: release.drill, at }));
     await recordChange(ctx, trx, {
       case_id: alert.case_id,
       entity: 'dossier_release',
       entity_id: release.id,
-      version: 2,
+      // After its scheduling (1) and each veto.
+      version: 2 + vetoes,
       action: 'update',
       actor: RELEASE_ACTOR,
       at,
@@ -163,7 +171,10 @@ async function releaseOne(ctx: ServiceContext, release: DossierRelease): Promise
 export async function runDossierStep(ctx: ServiceContext): Promise<number> {
   const at = ctx.clock.now().toISOString();
   for (const alert of await findAlertsToSchedule(ctx.db, BATCH)) {
-    const releaseAt = new Date(Date.parse(alert.opened_at) + alert.release_after_seconds * 1000).toISOString();
+    // The delay from the alert's opening; and never less than a veto window from now (a worker that was
+    // down, a dossier set after the alert), so the coordinators always get their chance to stop it.
+    const window = Math.min(alert.release_after_seconds, 3600) * 1000;
+    const releaseAt = new Date(Math.max(Date.parse(alert.opened_at) + alert.release_after_seconds * 1000, Date.parse(at) + window)).toISOString();
     const id = newId();
     await ctx.db.transaction().execute(async (trx) => {
       if (!(await insertReleaseOnce(trx, { id, alert_id: alert.alert_id, watch_id: alert.watch_id, case_id: alert.case_id, release_at: releaseAt, state: 'scheduled', drill: alert.kind === 'drill', released_at: null, at }))) return;
@@ -210,8 +221,10 @@ export async function vetoRelease(ctx: ServiceContext, principal: Principal, ale
   if (release.state !== 'scheduled') throw new StateConflictError(`this dossier is ${release.state}, so it cannot be vetoed`, release.state);
   const at = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
+    // Vetoes in parallel are counted one after another: each sees the other's.
+    await lockRelease(trx, ctx.dialect, release.id);
     if (!(await insertVeto(trx, ctx.cipher, { release_id: release.id, user_id: principal.userId, at, reason: reason.trim() }))) throw new StateConflictError('you have vetoed this release already; it takes another coordinator', 'vetoed_by_you');
-    const count = (await listVetoes(trx, ctx.cipher, release.id)).length;
+    const count = await countVetoes(trx, release.id);
     const stopped = count >= VETOES_NEEDED && (await settleRelease(trx, ctx.cipher, release.id, 'vetoed', at));
     if (count >= VETOES_NEEDED && !stopped) throw new StateConflictError('this dossier was released meanwhile', 'released');
     await recordChange(ctx, trx, {

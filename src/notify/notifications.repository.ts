@@ -249,9 +249,18 @@ export async function bringNextTierForward(db: Db, alertId: string, tier: number
     .execute();
 }
 
-/** An alert nobody needs called any more (resolved): notices not yet on their way are dropped. */
+/**
+ * An alert nobody needs called any more (resolved): tier notices not yet on their way are dropped.
+ * A released dossier's notices are not: once released, it goes out whatever happens to the alert.
+ */
 export async function cancelPendingNotifications(db: Db, alertId: string, at: string): Promise<void> {
-  await db.updateTable('notifications').set({ state: 'cancelled', updated_at: at }).where('alert_id', '=', alertId).where('state', '=', 'pending').execute();
+  await db
+    .updateTable('notifications')
+    .set({ state: 'cancelled', updated_at: at })
+    .where('alert_id', '=', alertId)
+    .where('purpose', '=', 'tier')
+    .where('state', '=', 'pending')
+    .execute();
 }
 
 /** What a notice tells about its alert, read fresh when it is sent. */

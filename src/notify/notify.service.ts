@@ -169,6 +169,19 @@ async function send(channels: DeliveryChannels, notice: Notification, facts: Not
   }
 }
 
+/** An attempt that has not ended by `ms` counts as failed (to be tried again), so no lease runs out under it. */
+async function withinDeadline(attempt: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeliveryError(`the attempt took longer than ${Math.round(ms / 1000)} s`, false)), ms);
+  });
+  try {
+    await Promise.race([attempt, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * One notice out, and its outcome recorded; a delivery that failed for good brings the next tier
  * forward. A notice whose lease would run out during the attempt is handed back unsent: past its
@@ -187,10 +200,11 @@ async function deliver(
   }
   try {
     if (!found.context) throw new DeliveryError('the alert of this notice is gone', true);
+    const attemptMs = options.attemptMs ?? DELIVERY_TIMEOUT_MS;
     if (notice.purpose === 'dossier') {
       if (!found.dossier) throw new DeliveryError('the released dossier of this notice is gone', true);
-      await sendDossier(options.channels, notice, found.dossier);
-    } else await send(options.channels, notice, factsOf(notice, found.context, options.baseUrl));
+      await withinDeadline(sendDossier(options.channels, notice, found.dossier), attemptMs);
+    } else await withinDeadline(send(options.channels, notice, factsOf(notice, found.context, options.baseUrl)), attemptMs);
   } catch (error) {
     const now = ctx.clock.now();
     const permanent = error instanceof DeliveryError && error.permanent;

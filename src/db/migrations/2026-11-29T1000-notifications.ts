@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 /**
  * Early warning, third part (issue 4): escalation and delivery. An alert knows when its next tier
@@ -12,6 +12,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('alerts').addColumn('notified_tiers', 'integer', (c) => c.notNull().defaultTo(0)).execute();
   await db.schema.alterTable('alerts').addColumn('next_step_at', 'text').execute();
   await db.schema.createIndex('alerts_next_step_idx').on('alerts').columns(['state', 'next_step_at']).execute();
+  // Alerts already open when this runs are due for their first tier at once.
+  await db.updateTable('alerts').set({ next_step_at: sql`opened_at` }).where('state', '=', 'open').execute();
 
   await db.schema
     .createTable('notifications')
