@@ -290,6 +290,16 @@ async function buildStore(store: Store): Promise<Loaded> {
         updated_at: at,
         retracted_at: null,
         retraction_reason: null,
+        // An interval schedule: the columns of fixed times, rest and travel as insertWatch leaves them.
+        check_times: null,
+        time_zone: 'UTC',
+        rest_periods: '[]',
+        travel_started_at: null,
+        travel_until: null,
+        travel_interval: null,
+        travel_interval_seconds: null,
+        travel_note: null,
+        counting_from: at,
       });
       const revisionId = newId();
       const changes = diffChanges(
