@@ -559,24 +559,27 @@ interface IdleFigures {
 /** CPU over `seconds` of the worker (and its PostgreSQL backends) and of an idle Node process, sampled side by side. */
 async function measureIdle(store: Store, worker: Running, seconds: number): Promise<IdleFigures> {
   const baseline = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-  await sleep(3000);
-  const count = await startCpuCount(store, worker);
-  const baselineFirst = cpuMs(baseline.pid!);
-  const t0 = performance.now();
-  await sleep(seconds * 1000);
-  const elapsed = performance.now() - t0;
-  const used = await count();
-  const baselineMs = cpuMs(baseline.pid!) - baselineFirst;
-  baseline.kill('SIGTERM');
-  return {
-    seconds,
-    worker_percent: (used.worker / elapsed) * 100,
-    worker_rss_mb: rssMb(worker.pid),
-    database_backends: args.db ? used.backends : null,
-    database_percent: used.database === null ? null : (used.database / elapsed) * 100,
-    baseline_percent: (baselineMs / elapsed) * 100,
-    load: load(),
-  };
+  try {
+    await sleep(3000);
+    const count = await startCpuCount(store, worker);
+    const baselineFirst = cpuMs(baseline.pid!);
+    const t0 = performance.now();
+    await sleep(seconds * 1000);
+    const elapsed = performance.now() - t0;
+    const used = await count();
+    const baselineMs = cpuMs(baseline.pid!) - baselineFirst;
+    return {
+      seconds,
+      worker_percent: (used.worker / elapsed) * 100,
+      worker_rss_mb: rssMb(worker.pid),
+      database_backends: args.db ? used.backends : null,
+      database_percent: used.database === null ? null : (used.database / elapsed) * 100,
+      baseline_percent: (baselineMs / elapsed) * 100,
+      load: load(),
+    };
+  } finally {
+    baseline.kill('SIGTERM');
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
