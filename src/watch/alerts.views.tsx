@@ -3,7 +3,7 @@ import type { Person } from '../persons/persons.types.ts';
 import { PersonLink } from '../persons/persons.views.tsx';
 import type { Revision } from '../records/revisions.repository.ts';
 import { HistoryList } from '../records/revisions.views.tsx';
-import { CaseNumber, ErrorSummary, Notice, RecordText, SelectField, TextArea, Timestamp, enumOptions, fieldId, type FieldErrors } from '../web/components.tsx';
+import { CaseNumber, ErrorSummary, Notice, RecordText, TextArea, Timestamp, fieldId, type FieldErrors } from '../web/components.tsx';
 import type { Translator } from '../web/i18n.ts';
 import { Layout } from '../web/layout.tsx';
 import type { PageContext } from '../web/page.ts';
@@ -12,7 +12,7 @@ import type { ReleaseView } from '../notify/dossier.service.ts';
 import type { NoticeView } from '../notify/notify.service.ts';
 import { ALERT_STATES, RESOLVE_OUTCOMES, type Alert } from './alerts.types.ts';
 import type { Watch } from './watches.types.ts';
-import { AlertKindChip, AlertTable, Message, NoContactSince, StateChip } from './watches.views.tsx';
+import { AlertKindChip, AlertTable, Message, NoContactSince, Pager, StateChip, StateFilter } from './watches.views.tsx';
 
 // ---------------------------------------------------------------- the list
 
@@ -33,36 +33,13 @@ export function AlertListView(props: {
         <h1>{i18n.t('alerts.title')}</h1>
       </div>
       <p class="lead">{i18n.t('alerts.intro')}</p>
-      <form method="get" action="/alerts" class="filters" role="search">
-        <fieldset>
-          <legend class="visually-hidden">{i18n.t('filter.legend')}</legend>
-          <SelectField name="state" label={i18n.t('field.state')} value={props.state} options={enumOptions(ALERT_STATES, 'record_state', i18n)} blank={i18n.t('filter.any')} />
-          <div class="filter-actions">
-            <button type="submit" class="btn">
-              {i18n.t('filter.apply')}
-            </button>
-            {props.state ? (
-              <a href="/alerts" class="link-quiet">
-                {i18n.t('filter.clear')}
-              </a>
-            ) : null}
-          </div>
-        </fieldset>
-      </form>
-      {props.invalidFilter ? <Notice kind="warn">{i18n.t('filter.invalid')}</Notice> : null}
+      <StateFilter action="/alerts" states={ALERT_STATES} state={props.state} invalid={props.invalidFilter} i18n={i18n} />
       {props.alerts.length === 0 ? (
         <p class="empty">{i18n.t('alerts.empty')}</p>
       ) : (
         <AlertTable alerts={props.alerts} people={props.people} watches={props.watches} i18n={i18n} id="alerts" />
       )}
-      <nav class="pager" aria-label={i18n.t('paging.label')}>
-        {props.firstHref ? <a href={props.firstHref}>{i18n.t('paging.first')}</a> : null}
-        {props.nextHref ? (
-          <a href={props.nextHref} rel="next" class="btn btn-small">
-            {i18n.t('paging.next')}
-          </a>
-        ) : null}
-      </nav>
+      <Pager firstHref={props.firstHref} nextHref={props.nextHref} i18n={i18n} />
     </Layout>
   );
 }

@@ -217,6 +217,47 @@ export function AlertTable(props: { alerts: Alert[]; people: ReadonlyMap<string,
 
 // ---------------------------------------------------------------- the list
 
+/** A list page's filter by state (a plain GET form, so it works without script), and the warning for a bad one. */
+export function StateFilter(props: { action: string; states: readonly string[]; state: string; invalid: boolean; i18n: Translator }) {
+  const { i18n } = props;
+  return (
+    <>
+      <form method="get" action={props.action} class="filters" role="search">
+        <fieldset>
+          <legend class="visually-hidden">{i18n.t('filter.legend')}</legend>
+          <SelectField name="state" label={i18n.t('field.state')} value={props.state} options={enumOptions(props.states, 'record_state', i18n)} blank={i18n.t('filter.any')} />
+          <div class="filter-actions">
+            <button type="submit" class="btn">
+              {i18n.t('filter.apply')}
+            </button>
+            {props.state ? (
+              <a href={props.action} class="link-quiet">
+                {i18n.t('filter.clear')}
+              </a>
+            ) : null}
+          </div>
+        </fieldset>
+      </form>
+      {props.invalid ? <Notice kind="warn">{i18n.t('filter.invalid')}</Notice> : null}
+    </>
+  );
+}
+
+/** Back to the first page, and on to the next. */
+export function Pager(props: { firstHref: string | null; nextHref: string | null; i18n: Translator }) {
+  const { i18n } = props;
+  return (
+    <nav class="pager" aria-label={i18n.t('paging.label')}>
+      {props.firstHref ? <a href={props.firstHref}>{i18n.t('paging.first')}</a> : null}
+      {props.nextHref ? (
+        <a href={props.nextHref} rel="next" class="btn btn-small">
+          {i18n.t('paging.next')}
+        </a>
+      ) : null}
+    </nav>
+  );
+}
+
 export function WatchListView(props: {
   page: PageContext;
   watches: Watch[];
@@ -234,37 +275,14 @@ export function WatchListView(props: {
         <h1>{i18n.t('watches.title')}</h1>
       </div>
       <p class="lead">{i18n.t('watches.intro')}</p>
-      <form method="get" action="/watches" class="filters" role="search">
-        <fieldset>
-          <legend class="visually-hidden">{i18n.t('filter.legend')}</legend>
-          <SelectField name="state" label={i18n.t('field.state')} value={props.state} options={enumOptions(WATCH_STATES, 'record_state', i18n)} blank={i18n.t('filter.any')} />
-          <div class="filter-actions">
-            <button type="submit" class="btn">
-              {i18n.t('filter.apply')}
-            </button>
-            {props.state ? (
-              <a href="/watches" class="link-quiet">
-                {i18n.t('filter.clear')}
-              </a>
-            ) : null}
-          </div>
-        </fieldset>
-      </form>
-      {props.invalidFilter ? <Notice kind="warn">{i18n.t('filter.invalid')}</Notice> : null}
+      <StateFilter action="/watches" states={WATCH_STATES} state={props.state} invalid={props.invalidFilter} i18n={i18n} />
       {props.watches.length === 0 ? (
         <p class="empty">{i18n.t('watches.empty')}</p>
       ) : (
         <WatchTable watches={props.watches} people={props.people} now={props.now} i18n={i18n} id="watches" />
       )}
       <p class="hint">{i18n.t('watches.new_hint')}</p>
-      <nav class="pager" aria-label={i18n.t('paging.label')}>
-        {props.firstHref ? <a href={props.firstHref}>{i18n.t('paging.first')}</a> : null}
-        {props.nextHref ? (
-          <a href={props.nextHref} rel="next" class="btn btn-small">
-            {i18n.t('paging.next')}
-          </a>
-        ) : null}
-      </nav>
+      <Pager firstHref={props.firstHref} nextHref={props.nextHref} i18n={i18n} />
     </Layout>
   );
 }
