@@ -40,31 +40,38 @@ export interface SweepResult {
   duress: number;
 }
 
-/** One alert, its revision and its audit entry, or nothing if the alert exists already (another worker, an earlier run). */
+/**
+ * Inside `trx`: the alert, its revision and its audit entry, or nothing if the alert exists already
+ * (another worker, an earlier run, a second SOS for the same record). `extra` joins the revision.
+ */
+async function insertAlertWithRevision(ctx: ServiceContext, trx: Kysely<Database>, alert: NewAlert, actor: string, extra: Record<string, unknown> = {}): Promise<boolean> {
+  if (!(await insertAlertOnce(trx, alert))) return false;
+  await recordChange(ctx, trx, {
+    case_id: alert.case_id,
+    entity: 'alert',
+    entity_id: alert.id,
+    version: 1,
+    action: 'create',
+    actor,
+    at: alert.at,
+    changes: diffChanges(null, {
+      kind: alert.kind,
+      person_id: alert.person_id,
+      watch_id: alert.watch_id,
+      deadline_at: alert.deadline_at,
+      checkin_id: alert.checkin_id,
+      state: 'open',
+      ...extra,
+    }),
+    reason: null,
+  });
+  return true;
+}
+
+/** One alert in its own transaction (see insertAlertWithRevision). */
 async function openAlert(ctx: ServiceContext, alert: Omit<NewAlert, 'id' | 'at'>, actor = WORKER_ACTOR, id = newId()): Promise<boolean> {
   const at = ctx.clock.now().toISOString();
-  return ctx.db.transaction().execute(async (trx) => {
-    if (!(await insertAlertOnce(trx, { ...alert, id, at }))) return false;
-    await recordChange(ctx, trx, {
-      case_id: alert.case_id,
-      entity: 'alert',
-      entity_id: id,
-      version: 1,
-      action: 'create',
-      actor,
-      at,
-      changes: diffChanges(null, {
-        kind: alert.kind,
-        person_id: alert.person_id,
-        watch_id: alert.watch_id,
-        deadline_at: alert.deadline_at,
-        checkin_id: alert.checkin_id,
-        state: 'open',
-      }),
-      reason: null,
-    });
-    return true;
-  });
+  return ctx.db.transaction().execute((trx) => insertAlertWithRevision(ctx, trx, { ...alert, id, at }, actor));
 }
 
 /**
@@ -81,20 +88,9 @@ export async function openSosAlert(
   const id = newId();
   const at = ctx.clock.now().toISOString();
   const { note, ...opened } = alert;
-  if (!(await insertAlertOnce(trx, { ...opened, kind: 'sos', deadline_at: null, id, at }))) return null;
+  if (!(await insertAlertWithRevision(ctx, trx, { ...opened, kind: 'sos', deadline_at: null, id, at }, actor, { tier: 1, note }))) return null;
   // What the reporter said comes with the alert, until a resolution note takes its place.
   if (note) await setOpeningNote(trx, ctx.cipher, id, note);
-  await recordChange(ctx, trx, {
-    case_id: alert.case_id,
-    entity: 'alert',
-    entity_id: id,
-    version: 1,
-    action: 'create',
-    actor,
-    at,
-    changes: diffChanges(null, { kind: 'sos', person_id: alert.person_id, watch_id: alert.watch_id, checkin_id: alert.checkin_id, state: 'open', tier: 1, note }),
-    reason: null,
-  });
   return id;
 }
 
