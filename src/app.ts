@@ -35,11 +35,17 @@ import { watchPages } from './watch/watches.pages.ts';
 import { watchRoutes } from './watch/watches.routes.ts';
 import { watchScheduleRoutes } from './watch/schedules.routes.ts';
 import { startConfiguredWorker } from './watch/worker-setup.ts';
+import { evidenceRoutes } from './vault/evidence.routes.ts';
+import type { Vault } from './vault/evidence.service.ts';
+import { logRoutes } from './vault/log.routes.ts';
+import { openVault } from './vault/vault-setup.ts';
 import type { Worker } from './watch/worker.ts';
 import { renderHtmlError, webPages } from './web/web.pages.ts';
 
 export interface App {
   ctx: ServiceContext;
+  /** Evidence files and the transparency log's key. */
+  vault: Vault;
   server: FastifyInstance;
   database: DatabaseHandle;
   /** Listens and returns the base URL, e.g. `http://127.0.0.1:8080`. */
@@ -99,13 +105,22 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       throw error;
     }
   }
-  const server = await buildServer(ctx, { bodyLimit: config.bodyLimit, logger: config.logger, routes: [...ROUTES, inboundRoutes(config.inboundSecret)], demo: config.demo, renderHtmlError, keyBesideData: store.keyBesideData, trustProxy: config.trustProxy });
+  let vault: Vault;
+  try {
+    vault = await openVault(ctx, config);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const vaultRoutes = [evidenceRoutes(vault), logRoutes(vault, { public: config.logPublic })];
+  const server = await buildServer(ctx, { bodyLimit: config.bodyLimit, logger: config.logger, routes: [...ROUTES, inboundRoutes(config.inboundSecret), ...vaultRoutes], demo: config.demo, renderHtmlError, keyBesideData: store.keyBesideData, trustProxy: config.trustProxy });
   for (const notice of store.notices) server.log.info(notice);
   // On every start, until the key is moved out of the data directory.
   if (store.keyBesideData) server.log.warn(keyBesideDataWarning(config.dataDir));
   let worker: Worker | null = null;
   return {
     ctx,
+    vault,
     server,
     database,
     async start() {
@@ -114,7 +129,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       const port = typeof address === 'object' && address ? address.port : config.port;
       const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
       // The early-warning loop, unless `--no-worker` (then `vigil worker` runs it elsewhere).
-      if (config.worker) worker = startConfiguredWorker(ctx, config, { baseUrl: url, log: server.log, ...(options.monotonic ? { monotonic: options.monotonic } : {}) });
+      if (config.worker) worker = startConfiguredWorker(ctx, config, { baseUrl: url, log: server.log, logSigner: vault.signer, ...(options.monotonic ? { monotonic: options.monotonic } : {}) });
       return url;
     },
     async stop() {

@@ -33,6 +33,12 @@ export interface Config {
    * (`POST /api/v1/inbound/{gateway}`); without it that endpoint does not exist.
    */
   inboundSecret: string | undefined;
+  /** VIGIL_EVIDENCE_MAX_BYTES: the largest evidence file taken (default 16 GiB). */
+  evidenceMaxBytes: number;
+  /** VIGIL_LOG_ORIGIN: the name of this deployment's transparency log, fixed when the log is first made. */
+  logOrigin: string | undefined;
+  /** VIGIL_LOG_PUBLIC=1: the log's checkpoints, leaves and proofs can be read without a token. */
+  logPublic: boolean;
 }
 
 export interface ConfigFlags {
@@ -75,6 +81,11 @@ export function readConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   if (inboundSecret !== undefined && (inboundSecret.length < 16 || inboundSecret.length > 200 || /\s/.test(inboundSecret))) {
     throw new ConfigError('VIGIL_INBOUND_SECRET must be 16 to 200 characters without spaces');
   }
+  const maxText = env.VIGIL_EVIDENCE_MAX_BYTES ?? String(16 * 1024 ** 3);
+  if (!/^\d{1,15}$/.test(maxText) || Number(maxText) < 1) throw new ConfigError('VIGIL_EVIDENCE_MAX_BYTES takes a number of bytes');
+  const logOrigin = env.VIGIL_LOG_ORIGIN || undefined;
+  // C2SP: an origin is one line, no spaces; by convention a schema-less URL naming the log.
+  if (logOrigin !== undefined && !/^[\x21-\x7E]{1,200}$/.test(logOrigin)) throw new ConfigError('VIGIL_LOG_ORIGIN takes a name without spaces, such as example.org/vigil/log');
   return {
     port,
     host,
@@ -92,6 +103,9 @@ export function readConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     baseUrl,
     heartbeatUrl,
     inboundSecret,
+    evidenceMaxBytes: Number(maxText),
+    logOrigin,
+    logPublic: env.VIGIL_LOG_PUBLIC === '1' || env.VIGIL_LOG_PUBLIC === 'true',
   };
 }
 

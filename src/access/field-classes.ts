@@ -43,6 +43,12 @@ export const FIELD_CLASSES = {
   notice: { public: [], internal: ['purpose', 'tier', 'channel', 'drill', 'state', 'attempts', 'next_attempt_at', 'sent_at', 'created_at'], secret: ['recipient', 'last_error'] },
   dossier: { public: [], internal: ['watch_id', 'records', 'release_after'], secret: ['statement', 'recipients'] },
   dossier_release: { public: [], internal: ['alert_id', 'state', 'release_at', 'released_at', 'drill', 'vetoes', 'vetoes_needed'], secret: ['reason'] },
+  // A file's description and capture facts are for the case's members; its bytes only through the content route.
+  evidence: {
+    public: [],
+    internal: ['case_id', 'file_name', 'media_type', 'size', 'sha256', 'description', 'capture', 'parent_id', 'derivation', 'person_ids', 'event_ids', 'source_ids', 'custody', 'duplicate_of', 'content_url'],
+    secret: [],
+  },
 } as const satisfies Record<string, { public: readonly string[]; internal: readonly string[]; secret: readonly string[] }>;
 
 export type RecordKind = keyof typeof FIELD_CLASSES;

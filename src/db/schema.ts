@@ -394,6 +394,73 @@ export interface WatchInboundSenderRow {
   created_at: string;
 }
 
+export interface CaseKeyRow {
+  case_id: string;
+  recipient: string;
+  identity: string;
+  created_at: string;
+}
+
+export interface EvidenceBlobRow {
+  id: string;
+  case_id: string;
+  address: string;
+  sha256: string;
+  size: number;
+  created_at: string;
+}
+
+export interface EvidenceItemRow {
+  id: string;
+  case_id: string;
+  blob_id: string;
+  file_name: string;
+  media_type: string;
+  description: string | null;
+  capture: string | null;
+  parent_id: string | null;
+  derivation: string | null;
+  version: number;
+  created_at: string;
+  created_by: string;
+  retracted_at: string | null;
+  retraction_reason: string | null;
+}
+
+export interface EvidenceLinkRow {
+  evidence_id: string;
+  entity: string;
+  entity_id: string;
+}
+
+export interface CustodyEventRow {
+  id: string;
+  evidence_id: string;
+  case_id: string;
+  kind: string;
+  at: string;
+  actor: string;
+  detail: string | null;
+}
+
+export interface LogEntryRow {
+  id: string;
+  leaf_index: number | null;
+  subject: string;
+  subject_id: string;
+  data: string;
+  salt: string;
+  statement: string;
+  created_at: string;
+}
+
+export interface LogCheckpointRow {
+  size: number;
+  root: string;
+  note: string;
+  created_at: string;
+}
+
 export interface Database {
   counters: { name: string; value: number };
   persons: PersonRow;
@@ -424,4 +491,13 @@ export interface Database {
   dossier_releases: DossierReleaseRow;
   dossier_vetoes: DossierVetoRow;
   watch_inbound_senders: WatchInboundSenderRow;
+  case_keys: CaseKeyRow;
+  evidence_blobs: EvidenceBlobRow;
+  evidence_items: EvidenceItemRow;
+  evidence_links: EvidenceLinkRow;
+  custody_events: CustodyEventRow;
+  log_entries: LogEntryRow;
+  log_nodes: { id: number; hash: string };
+  log_state: { id: number; size: number };
+  log_checkpoints: LogCheckpointRow;
 }

@@ -87,11 +87,15 @@ export function csrfTokenOf(request: FastifyRequest, reply?: FastifyReply): stri
 
 /** Whether a page post carries the CSRF token of its credential (or of its browser, before sign-in). */
 export function hasValidCsrfToken(request: FastifyRequest): boolean {
-  const secret = request.webSecret;
-  if (!secret) return false;
   const body = request.body as Record<string, unknown> | undefined;
   const field = body && typeof body === 'object' ? body[CSRF_FIELD] : undefined;
-  const given = Array.isArray(field) ? undefined : (field ?? request.headers[CSRF_HEADER]);
+  return csrfTokenMatches(request, Array.isArray(field) ? undefined : (field ?? request.headers[CSRF_HEADER]));
+}
+
+/** Whether `given` is this request's CSRF token; for a body Vigil reads itself (a streamed upload's first field). */
+export function csrfTokenMatches(request: FastifyRequest, given: unknown): boolean {
+  const secret = request.webSecret;
+  if (!secret) return false;
   if (request.principal?.tokenId) return tokensMatch(secret.csrfForCredential(request.principal.tokenId), given);
   const nonce = readCookie(request, BROWSER_COOKIE);
   return nonce !== null && NONCE.test(nonce) && tokensMatch(secret.csrfForBrowser(nonce), given);

@@ -7,6 +7,7 @@ import {
   StaleVersionError,
   StateConflictError,
   TamperedDataError,
+  TooLargeError,
   TooManyAttemptsError,
   UnauthenticatedError,
   UnprocessableError,
@@ -35,6 +36,8 @@ export function toHttpError(error: unknown): { status: number; body: ErrorBody }
                 ? 409
                 : error instanceof UnprocessableError
                   ? 422
+                  : error instanceof TooLargeError
+                    ? 413
                   : error instanceof TooManyAttemptsError
                     ? 429
                     : error instanceof TamperedDataError

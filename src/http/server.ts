@@ -1,4 +1,5 @@
 import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { createAttemptLimits, type AttemptLimits } from '../auth/attempt-limits.ts';
@@ -88,6 +89,8 @@ export async function buildServer(ctx: ServiceContext, options: ServerOptions): 
   // The API speaks JSON; web forms post urlencoded. Anything else is a 415, not a string body.
   app.removeContentTypeParser('text/plain');
   await app.register(formbody, { bodyLimit: options.bodyLimit });
+  // Evidence uploads are streamed part by part (request.parts()); the routes that take them set their own file limits.
+  await app.register(multipart, { limits: { files: 1, fields: 40, fieldSize: 64 * 1024, parts: 42, headerPairs: 100 } });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

@@ -74,6 +74,13 @@ export class TamperedDataError extends VigilError {
   }
 }
 
+/** A body, or a file in it, larger than this deployment takes. */
+export class TooLargeError extends VigilError {
+  constructor(message: string) {
+    super('too_large', message);
+  }
+}
+
 export class TooManyAttemptsError extends VigilError {
   constructor(readonly retryAfterSeconds: number) {
     super('too_many_attempts', `too many attempts; try again in ${retryAfterSeconds} s`, { retry_after: retryAfterSeconds });

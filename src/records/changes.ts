@@ -1,14 +1,32 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { ServiceContext } from '../services.ts';
+import { appendStatement } from '../vault/log.service.ts';
+import { canonicalJson, sha256Hex, STATEMENT_VERSION } from '../vault/statements.ts';
 import { insertRevision, type NewRevision } from './revisions.repository.ts';
 
 /**
  * Every change to a record goes through here, inside the change's transaction: the revision
- * (who, when, which fields, sealed) and its audit entry (who, what, which record; no values).
+ * (who, when, which fields, sealed), its audit entry (who, what, which record; no values), and its
+ * statement in the transparency log, so that "this was on record then" can be proven (src/vault).
  */
 export async function recordChange(ctx: ServiceContext, trx: Kysely<Database>, revision: NewRevision): Promise<void> {
-  await insertRevision(trx, ctx.cipher, revision);
+  const id = await insertRevision(trx, ctx.cipher, revision);
+  await appendStatement(ctx, trx, 'revision', id, {
+    v: STATEMENT_VERSION,
+    type: 'revision',
+    revision_id: id,
+    case_id: revision.case_id,
+    entity: revision.entity,
+    entity_id: revision.entity_id,
+    version: revision.version,
+    action: revision.action,
+    at: revision.at,
+    actor: revision.actor,
+    // As stored (JSON), so a bundle recomputes it from the stored revision.
+    changes_sha256: sha256Hex(canonicalJson(JSON.parse(JSON.stringify(revision.changes)))),
+    ...(revision.reason === null ? {} : { reason_sha256: sha256Hex(revision.reason) }),
+  });
   await ctx.audit.appendIn(trx, {
     actor: revision.actor,
     action: `${revision.entity}.${revision.action}`,

@@ -24,7 +24,7 @@ export interface Revision {
 export type NewRevision = Omit<Revision, 'id'>;
 
 /** Changes and reasons name people and places, so both are sealed. */
-export async function insertRevision(db: Kysely<Database>, cipher: FieldCipher, revision: NewRevision): Promise<void> {
+export async function insertRevision(db: Kysely<Database>, cipher: FieldCipher, revision: NewRevision): Promise<string> {
   const id = newId();
   await db
     .insertInto('revisions')
@@ -35,6 +35,7 @@ export async function insertRevision(db: Kysely<Database>, cipher: FieldCipher, 
       reason: cipher.sealNullable(revision.reason, sealContext('revisions', 'reason', id)),
     })
     .execute();
+  return id;
 }
 
 function toRevision(cipher: FieldCipher, row: Database['revisions']): Revision {

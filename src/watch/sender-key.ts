@@ -1,6 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto';
-import { findSetting, insertSettingIfAbsent } from '../auth/settings.repository.ts';
-import { sealContext } from '../keys/field-cipher.ts';
+import { createHmac } from 'node:crypto';
+import { loadSealedSecret } from '../keys/deployment-secrets.ts';
 import type { ServiceContext } from '../services.ts';
 import type { InboundGateway } from './inbound.ts';
 
@@ -23,11 +22,5 @@ export class SenderKey {
 
 /** The deployment's sender key, made on first use; several processes starting at once keep the first. */
 export async function loadSenderKey(ctx: Pick<ServiceContext, 'db' | 'cipher'>): Promise<SenderKey> {
-  const context = sealContext('settings', 'value', SETTING);
-  let sealed = await findSetting(ctx.db, SETTING);
-  if (sealed === undefined) {
-    await insertSettingIfAbsent(ctx.db, SETTING, ctx.cipher.seal(randomBytes(32).toString('base64'), context));
-    sealed = (await findSetting(ctx.db, SETTING))!;
-  }
-  return new SenderKey(Buffer.from(ctx.cipher.open(sealed, context), 'base64'));
+  return new SenderKey(await loadSealedSecret(ctx, SETTING));
 }

@@ -7,6 +7,7 @@ import { openStore } from '../store.ts';
 import { CONTACT_CHANNELS, ContactBody } from './watches.schemas.ts';
 import { reportContact } from './watches.service.ts';
 import { LEASE_MS, WORKER_INTERVAL_MS } from './worker.ts';
+import { loadLogSigner } from '../vault/log.service.ts';
 import { startConfiguredWorker } from './worker-setup.ts';
 
 function milliseconds(flag: string, text: string, min: number): number {
@@ -34,6 +35,7 @@ export function registerWorkerCommand(program: Command, out: Out): void {
       intervalMs,
       leaseMs,
       log: { info: log(process.stdout), warn: log(process.stderr), error: log(process.stderr) },
+      logSigner: await loadLogSigner(store.ctx, config.logOrigin),
     });
     out('Vigil worker is running');
     await new Promise<void>((resolve) => {

@@ -1,6 +1,7 @@
 import type { Config } from '../config.ts';
 import { createDeliveryChannels, DELIVERY_TIMEOUT_MS } from '../notify/channels.ts';
 import type { ServiceContext } from '../services.ts';
+import type { NoteSigner } from '../vault/signed-note.ts';
 import { LEASE_MS, startWorker, type PassResult, type Worker } from './worker.ts';
 
 /** Where the worker reports: the server's logger, or the CLI's output. */
@@ -17,7 +18,7 @@ export interface WorkerLog {
 export function startConfiguredWorker(
   ctx: ServiceContext,
   config: Config,
-  options: { baseUrl: string; log: WorkerLog; intervalMs?: number; leaseMs?: number; monotonic?: () => number },
+  options: { baseUrl: string; log: WorkerLog; intervalMs?: number; leaseMs?: number; monotonic?: () => number; logSigner?: NoteSigner },
 ): Worker {
   // One attempt must end well inside the lease, or another worker could send the same notice meanwhile.
   const timeoutMs = Math.min(DELIVERY_TIMEOUT_MS, Math.floor((options.leaseMs ?? LEASE_MS) / 2));
@@ -26,6 +27,7 @@ export function startConfiguredWorker(
     channels,
     baseUrl: config.baseUrl ?? options.baseUrl,
     heartbeat: config.heartbeatUrl ? { url: config.heartbeatUrl } : undefined,
+    logSigner: options.logSigner,
     ...(options.intervalMs ? { intervalMs: options.intervalMs } : {}),
     ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
     attemptMs: timeoutMs,

@@ -5,6 +5,8 @@ import type { DeliveryChannels } from '../notify/channels.ts';
 import { runDossierStep } from '../notify/dossier.service.ts';
 import { findNextDueTime } from '../notify/notifications.repository.ts';
 import { runDeliveryStep, runEscalationStep, type DeliveryResult } from '../notify/notify.service.ts';
+import { integrateLog } from '../vault/log.service.ts';
+import type { NoteSigner } from '../vault/signed-note.ts';
 import { runDeadlineSweep, type SweepResult } from './alerts.service.ts';
 import { DEFAULT_GUARD, guardTime, type GuardEvent, type GuardOptions, type GuardState } from './clock-guard.ts';
 
@@ -21,6 +23,8 @@ export interface PassResult extends SweepResult, DeliveryResult {
   tiers: number;
   /** Dossiers released. */
   dossiers: number;
+  /** Statements the transparency log took in. */
+  logged: number;
 }
 
 export interface WorkerOptions {
@@ -34,6 +38,8 @@ export interface WorkerOptions {
   attemptMs?: number;
   /** A monitor (healthchecks.io, Uptime Kuma…) that notices when these calls stop: a Vigil that died. */
   heartbeat?: { url: string; everyMs?: number } | undefined;
+  /** Signs the transparency log's checkpoints: with it, each pass places the statements that wait (src/vault). */
+  logSigner?: NoteSigner | undefined;
   /** Monotonic milliseconds, for the clock-jump guard; tests that move a manual clock pass it in. */
   monotonic?: () => number;
   guard?: GuardOptions;
@@ -48,7 +54,7 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-/** One pass: open alerts for what ran out, call the tiers that fell due, send what is waiting. */
+/** One pass: open alerts for what ran out, call the tiers that fell due, send what is waiting; then the log. */
 export async function runWorkerPass(ctx: ServiceContext, options: WorkerOptions & { owner: string }): Promise<PassResult> {
   const sweep = await runDeadlineSweep(ctx);
   const tiers = await runEscalationStep(ctx);
@@ -60,7 +66,9 @@ export async function runWorkerPass(ctx: ServiceContext, options: WorkerOptions 
     baseUrl: options.baseUrl,
     ...(options.attemptMs ? { attemptMs: options.attemptMs } : {}),
   });
-  return { ...sweep, tiers, dossiers, ...delivery };
+  // Last: the alarm never waits for the log.
+  const logged = options.logSigner ? (await integrateLog(ctx, options.logSigner)).integrated : 0;
+  return { ...sweep, tiers, dossiers, ...delivery, logged };
 }
 
 function didSomething(result: PassResult): boolean {

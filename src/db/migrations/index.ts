@@ -6,6 +6,7 @@ import * as alerts from './2026-11-29T0900-alerts.ts';
 import * as notifications from './2026-11-29T1000-notifications.ts';
 import * as watchSchedules from './2026-11-29T1100-watch-schedules.ts';
 import * as watchChannels from './2026-11-29T1200-watch-channels.ts';
+import * as evidenceVault from './2026-11-29T1300-evidence-vault.ts';
 
 /** Every migration, by name; names sort in the order they run. Never edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T1000-notifications': notifications,
   '2026-11-29T1100-watch-schedules': watchSchedules,
   '2026-11-29T1200-watch-channels': watchChannels,
+  '2026-11-29T1300-evidence-vault': evidenceVault,
 };
