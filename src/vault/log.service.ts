@@ -5,7 +5,7 @@ import type { Database } from '../db/schema.ts';
 import { loadSealedSecret } from '../keys/deployment-secrets.ts';
 import { InvalidInputError, NotFoundError } from '../lib/errors.ts';
 import type { ServiceContext } from '../services.ts';
-import { completedBy, consistencyPlan, EMPTY_ROOT, foldRange, inclusionPlan, leafHash, nodeHash, nodeKey, rangeNodes, type NodeRef } from './merkle.ts';
+import { completedBy, consistencyPlan, EMPTY_ROOT, foldRange, inclusionPlan, leafHash, nodeHash, nodeKey, proofFromPlan, rangeNodes, type NodeRef } from './merkle.ts';
 import { formatCheckpoint, signerFromSeed, signNote, type NoteSigner } from './signed-note.ts';
 import {
   assignLeafIndexes,
@@ -120,17 +120,13 @@ export async function currentCheckpoint(ctx: ServiceContext, signer: NoteSigner)
 }
 
 /** Proof hashes from plans: one query for every node the plans name. */
-async function proofFromPlan(ctx: ServiceContext, plan: NodeRef[][]): Promise<Buffer[]> {
+async function proofFromStore(ctx: ServiceContext, plan: NodeRef[][]): Promise<Buffer[]> {
   const nodes = await findNodes(ctx.db, plan.flat().map(nodeKey));
-  return plan.map((refs) =>
-    foldRange(
-      refs.map((ref) => {
-        const hash = nodes.get(nodeKey(ref));
-        if (!hash) throw new Error(`the log is missing node ${ref.level}/${ref.index}`);
-        return hash;
-      }),
-    ),
-  );
+  return proofFromPlan(plan, (ref) => {
+    const hash = nodes.get(nodeKey(ref));
+    if (!hash) throw new Error(`the log is missing node ${ref.level}/${ref.index}`);
+    return hash;
+  });
 }
 
 function checkSize(size: number, logSize: number, field: string): void {
@@ -140,20 +136,20 @@ function checkSize(size: number, logSize: number, field: string): void {
 export async function inclusionProof(ctx: ServiceContext, index: number, size: number): Promise<Buffer[]> {
   checkSize(size, await readLogSize(ctx.db), 'size');
   if (index >= size) throw new InvalidInputError('index must be below size', { index: `below ${size}` });
-  return proofFromPlan(ctx, inclusionPlan(index, size));
+  return proofFromStore(ctx, inclusionPlan(index, size));
 }
 
 export async function consistencyProof(ctx: ServiceContext, from: number, to: number): Promise<Buffer[]> {
   checkSize(to, await readLogSize(ctx.db), 'to');
   if (from < 1 || from > to) throw new InvalidInputError('from must be at least 1 and at most to', { from: `1 to ${to}` });
-  return proofFromPlan(ctx, consistencyPlan(from, to));
+  return proofFromStore(ctx, consistencyPlan(from, to));
 }
 
 /** The root of the tree at any size the log has reached. */
 export async function rootAt(ctx: ServiceContext, size: number): Promise<Buffer> {
   checkSize(size, await readLogSize(ctx.db), 'size');
   if (size === 0) return EMPTY_ROOT;
-  const [root] = await proofFromPlan(ctx, [rangeNodes(0, size)]);
+  const [root] = await proofFromStore(ctx, [rangeNodes(0, size)]);
   return root!;
 }
 
