@@ -509,4 +509,14 @@ describe('plans, node keys and completed nodes', () => {
     assert.throws(() => tree.leafHash(5), RangeError);
     assert.deepEqual(tree.root(0), EMPTY_ROOT);
   });
+
+  it('MemoryTree hands out copies: changing a returned hash does not change the tree', () => {
+    const { tree, naive } = treeOf(4);
+    tree.leafHash(0).fill(0);
+    tree.node({ level: 2, index: 0 }).fill(0);
+    tree.root().fill(0);
+    tree.inclusionProof(1).forEach((h) => h.fill(0));
+    assert.deepEqual(tree.root(), naive.mth(0, 4));
+    assert.deepEqual(tree.inclusionProof(1), naive.path(1, 0, 4));
+  });
 });

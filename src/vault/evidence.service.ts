@@ -6,7 +6,7 @@ import { caseAccess, caseScope, requireCaseRead, requireCaseWrite } from '../acc
 import type { Principal } from '../auth/roles.ts';
 import type { Database } from '../db/schema.ts';
 import { getEvent } from '../events/events.service.ts';
-import { NotFoundError, RetractedRecordError, StaleVersionError, TooLargeError, UnprocessableError, VigilError } from '../lib/errors.ts';
+import { NotFoundError, RetractedRecordError, StaleVersionError, TamperedDataError, TooLargeError, UnprocessableError, VigilError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { findCaseOfPerson } from '../persons/persons.repository.ts';
 import { recordChange } from '../records/changes.ts';
@@ -14,7 +14,7 @@ import { pageOf, decodeKeyCursor, CASE_LIST_LIMIT } from '../records/list-cursor
 import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
 import { getSource } from '../sources/sources.service.ts';
-import { decryptRange, encryptStream, generateIdentity, openAgeFile } from './age.ts';
+import { AgeError, decryptRange, encryptStream, generateIdentity, openAgeFile, type AgeFileInfo } from './age.ts';
 import type { BlobStore } from './blob-store.ts';
 import { cleanFileName, cleanMediaType } from './file-names.ts';
 import {
@@ -151,15 +151,18 @@ export interface ReceivedEvidence {
   duplicate_of: string[];
 }
 
-/** Streams the file into the vault and files it; nothing is written unless the whole file arrived. */
-export async function receiveUpload(
-  ctx: ServiceContext,
-  vault: Vault,
-  principal: Principal,
-  plan: UploadPlan,
-  file: Readable,
-  given: { fileName: string | undefined; mediaType: string | undefined },
-): Promise<ReceivedEvidence> {
+/** A file streamed, hashed and encrypted into a temporary file, not yet filed. */
+export interface StagedUpload {
+  plan: UploadPlan;
+  tempPath: string;
+  sha256: string;
+  size: number;
+  fileName: string | undefined;
+  mediaType: string | undefined;
+}
+
+/** Streams the file through SHA-256 and age into a temporary file; on any failure nothing is left. */
+export async function stageUpload(vault: Vault, plan: UploadPlan, file: Readable, given: { fileName: string | undefined; mediaType: string | undefined }): Promise<StagedUpload> {
   const temp = vault.blobs.createTemp();
   const tap = new HashTap(vault.maxBytes);
   try {
@@ -173,18 +176,27 @@ export async function receiveUpload(
     await vault.blobs.discard(temp.path);
     throw new UnprocessableError('the file is empty; nothing was stored', { file: 'an empty file' });
   }
-  const sha256 = tap.hash.digest('hex');
+  return { plan, tempPath: temp.path, sha256: tap.hash.digest('hex'), size: tap.size, ...given };
+}
+
+export async function discardUpload(vault: Vault, staged: StagedUpload): Promise<void> {
+  await vault.blobs.discard(staged.tempPath);
+}
+
+/** Files a staged upload: the file moves to its address (once per case and content), then the records, in one transaction. */
+export async function fileUpload(ctx: ServiceContext, vault: Vault, principal: Principal, staged: StagedUpload): Promise<ReceivedEvidence> {
+  const { plan, sha256, size } = staged;
   const address = blobAddress(vault, plan.caseId, sha256);
-  if ((await findBlobByAddress(ctx.db, ctx.cipher, address)) && (await vault.blobs.exists(address))) await vault.blobs.discard(temp.path);
-  else await vault.blobs.commit(temp.path, address);
+  if ((await findBlobByAddress(ctx.db, ctx.cipher, address)) && (await vault.blobs.exists(address))) await vault.blobs.discard(staged.tempPath);
+  else await vault.blobs.commit(staged.tempPath, address);
 
   const id = newId();
   const at = ctx.clock.now().toISOString();
   const blobId = await ctx.db.transaction().execute(async (trx) => {
-    const blob = await insertBlobIfAbsent(trx, ctx.cipher, { id: newId(), case_id: plan.caseId, address, sha256, size: tap.size }, at);
+    const blob = await insertBlobIfAbsent(trx, ctx.cipher, { id: newId(), case_id: plan.caseId, address, sha256, size }, at);
     const fields = {
-      file_name: cleanFileName(given.fileName),
-      media_type: cleanMediaType(given.mediaType),
+      file_name: cleanFileName(staged.fileName),
+      media_type: cleanMediaType(staged.mediaType),
       description: plan.meta.description ?? null,
       capture: captureFacts(plan.meta, principal),
       parent_id: plan.parent?.id ?? null,
@@ -194,9 +206,9 @@ export async function receiveUpload(
       source_ids: plan.meta.source_ids ?? [],
     };
     await insertEvidenceItem(trx, ctx.cipher, { id, case_id: plan.caseId, blob_id: blob.id, created_at: at, created_by: principal.actor, ...fields });
-    await recordChange(ctx, trx, { case_id: plan.caseId, entity: ENTITY, entity_id: id, version: 1, action: 'create', actor: principal.actor, at, changes: diffChanges(null, { ...fields, sha256, size: tap.size }), reason: null });
+    await recordChange(ctx, trx, { case_id: plan.caseId, entity: ENTITY, entity_id: id, version: 1, action: 'create', actor: principal.actor, at, changes: diffChanges(null, { ...fields, sha256, size }), reason: null });
     const kind: CustodyKind = plan.parent ? 'derived' : 'received';
-    await writeCustody(ctx, trx, { evidence: { id, case_id: plan.caseId, sha256, size: tap.size }, kind, actor: principal.actor, at, detail: null, parentSha256: plan.parent?.sha256 });
+    await writeCustody(ctx, trx, { evidence: { id, case_id: plan.caseId, sha256, size }, kind, actor: principal.actor, at, detail: null, parentSha256: plan.parent?.sha256 });
     return blob.id;
   });
   return { item: await loadItem(ctx, id), duplicate_of: await listItemIdsOfBlob(ctx.db, blobId, id) };
@@ -278,7 +290,14 @@ export async function openContent(
   if (!blob) throw new NotFoundError('evidence file');
   const { identity } = await caseIdentity(ctx, item.case_id);
   const path = vault.blobs.path(blob.address);
-  const info = await openAgeFile(path, [identity]);
+  let info: AgeFileInfo;
+  try {
+    info = await openAgeFile(path, [identity]);
+  } catch (error) {
+    // A file changed, cut short or swapped on disk: said as such, never served.
+    if (error instanceof AgeError || (error as NodeJS.ErrnoException).code === 'ENOENT') throw new TamperedDataError(`evidence file ${item.id}`);
+    throw error;
+  }
   const start = range?.start ?? 0;
   const end = range?.end ?? info.plaintextSize - 1;
   return { stream: decryptRange(path, info, start, end), start, end };

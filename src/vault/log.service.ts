@@ -77,7 +77,7 @@ async function integrateBatch(ctx: ServiceContext, trx: Kysely<Database>, signer
     return { size: start, integrated: 0 };
   }
   // The complete subtrees of the current tree are the only older hashes new nodes can need.
-  const known = await findNodes(trx, rangeNodes(0, start).map(nodeKey));
+  const known = start === 0 ? new Map<number, Buffer>() : await findNodes(trx, rangeNodes(0, start).map(nodeKey));
   const added = new Map<number, Buffer>();
   const hashOf = (ref: NodeRef): Buffer => {
     const key = nodeKey(ref);

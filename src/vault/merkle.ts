@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
 /**
  * RFC 9162 §2.1 Merkle tree math, pure. Proofs are described as *plans*: lists of complete,
@@ -9,25 +9,34 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 
 export const HASH_SIZE = 32;
 
-const LEAF_PREFIX = Buffer.from([0x00]);
-const NODE_PREFIX = Buffer.from([0x01]);
-
 /** Sizes and indices stay below this, so that nodeKey is exact in a JS number. */
 export const MAX_TREE_SIZE = 2 ** 40;
 const KEY_LEVEL_FACTOR = 2 ** 40;
 
+// One-shot crypto.hash over a joined buffer: about half the time of createHash().update() per node.
+function sha256(bytes: Uint8Array): Buffer {
+  return hash('sha256', bytes, 'buffer');
+}
+
 /** SHA-256(0x00 ‖ data). */
 export function leafHash(data: Uint8Array): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(data).digest();
+  const input = Buffer.allocUnsafe(1 + data.length);
+  input[0] = 0x00;
+  input.set(data, 1);
+  return sha256(input);
 }
 
 /** SHA-256(0x01 ‖ left ‖ right). */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  const input = Buffer.allocUnsafe(1 + left.length + right.length);
+  input[0] = 0x01;
+  input.set(left, 1);
+  input.set(right, 1 + left.length);
+  return sha256(input);
 }
 
 /** MTH({}) = SHA-256 of the empty string. */
-export const EMPTY_ROOT: Buffer = createHash('sha256').digest();
+export const EMPTY_ROOT: Buffer = sha256(new Uint8Array(0));
 
 /** A complete, aligned subtree: leaves [index·2^level, (index+1)·2^level). Level 0 = one leaf. */
 export interface NodeRef {
@@ -266,12 +275,34 @@ export function verifyConsistency(size1: number, size2: number, proof: Buffer[],
   }
 }
 
+/** One level of complete node hashes, packed 32 bytes apiece in a growing buffer (10^7 leaves fit in ~640 MB). */
+class HashLevel {
+  private bytes = Buffer.alloc(HASH_SIZE * 16);
+  count = 0;
+
+  push(hash: Uint8Array): void {
+    if ((this.count + 1) * HASH_SIZE > this.bytes.length) {
+      const grown = Buffer.alloc(this.bytes.length * 2);
+      this.bytes.copy(grown);
+      this.bytes = grown;
+    }
+    this.bytes.set(hash, this.count * HASH_SIZE);
+    this.count++;
+  }
+
+  /** A copy, so no caller can change the stored tree. */
+  get(index: number): Buffer | undefined {
+    if (!Number.isSafeInteger(index) || index < 0 || index >= this.count) return undefined;
+    return Buffer.from(this.bytes.subarray(index * HASH_SIZE, (index + 1) * HASH_SIZE));
+  }
+}
+
 /**
  * An in-memory tree that stores what the database stores — leaf hashes and every complete node,
  * by level — and answers roots and proofs only through rangeNodes and the plans.
  */
 export class MemoryTree {
-  private readonly levels: Buffer[][] = [[]];
+  private readonly levels: HashLevel[] = [new HashLevel()];
 
   append(data: Uint8Array): number {
     return this.appendLeafHash(leafHash(data));
@@ -280,19 +311,19 @@ export class MemoryTree {
   /** Appends a leaf by its hash; returns its index. */
   appendLeafHash(hash: Buffer): number {
     if (!isHash(hash)) throw new RangeError('a leaf hash is 32 bytes');
-    const index = this.levels[0]!.length;
+    const index = this.size;
     if (index >= MAX_TREE_SIZE) throw new RangeError('the tree is full');
     this.levels[0]!.push(hash);
     for (const { node, left, right } of completedBy(index)) {
-      const level = (this.levels[node.level] ??= []);
-      if (level.length !== node.index) throw new Error(`node ${node.level}/${node.index} completed out of order`);
+      const level = (this.levels[node.level] ??= new HashLevel());
+      if (level.count !== node.index) throw new Error(`node ${node.level}/${node.index} completed out of order`);
       level.push(nodeHash(this.node(left), this.node(right)));
     }
     return index;
   }
 
   get size(): number {
-    return this.levels[0]!.length;
+    return this.levels[0]!.count;
   }
 
   leafHash(index: number): Buffer {
@@ -301,14 +332,14 @@ export class MemoryTree {
 
   /** The hash of a complete subtree; throws RangeError if it is not complete yet. */
   node(ref: NodeRef): Buffer {
-    const hash = this.levels[ref.level]?.[ref.index];
+    const hash = this.levels[ref.level]?.get(ref.index);
     if (hash === undefined) throw new RangeError(`node ${ref.level}/${ref.index} is not complete in a tree of ${this.size}`);
     return hash;
   }
 
   root(size: number = this.size): Buffer {
     this.requireSize(size);
-    if (size === 0) return EMPTY_ROOT;
+    if (size === 0) return Buffer.from(EMPTY_ROOT);
     return foldRange(rangeNodes(0, size).map((ref) => this.node(ref)));
   }
 

@@ -31,7 +31,7 @@ export interface UploadResponse {
 /** POSTs a multipart body (JSON answer expected). */
 export async function postMultipart(url: string, parts: Part[], headers: Record<string, string> = {}): Promise<UploadResponse> {
   const { body, contentType } = multipartBody(parts);
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body });
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body: new Uint8Array(body) });
   const text = await response.text();
   let parsed: unknown = null;
   try {
