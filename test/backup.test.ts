@@ -419,6 +419,8 @@ describe(`backup and restore (${BACKEND})`, () => {
       // Every restored row is a row of the source as it was: nothing half-written came along.
       for (const table of ALL_TABLES) {
         if (table === 'audit_entries' || table === 'audit_head' || table === 'counters' || table === 'api_tokens') continue;
+        // The worker's sequencer places waiting log entries (leaf_index) and grows the log's size meanwhile.
+        if (table === 'log_entries' || table === 'log_state') continue;
         for (const row of restored[table]!) assert.ok(final[table]!.includes(row), `${table}: ${row}`);
       }
       const store = await openStore(target.config, { dbSchema: target.schema });

@@ -94,14 +94,15 @@ async function readPerson(store: ProcessStore, added: Added, env: Record<string,
   }
 }
 
-/** Every file in the data directory with its bytes' hash, size and mtime: any write shows. */
+/** Every file in the data directory (the vault's folders included) with its bytes' hash, size and mtime: any write shows. */
 function snapshot(dir: string): Record<string, string> {
   if (!existsSync(dir)) return {};
   return Object.fromEntries(
-    readdirSync(dir).map((name) => {
-      const path = join(dir, name);
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry): Array<[string, string]> => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return Object.entries(snapshot(path)).map(([name, value]) => [`${entry.name}/${name}`, value]);
       const stat = statSync(path);
-      return [name, `${createHash('sha256').update(readFileSync(path)).digest('hex')} ${stat.size} ${stat.mtimeMs}`];
+      return [[entry.name, `${createHash('sha256').update(readFileSync(path)).digest('hex')} ${stat.size} ${stat.mtimeMs}`]];
     }),
   );
 }
