@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { ServiceContext } from '../services.ts';
 import { appendStatement } from '../vault/log.service.ts';
-import { canonicalJson, sha256Hex, STATEMENT_VERSION } from '../vault/statements.ts';
+import { revisionStatement } from '../vault/statements.ts';
 import { insertRevision, type NewRevision } from './revisions.repository.ts';
 
 /**
@@ -12,21 +12,7 @@ import { insertRevision, type NewRevision } from './revisions.repository.ts';
  */
 export async function recordChange(ctx: ServiceContext, trx: Kysely<Database>, revision: NewRevision): Promise<void> {
   const id = await insertRevision(trx, ctx.cipher, revision);
-  await appendStatement(ctx, trx, 'revision', id, {
-    v: STATEMENT_VERSION,
-    type: 'revision',
-    revision_id: id,
-    case_id: revision.case_id,
-    entity: revision.entity,
-    entity_id: revision.entity_id,
-    version: revision.version,
-    action: revision.action,
-    at: revision.at,
-    actor: revision.actor,
-    // As stored (JSON), so a bundle recomputes it from the stored revision.
-    changes_sha256: sha256Hex(canonicalJson(JSON.parse(JSON.stringify(revision.changes)))),
-    ...(revision.reason === null ? {} : { reason_sha256: sha256Hex(revision.reason) }),
-  });
+  await appendStatement(ctx, trx, 'revision', id, revisionStatement(id, revision));
   await ctx.audit.appendIn(trx, {
     actor: revision.actor,
     action: `${revision.entity}.${revision.action}`,

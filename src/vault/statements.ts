@@ -53,6 +53,27 @@ export interface RevisionStatement {
 
 export type Statement = CustodyStatement | RevisionStatement;
 
+/** The statement of a stored revision; its changes are hashed as stored (JSON), so a bundle can recompute them. */
+export function revisionStatement(
+  id: string,
+  revision: { case_id: string | null; entity: string; entity_id: string; version: number; action: string; at: string; actor: string; changes: unknown; reason: string | null },
+): RevisionStatement {
+  return {
+    v: STATEMENT_VERSION,
+    type: 'revision',
+    revision_id: id,
+    case_id: revision.case_id,
+    entity: revision.entity,
+    entity_id: revision.entity_id,
+    version: revision.version,
+    action: revision.action,
+    at: revision.at,
+    actor: revision.actor,
+    changes_sha256: sha256Hex(canonicalJson(JSON.parse(JSON.stringify(revision.changes)))),
+    ...(revision.reason === null ? {} : { reason_sha256: sha256Hex(revision.reason) }),
+  };
+}
+
 export function canonicalJson(value: unknown): string {
   const text = canonicalize(value);
   if (text === undefined) throw new Error('a statement must be JSON');
