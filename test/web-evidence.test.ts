@@ -136,6 +136,7 @@ describe(`web UI for evidence: upload form, item page, custody and proofs (${BAC
     const personPage = await web.get(`/persons/${person.id}`);
     assert.ok(personPage.html.includes(`<a href="/evidence/${id}"><bdi dir="auto">brother-19feb.wav</bdi></a>`));
     assert.match(textOf(personPage.html, `evidence-${id}`) ?? '', /48\.8 KB/);
+    assert.match(personPage.html, /evidence item · <strong>created<\/strong>/, 'its revision is in the case history');
   });
 
   it('refuses a post without the form’s CSRF token (403) and stores nothing', async () => {

@@ -359,7 +359,16 @@ function Details(props: EvidencePageProps) {
   const { item, page } = props;
   const { i18n } = page;
   const anchorPerson = item.person_ids[0] ?? item.case_id;
-  const missing = <span class="muted">{i18n.t('evidence.unknown_record')}</span>;
+  // Events and sources are shown on the person page, each under its own anchor.
+  const linked = (records: ReadonlyMap<string, { title: string }>, anchor: 'event' | 'source') => (id: string) => {
+    const record = records.get(id);
+    if (!record) return <span class="muted">{i18n.t('evidence.unknown_record')}</span>;
+    return (
+      <a href={`/persons/${anchorPerson}#${anchor}-${id}`}>
+        <RecordText text={record.title} />
+      </a>
+    );
+  };
   return (
     <section id="details" class="panel">
       <h2>{i18n.t('section.details')}</h2>
@@ -385,34 +394,10 @@ function Details(props: EvidencePageProps) {
           <Links ids={item.person_ids} render={(id) => <PersonLink id={id} people={props.people} i18n={i18n} />} />
         </Fact>
         <Fact label={i18n.t('section.events')}>
-          <Links
-            ids={item.event_ids}
-            render={(id) => {
-              const event = props.events.get(id);
-              return event ? (
-                <a href={`/persons/${anchorPerson}#event-${id}`}>
-                  <RecordText text={event.title} />
-                </a>
-              ) : (
-                missing
-              );
-            }}
-          />
+          <Links ids={item.event_ids} render={linked(props.events, 'event')} />
         </Fact>
         <Fact label={i18n.t('section.sources')}>
-          <Links
-            ids={item.source_ids}
-            render={(id) => {
-              const source = props.sources.get(id);
-              return source ? (
-                <a href={`/persons/${anchorPerson}#source-${id}`}>
-                  <RecordText text={source.title} />
-                </a>
-              ) : (
-                missing
-              );
-            }}
-          />
+          <Links ids={item.source_ids} render={linked(props.sources, 'source')} />
         </Fact>
         {item.parent_id ? (
           <Fact label={i18n.t('evidence.field.derived_from')}>
