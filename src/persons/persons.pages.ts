@@ -15,6 +15,7 @@ import { validate } from '../http/validation.ts';
 import { InvalidInputError, NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
 import { isId } from '../lib/ids.ts';
 import type { ServiceContext } from '../services.ts';
+import { personEvidenceSection } from '../vault/evidence.pages.ts';
 import { personWatchParts } from '../watch/watches.pages.ts';
 import { STATUSES } from '../timeline/statuses.schemas.ts';
 import { listStatuses } from '../timeline/statuses.service.ts';
@@ -227,7 +228,7 @@ function formState<V>(given: { values: V; errors: FieldErrors } | undefined, emp
   return given ?? { values: { ...empty }, errors: {} };
 }
 
-/** The sections other features add to the person page: early warning, events, sources, relations, interventions. */
+/** The sections other features add to the person page: early warning, events, sources, evidence, relations, interventions. */
 async function personSections(
   ctx: ServiceContext,
   principal: Principal,
@@ -239,11 +240,12 @@ async function personSections(
 ): Promise<PersonSection[]> {
   const { i18n } = page;
   const editable = access.write && !person.retracted_at;
-  const [events, sources, relations, interventions] = await Promise.all([
+  const [events, sources, relations, interventions, evidence] = await Promise.all([
     listEventsForPerson(ctx, principal, person.id),
     listSourcesForPerson(ctx, principal, person.id, { withSecrets: true }),
     listRelationsForPerson(ctx, principal, person.id, { withSecrets: true }),
     listInterventionsForPerson(ctx, principal, person.id),
+    personEvidenceSection(ctx, principal, person, editable, i18n),
   ]);
   const otherPeople = [
     ...relations.map((r) => (r.from_person_id === person.id ? r.to_person_id : r.from_person_id)),
@@ -268,6 +270,7 @@ async function personSections(
       count: sources.length,
       body: h(Fragment, null, SourceList({ sources, i18n, canWrite }), editable ? SourceForm({ personId: person.id, ...source, i18n }) : null),
     },
+    evidence,
     {
       id: 'relations',
       title: i18n.t('section.relations'),

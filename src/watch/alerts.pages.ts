@@ -41,7 +41,7 @@ export async function alertContext(
 }
 
 /** Members' names by the actor their changes are recorded under. */
-async function actorNames(ctx: ServiceContext, principal: Principal, caseId: string): Promise<Map<string, string>> {
+export async function actorNames(ctx: ServiceContext, principal: Principal, caseId: string): Promise<Map<string, string>> {
   const members = await listCaseMembers(ctx, principal, caseId);
   return new Map(members.map((member) => [`user:${member.user_id}`, member.display_name ?? member.email]));
 }
