@@ -6,10 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { saveSetting } from '../src/auth/settings.repository.ts';
+import { insertRevision } from '../src/records/revisions.repository.ts';
+import { logEarlierRevisions } from '../src/vault/backfill.ts';
 import { caseIdentity } from '../src/vault/evidence.service.ts';
+import { proveSubjects } from '../src/vault/proofs.service.ts';
 import { leafHash, verifyConsistency, verifyInclusion } from '../src/vault/merkle.ts';
 import { openNote, parseCheckpoint, parseVerifierKey } from '../src/vault/signed-note.ts';
-import { leafData } from '../src/vault/statements.ts';
+import { canonicalJson, leafData } from '../src/vault/statements.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
 import { cutOffUpload, postMultipart, type Part } from './helpers/uploads.ts';
 
@@ -148,14 +152,17 @@ describe(`evidence vault over HTTP (${BACKEND})`, () => {
     assert.ok(trail.every((event: { leaf_index: number | null }) => Number.isInteger(event.leaf_index)));
   });
 
-  it('logs a read of the content, not each later range a player asks for, and keeps a retracted item with its trail', async () => {
+  it('logs a read of the content once per reader and quarter hour, and keeps a retracted item with its trail', async () => {
     const data = randomBytes(3000);
     const id = (await upload([meta(), file(data, 'clip.mp4', 'video/mp4')])).body.id;
+    await t.addMember(personId, 'viewer', { caseRole: 'viewer' });
     await content(id);
     await content(id, { range: 'bytes=100-200' });
     await content(id, { range: 'bytes=0-10' });
-    const kinds = (await t.api('GET', `/api/v1/evidence/${id}`)).body.custody.map((event: { kind: string }) => event.kind);
-    assert.deepEqual(kinds, ['received', 'accessed', 'accessed']);
+    await content(id, {}, t.tokens.viewer);
+    const trail = (await t.api('GET', `/api/v1/evidence/${id}`)).body.custody;
+    assert.deepEqual(trail.map((event: { kind: string }) => event.kind), ['received', 'accessed', 'accessed']);
+    assert.notEqual(trail[1].actor, trail[2].actor);
     const retracted = await t.api('POST', `/api/v1/evidence/${id}/retract`, { body: { reason: 'uploaded to the wrong case' } });
     assert.equal(retracted.status, 200);
     assert.equal(retracted.body.retracted, true);
@@ -276,6 +283,29 @@ describe(`evidence vault over HTTP (${BACKEND})`, () => {
     assert.equal(derived.body.custody[0].kind, 'derived');
     const proof = await t.api('GET', `/api/v1/evidence/${derived.body.id}/proof`);
     assert.equal(JSON.parse(proof.body.items[0].statement).parent_sha256, original.sha256);
+  });
+
+  it('logs the revisions written before the log existed, once, in time order', async () => {
+    const { ctx } = t.app;
+    // Revisions as a store from before the vault holds them: rows without statements.
+    const earlier = ['01000000-0000-7000-8000-000000000001', '01000000-0000-7000-8000-000000000002'];
+    for (const [i, id] of earlier.entries()) {
+      await insertRevision(ctx.db, ctx.cipher, { case_id: personId, entity: 'person', entity_id: personId, version: 90 + i, action: 'update', actor: 'user:old', at: `2020-01-0${i + 1}T00:00:00.000Z`, changes: { occupation: { from: null, to: `job ${i}` } }, reason: null }, id);
+    }
+    await saveSetting(ctx.db, 'log_backfill_until', earlier[1]!);
+    const statementsOf = () => ctx.db.selectFrom('log_entries').select('subject_id').where('subject_id', 'in', earlier).execute();
+    assert.equal((await statementsOf()).length, 0);
+    assert.equal(await logEarlierRevisions(ctx, 1), 1);
+    assert.equal(await logEarlierRevisions(ctx), 1);
+    assert.equal(await logEarlierRevisions(ctx), 0);
+    assert.deepEqual((await statementsOf()).map((row) => row.subject_id).sort(), earlier);
+    const proven = await proveSubjects(ctx, t.app.vault, [{ subject: 'revision', ids: earlier }]);
+    assert.equal(proven.statements.length, 2);
+    for (const statement of proven.statements) {
+      const parsed = JSON.parse(statement.statement);
+      assert.equal(parsed.actor, 'user:old');
+      assert.equal(parsed.changes_sha256, sha256(Buffer.from(canonicalJson({ occupation: { from: null, to: `job ${parsed.version - 90}` } }))));
+    }
   });
 
   it('leaves no temporary file behind after all of the above', () => {

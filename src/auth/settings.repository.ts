@@ -10,3 +10,8 @@ export async function findSetting(db: Kysely<Database>, name: string): Promise<s
 export async function insertSettingIfAbsent(db: Kysely<Database>, name: string, value: string): Promise<void> {
   await db.insertInto('settings').values({ name, value }).onConflict((conflict) => conflict.column('name').doNothing()).execute();
 }
+
+/** Stores a setting, replacing its value. */
+export async function saveSetting(db: Kysely<Database>, name: string, value: string): Promise<void> {
+  await db.insertInto('settings').values({ name, value }).onConflict((conflict) => conflict.column('name').doUpdateSet({ value })).execute();
+}

@@ -24,8 +24,7 @@ export interface Revision {
 export type NewRevision = Omit<Revision, 'id'>;
 
 /** Changes and reasons name people and places, so both are sealed. */
-export async function insertRevision(db: Kysely<Database>, cipher: FieldCipher, revision: NewRevision): Promise<string> {
-  const id = newId();
+export async function insertRevision(db: Kysely<Database>, cipher: FieldCipher, revision: NewRevision, id = newId()): Promise<string> {
   await db
     .insertInto('revisions')
     .values({
@@ -88,5 +87,11 @@ export async function listRevisionsForEntity(db: Kysely<Database>, cipher: Field
     .where('entity_id', '=', entityId)
     .orderBy('version', 'asc')
     .execute();
+  return rows.map((row) => toRevision(cipher, row));
+}
+
+/** Revisions in id order (time order) within (after, until]: for logging those written before the log existed. */
+export async function listRevisionsBetween(db: Kysely<Database>, cipher: FieldCipher, after: string, until: string, limit: number): Promise<Revision[]> {
+  const rows = await db.selectFrom('revisions').selectAll().where('id', '>', after).where('id', '<=', until).orderBy('id').limit(limit).execute();
   return rows.map((row) => toRevision(cipher, row));
 }

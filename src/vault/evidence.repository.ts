@@ -183,3 +183,16 @@ export async function listCustodyEvents(db: Db, cipher: FieldCipher, evidenceIds
   const rows = await db.selectFrom('custody_events').selectAll().where('evidence_id', 'in', evidenceIds).orderBy('id').execute();
   return rows.map((row) => toCustodyEvent(cipher, row));
 }
+
+export async function hasRecentCustodyEvent(db: Db, evidenceId: string, kind: CustodyKind, actor: string, since: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('custody_events')
+    .select('id')
+    .where('evidence_id', '=', evidenceId)
+    .where('kind', '=', kind)
+    .where('actor', '=', actor)
+    .where('at', '>=', since)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -22,6 +22,7 @@ import {
   findBlobByAddress,
   findCaseKey,
   findEvidenceItem,
+  hasRecentCustodyEvent,
   insertBlobIfAbsent,
   insertCaseKeyIfAbsent,
   insertCustodyEvent,
@@ -303,10 +304,19 @@ export async function openContent(
   return { stream: decryptRange(path, info, start, end), start, end };
 }
 
-/** Content read by a user, logged as an access (a player's later range requests are not). */
+/** How long one user's reads of one item count as one access in the custody trail. */
+export const ACCESS_WINDOW_MS = 15 * 60 * 1000;
+
+/**
+ * Content read by a user, logged as an access: a read from the first byte, once per user and item
+ * in ACCESS_WINDOW_MS (a player's range requests, a page shown again, are the same access).
+ */
 export async function readContent(ctx: ServiceContext, vault: Vault, principal: Principal, item: EvidenceItem, range: { start: number; end: number } | null) {
   const content = await openContent(ctx, vault, item, range);
-  if (content.start === 0) await recordCustody(ctx, item, 'accessed', principal.actor);
+  if (content.start === 0) {
+    const since = new Date(ctx.clock.now().getTime() - ACCESS_WINDOW_MS).toISOString();
+    if (!(await hasRecentCustodyEvent(ctx.db, item.id, 'accessed', principal.actor, since))) await recordCustody(ctx, item, 'accessed', principal.actor);
+  }
   return content;
 }
 

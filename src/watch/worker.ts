@@ -5,6 +5,7 @@ import type { DeliveryChannels } from '../notify/channels.ts';
 import { runDossierStep } from '../notify/dossier.service.ts';
 import { findNextDueTime } from '../notify/notifications.repository.ts';
 import { runDeliveryStep, runEscalationStep, type DeliveryResult } from '../notify/notify.service.ts';
+import { logEarlierRevisions } from '../vault/backfill.ts';
 import { integrateLog } from '../vault/log.service.ts';
 import type { NoteSigner } from '../vault/signed-note.ts';
 import { runDeadlineSweep, type SweepResult } from './alerts.service.ts';
@@ -67,7 +68,11 @@ export async function runWorkerPass(ctx: ServiceContext, options: WorkerOptions 
     ...(options.attemptMs ? { attemptMs: options.attemptMs } : {}),
   });
   // Last: the alarm never waits for the log.
-  const logged = options.logSigner ? (await integrateLog(ctx, options.logSigner)).integrated : 0;
+  let logged = 0;
+  if (options.logSigner) {
+    await logEarlierRevisions(ctx);
+    logged = (await integrateLog(ctx, options.logSigner)).integrated;
+  }
   return { ...sweep, tiers, dossiers, ...delivery, logged };
 }
 

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 /**
  * The evidence vault (issue 5). Files are age files on disk, encrypted to a per-case identity that
@@ -116,4 +116,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('note', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
+
+  // Revisions written before the log existed are logged later by the worker (backfill.ts), up to this one.
+  await sql`insert into settings (name, value) select 'log_backfill_until', id from revisions where id = (select max(id) from revisions)`.execute(db);
 }
