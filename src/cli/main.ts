@@ -8,6 +8,7 @@ import { registerAuditCommands } from '../audit/audit.cli.ts';
 import { registerBackupCommands } from '../backup/backup.cli.ts';
 import { registerKeyCommands } from '../keys/keys.cli.ts';
 import { registerTokenCommands, registerUserCommands } from '../users/users.cli.ts';
+import { registerLogCommands } from '../vault/log-watch.cli.ts';
 import { registerCheckinCommand, registerWorkerCommand } from '../watch/watch.cli.ts';
 import { CliError, storeOptions, withStore, type StoreFlags } from './store-options.ts';
 import { exportCaseFiles } from '../export/export.service.ts';
@@ -67,6 +68,7 @@ function buildProgram(out: (line: string) => void): Command {
   registerBackupCommands(program, out);
   registerWorkerCommand(program, out);
   registerCheckinCommand(program, out);
+  registerLogCommands(program, out);
   return program;
 }
 
