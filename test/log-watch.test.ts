@@ -214,7 +214,7 @@ describe(`vigil log watch against a real server (${BACKEND})`, () => {
 
     const otherKey = signerFromSeed('other.invalid/log/0123456789ab', newSignerSeed()).verifierKey;
     const foreign = await watch([t.url, '--state', statePath('foreign'), '--key', otherKey]);
-    assert.equal(foreign.code, 2, foreign.stderr);
+    assert.equal(foreign.code, 3, foreign.stderr);
     assert.match(foreign.stderr, /^ALARM bad_signature /m);
     assert.equal(foreign.stdout, '');
     assert.equal(existsSync(statePath('foreign')), false, 'nothing unverified is saved');
@@ -256,7 +256,7 @@ describe(`vigil log watch against a real server (${BACKEND})`, () => {
     try {
       const hooksBefore = hooks.hooks.length;
       const rollback = await watch([proxy.url, '--state', state, '--key', key, '--notify', `${hooks.url}/rollback`]);
-      assert.equal(rollback.code, 2, rollback.stderr);
+      assert.equal(rollback.code, 3, rollback.stderr);
       assert.match(rollback.stderr, /^ALARM rollback .*went back from size \d+ to \d+/m);
       assert.ok(rollback.stderr.includes(older.split('\n')[2]!) && rollback.stderr.includes(newer.split('\n')[2]!), 'both roots are printed');
       const saved = readState(state);
@@ -282,7 +282,7 @@ describe(`vigil log watch against a real server (${BACKEND})`, () => {
     }
     // The honest log again: its checkpoints are checked and taken, but the evidence stands.
     const later = await watch([proxy.url, '--state', state, '--key', key]);
-    assert.equal(later.code, 2, later.stderr);
+    assert.equal(later.code, 3, later.stderr);
     assert.match(later.stdout, /^OK /);
     assert.match(later.stderr, /^ALARM standing: this log was caught in a rollback/m);
     assert.equal(readState(state).fork_evidence.length, 1);
@@ -298,7 +298,7 @@ describe(`vigil log watch against a real server (${BACKEND})`, () => {
     try {
       const hooksBefore = hooks.hooks.length;
       const alarm = await watch([proxy.url, '--state', state, '--notify', `${hooks.url}/forged`]);
-      assert.equal(alarm.code, 2, alarm.stderr);
+      assert.equal(alarm.code, 3, alarm.stderr);
       assert.match(alarm.stderr, /^ALARM bad_signature .*not signed by the pinned key/m);
       assert.equal(readFileSync(state, 'utf8'), before);
       const [hook] = (await hooks.waitFor(hooksBefore + 1)).slice(hooksBefore);
@@ -374,7 +374,7 @@ describe(`vigil log watch against a real server (${BACKEND})`, () => {
     }
   });
 
-  it('with --interval, keeps checking through errors and alarms until SIGTERM, then exits 2 if it raised an alarm', async () => {
+  it('with --interval, keeps checking through errors and alarms until SIGTERM, then exits 3 if it raised an alarm', async () => {
     const calm = startWatch([proxy.url, '--state', statePath('calm'), '--key', key, '--interval', '1']);
     await waitUntil(() => count(calm.run.stdout, /^OK /) >= 2, 'two checks');
     calm.child.kill('SIGTERM');
@@ -398,7 +398,7 @@ describe(`vigil log watch against a real server (${BACKEND})`, () => {
       watcher.child.kill('SIGTERM');
     }
     const end = await watcher.done;
-    assert.equal(end.code, 2, end.stderr);
+    assert.equal(end.code, 3, end.stderr);
   });
 
   // Last: it corrupts the server's log.
@@ -414,7 +414,7 @@ describe(`vigil log watch against a real server (${BACKEND})`, () => {
 
     const hooksBefore = hooks.hooks.length;
     const fork = await watch([t.url, '--state', state, '--key', key, '--notify', `${hooks.url}/fork`]);
-    assert.equal(fork.code, 2, fork.stderr);
+    assert.equal(fork.code, 3, fork.stderr);
     assert.match(fork.stderr, /^ALARM fork .*is not an extension of size/m);
     assert.equal(fork.stdout, '');
     const saved = readState(state);
@@ -434,7 +434,7 @@ describe(`vigil log watch against a real server (${BACKEND})`, () => {
 
     await grow();
     const again = await watch([t.url, '--state', state, '--key', key]);
-    assert.equal(again.code, 2, again.stderr);
+    assert.equal(again.code, 3, again.stderr);
     assert.match(again.stderr, /^ALARM fork /m);
     assert.equal(readState(state).size, size);
   });

@@ -79,7 +79,8 @@ export async function main(argv: string[], out: (line: string) => void = (line) 
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    // A usage error is 2; a command may end with its own status (`vigil log watch`: 3 on an alarm).
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : error.code === 'vigil.exit' ? error.exitCode : 2;
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`vigil: ${message.split('\n')[0]}\n`);
     return 1;

@@ -19,8 +19,11 @@ function intervalSeconds(text: string): number {
 }
 
 // Exit status 2 (as for a usage error, which commander reports the same way): the log misbehaved.
+/** Not 2, which is a usage error: a script can tell a fork from a typo. */
+const ALARM_EXIT = 3;
+
 function alarmExit(): CommanderError {
-  return new CommanderError(2, 'vigil.log.alarm', 'the log raised an alarm');
+  return new CommanderError(ALARM_EXIT, 'vigil.exit', 'the log raised an alarm');
 }
 
 /** `vigil log watch URL`: follow another Vigil's transparency log and raise an alarm on a fork. */
@@ -30,7 +33,7 @@ export function registerLogCommands(program: Command, out: Out): void {
     .command('watch')
     .description(
       "check that another Vigil's signed checkpoints only ever extend the last one verified here; " +
-        'exit 0 when consistent, 1 when the check could not be made, 2 on an alarm (fork, rollback, bad signature)',
+        'exit 0 when consistent, 1 when the check could not be made, 3 on an alarm (fork, rollback, bad signature)',
     )
     .argument('<url>', "the other Vigil's base address, e.g. https://vigil.partner.example")
     .option('--key <vkey>', 'the verifier key (name+hexid+base64) obtained out of band; without it the first run pins the key the server sends')
