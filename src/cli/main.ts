@@ -9,6 +9,7 @@ import { registerBackupCommands } from '../backup/backup.cli.ts';
 import { registerKeyCommands } from '../keys/keys.cli.ts';
 import { registerTokenCommands, registerUserCommands } from '../users/users.cli.ts';
 import { registerCheckinCommand, registerWorkerCommand } from '../watch/watch.cli.ts';
+import { registerVaultCommands } from '../vault/vault.cli.ts';
 import { CliError, storeOptions, withStore, type StoreFlags } from './store-options.ts';
 import { exportCaseFiles } from '../export/export.service.ts';
 
@@ -67,6 +68,7 @@ function buildProgram(out: (line: string) => void): Command {
   registerBackupCommands(program, out);
   registerWorkerCommand(program, out);
   registerCheckinCommand(program, out);
+  registerVaultCommands(program, out);
   return program;
 }
 
