@@ -35,6 +35,7 @@ import { watchPages } from './watch/watches.pages.ts';
 import { watchRoutes } from './watch/watches.routes.ts';
 import { watchScheduleRoutes } from './watch/schedules.routes.ts';
 import { startConfiguredWorker } from './watch/worker-setup.ts';
+import { bundleRoutes } from './vault/bundle.routes.ts';
 import { evidencePages } from './vault/evidence.pages.ts';
 import { evidenceRoutes } from './vault/evidence.routes.ts';
 import type { Vault } from './vault/evidence.service.ts';
@@ -113,7 +114,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await database.close();
     throw error;
   }
-  const vaultRoutes = [evidenceRoutes(vault), logRoutes(vault, { public: config.logPublic }), evidencePages(vault)];
+  const vaultRoutes = [evidenceRoutes(vault), logRoutes(vault, { public: config.logPublic }), bundleRoutes(vault), evidencePages(vault)];
   const server = await buildServer(ctx, { bodyLimit: config.bodyLimit, logger: config.logger, routes: [...ROUTES, inboundRoutes(config.inboundSecret), ...vaultRoutes], demo: config.demo, renderHtmlError, keyBesideData: store.keyBesideData, trustProxy: config.trustProxy });
   for (const notice of store.notices) server.log.info(notice);
   // On every start, until the key is moved out of the data directory.

@@ -10,6 +10,7 @@ import { registerKeyCommands } from '../keys/keys.cli.ts';
 import { registerTokenCommands, registerUserCommands } from '../users/users.cli.ts';
 import { registerLogCommands } from '../vault/log-watch.cli.ts';
 import { registerCheckinCommand, registerWorkerCommand } from '../watch/watch.cli.ts';
+import { registerVaultCommands } from '../vault/vault.cli.ts';
 import { CliError, storeOptions, withStore, type StoreFlags } from './store-options.ts';
 import { exportCaseFiles } from '../export/export.service.ts';
 
@@ -69,6 +70,7 @@ function buildProgram(out: (line: string) => void): Command {
   registerWorkerCommand(program, out);
   registerCheckinCommand(program, out);
   registerLogCommands(program, out);
+  registerVaultCommands(program, out);
   return program;
 }
 

@@ -95,3 +95,9 @@ export async function listRevisionsBetween(db: Kysely<Database>, cipher: FieldCi
   const rows = await db.selectFrom('revisions').selectAll().where('id', '>', after).where('id', '<=', until).orderBy('id').limit(limit).execute();
   return rows.map((row) => toRevision(cipher, row));
 }
+
+/** Every revision filed under a case (its own records only), oldest first: what a bundle proves of a case. */
+export async function listRevisionsFiledUnder(db: Kysely<Database>, cipher: FieldCipher, caseId: string): Promise<Revision[]> {
+  const rows = await db.selectFrom('revisions').selectAll().where('case_id', '=', caseId).orderBy('id', 'asc').execute();
+  return rows.map((row) => toRevision(cipher, row));
+}

@@ -105,7 +105,8 @@ function parseIdentity(identity: string): X25519Identity {
   return { privateKey, publicKey: rawPublicKey(privateKey) };
 }
 
-function parseRecipient(recipient: string): Buffer {
+/** The raw X25519 key of an age1… recipient; throws AgeError when it is not one. */
+export function parseRecipient(recipient: string): Buffer {
   return decodeBech32(recipient, 'age', 'recipient');
 }
 
