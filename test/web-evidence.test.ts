@@ -303,4 +303,16 @@ describe(`web UI for evidence: upload form, item page, custody and proofs (${BAC
       if (i18n.dir === 'rtl') assert.ok(!page.html.includes('\u2066'), `${lang}: no English fallback`);
     }
   });
+
+  it('links the proof bundle from the person page: the case coordinator downloads it, a stranger gets 404', async () => {
+    const personPage = await web.get(`/persons/${person.id}`);
+    assert.ok(personPage.html.includes(`href="/persons/${person.id}/bundle"`));
+    const response = await fetch(`${t.url}/persons/${person.id}/bundle`, { headers: { cookie: session(t) } });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'application/x-tar');
+    const tar = Buffer.from(await response.arrayBuffer());
+    assert.ok(tar.includes(Buffer.from('HOW-TO-VERIFY.txt')));
+    assert.equal((await fetch(`${t.url}/persons/${person.id}/bundle`, { headers: { cookie: session(t, 'coordinator') } })).status, 404);
+    assert.equal((await fetch(`${t.url}/persons/${person.id}/bundle`, { redirect: 'manual' })).status, 303);
+  });
 });

@@ -109,6 +109,9 @@ export function evidenceSection(props: { personId: string; items: EvidenceItem[]
           <p>
             <a class="btn" href={`/evidence/new?person_id=${props.personId}`}>
               {i18n.t('evidence.add')}
+            </a>{' '}
+            <a href={`/persons/${props.personId}/bundle`} download>
+              {i18n.t('evidence.bundle')}
             </a>
           </p>
         ) : null}
