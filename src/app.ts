@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/database.ts';
+import { loadDemoEvidence } from './demo/demo-evidence.ts';
 import { loadDemoData } from './demo/load-demo.ts';
 import { buildServer } from './http/server.ts';
 import type { Clock } from './lib/clock.ts';
@@ -98,18 +99,14 @@ const ROUTES = [
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const store = await openStore(config, options);
   const { ctx, database } = store;
-  if (config.demo) {
-    // Fills only an empty store, so `--demo` is safe on every start.
-    try {
-      await loadDemoData(ctx);
-    } catch (error) {
-      await database.close();
-      throw error;
-    }
-  }
   let vault: Vault;
   try {
     vault = await openVault(ctx, config);
+    if (config.demo) {
+      // Fills only an empty store, so `--demo` is safe on every start.
+      const demo = await loadDemoData(ctx);
+      if (demo.first_person_id) await loadDemoEvidence(ctx, vault, demo.first_person_id);
+    }
   } catch (error) {
     await database.close();
     throw error;

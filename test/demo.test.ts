@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { createApp } from '../src/app.ts';
@@ -264,6 +265,19 @@ describe(`demo data in the store (${BACKEND})`, () => {
     assert.equal(story.birth, '1976~');
     assert.equal(story.risk, 'critical');
     assert.equal(story.consent.publicity, 'named');
+  });
+
+  it('files her evidence in the vault: a voice message and a photo, each read back whole and received in the log', async () => {
+    const items = (await demo('GET', `/api/v1/evidence?person_id=${story.id}`)).body.items;
+    assert.deepEqual(items.map((item: { media_type: string }) => item.media_type).sort(), ['audio/wav', 'image/png']);
+    for (const item of items) {
+      const content = await fetch(`${t.url}/api/v1/evidence/${item.id}/content`, { headers: { authorization: `Bearer ${demoToken}` } });
+      const bytes = Buffer.from(await content.arrayBuffer());
+      assert.equal(bytes.length, item.size);
+      assert.equal(createHash('sha256').update(bytes).digest('hex'), item.sha256);
+      const proof = await demo('GET', `/api/v1/evidence/${item.id}/proof`);
+      assert.equal(JSON.parse(proof.body.items[0].statement).kind, 'received');
+    }
   });
 
   it('files her sources, and her timeline cites them', async () => {

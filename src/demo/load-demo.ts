@@ -43,6 +43,8 @@ export function demoUserPrincipal(user: { id: string }): Principal {
 export interface DemoLoadResult {
   /** False when the store already held a person, so nothing was written. */
   loaded: boolean;
+  /** The §1 case (VG-000001), when loaded. */
+  first_person_id: string | null;
   persons: number;
   status_entries: number;
   sources: number;
@@ -182,7 +184,7 @@ export async function loadDemoData(ctx: ServiceContext, principal?: Principal): 
   const started = ctx.clock.now().getTime();
   const existing = await listPersons(ctx, OPERATOR, { limit: 1, include_retracted: true });
   if (existing.items.length > 0) {
-    return { loaded: false, persons: 0, status_entries: 0, sources: 0, actors: 0, events: 0, relations: 0, interventions: 0, ms: 0 };
+    return { loaded: false, first_person_id: null, persons: 0, status_entries: 0, sources: 0, actors: 0, events: 0, relations: 0, interventions: 0, ms: 0 };
   }
   const by = principal ?? demoUserPrincipal(await ensureDemoUser(ctx));
   const data = buildDemoData();
@@ -213,6 +215,7 @@ export async function loadDemoData(ctx: ServiceContext, principal?: Principal): 
 
   return {
     loaded: true,
+    first_person_id: idOf(data.persons[0]!.key),
     persons: data.persons.length,
     status_entries: data.persons.reduce((n, p) => n + p.timeline.length, 0),
     sources: data.sources.length,
