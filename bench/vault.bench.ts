@@ -139,11 +139,15 @@ function printTable(): void {
 // ---------------------------------------------------------------------------------------------
 // Processes: timing a command, the server under test, its memory and CPU
 
-/** Wall time of a command to its exit (it must succeed), and its stdout. */
-async function timeCommand(command: string, argv: string[], env: Record<string, string> = {}): Promise<{ seconds: number; stdout: string }> {
+/**
+ * Wall time of a command to its exit (it must succeed), its CPU time (user + system, from the
+ * shell's `times`: the figure a loaded machine moves least), and its stdout.
+ */
+async function timeCommand(command: string, argv: string[], env: Record<string, string> = {}): Promise<{ seconds: number; cpuSeconds: number; stdout: string }> {
   const started = performance.now();
   return new Promise((resolveRun, reject) => {
-    const child = spawn(command, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const script = '"$@"; status=$?; times >&2; exit $status';
+    const child = spawn('bash', ['-c', script, 'bash', command, ...argv], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -151,17 +155,20 @@ async function timeCommand(command: string, argv: string[], env: Record<string, 
     child.once('error', reject);
     child.once('exit', (code) => {
       const took = seconds(started);
-      if (code === 0) resolveRun({ seconds: took, stdout });
+      // The last line of `times`: the children's user and system time, e.g. "0m1.234s 0m0.120s".
+      const children = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(stderr);
+      const cpuSeconds = children ? Number(children[1]) * 60 + Number(children[2]) + Number(children[3]) * 60 + Number(children[4]) : NaN;
+      if (code === 0) resolveRun({ seconds: took, cpuSeconds, stdout });
       else reject(new Error(`${command} ${argv.join(' ')} exited with ${code}: ${stderr.slice(0, 2000)}`));
     });
   });
 }
 
 /** `sha256sum FILE`, run twice, the better time: the baseline every throughput here is read against. */
-async function sha256sumBest(path: string): Promise<{ seconds: number; hex: string }> {
+async function sha256sumBest(path: string): Promise<{ seconds: number; cpuSeconds: number; hex: string }> {
   const runs = [await timeCommand('sha256sum', [path]), await timeCommand('sha256sum', [path])];
   const best = runs[0]!.seconds <= runs[1]!.seconds ? runs[0]! : runs[1]!;
-  return { seconds: best.seconds, hex: best.stdout.split(/\s/)[0]! };
+  return { seconds: best.seconds, cpuSeconds: Math.min(runs[0]!.cpuSeconds, runs[1]!.cpuSeconds), hex: best.stdout.split(/\s/)[0]! };
 }
 
 function procStatus(pid: number): { rssKb: number; hwmKb: number } {
@@ -365,6 +372,7 @@ async function benchIngest(work: string): Promise<void> {
   const ageRuns = [await timeCommand('age', ['-r', recipient, '-o', ageOut, file]), await timeCommand('age', ['-r', recipient, '-o', ageOut, file])];
   rmSync(ageOut, { force: true });
   const ageSeconds = Math.min(...ageRuns.map((r) => r.seconds));
+  const ageCpuSeconds = Math.min(...ageRuns.map((r) => r.cpuSeconds));
   const stages = await inProcessStages(file, recipient, join(work, 'stage.age'));
 
   const nodeFlags = args['profile-server'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args['profile-server'])}`] : [];
@@ -416,6 +424,14 @@ async function benchIngest(work: string): Promise<void> {
   );
   row('  server RSS, highest in each quarter of the upload (MB)', 'flat', rss.quartersKb.map((kb) => fmt(kb / 1024)).join(' / '), '', '');
   row('  CPU during the upload: server; bench client (s)', '', `${fmt(serverCpuMs / 1000, 2)}; ${fmt(clientCpuMs / 1000, 2)}`, `wall ${fmt(uploadSeconds, 2)}`, `${fmt(serverCpuMs / 1000 / uploadSeconds * 100)} % of a core in the server`);
+  // The same comparison by CPU time, which a loaded machine moves least: MB per CPU-second.
+  row(
+    '  ingest by CPU: MB per CPU-second of the server (of server + bench client)',
+    '',
+    `${fmt(SIZE_MB / (serverCpuMs / 1000))} (${fmt(SIZE_MB / ((serverCpuMs + clientCpuMs) / 1000))})`,
+    `sha256sum ${fmt(SIZE_MB / sum.cpuSeconds)} (${fmt(sum.cpuSeconds, 2)} s CPU); age ${fmt(SIZE_MB / ageCpuSeconds)}`,
+    `${fmt(sum.cpuSeconds / (serverCpuMs / 1000), 2)}×`,
+  );
   row('  reference: `age -r` on the same file, to a file (MB/s)', '', fmt(SIZE_MB / ageSeconds), `sha256sum ${fmt(baselineMbs)}`, `${fmt(SIZE_MB / ageSeconds / baselineMbs, 2)}×`);
   for (const stage of stages) row(`  reference, in this process: ${stage.label} (MB/s)`, '', fmt(SIZE_MB / stage.seconds), `sha256sum ${fmt(baselineMbs)}`, `${fmt(SIZE_MB / stage.seconds / baselineMbs, 2)}×`);
   raw.ingest = {
@@ -423,7 +439,9 @@ async function benchIngest(work: string): Promise<void> {
     sha256sum_seconds: sum.seconds,
     upload_seconds: uploadSeconds,
     ratio,
+    sha256sum_cpu_seconds: sum.cpuSeconds,
     age_seconds: ageSeconds,
+    age_cpu_seconds: ageCpuSeconds,
     stages,
     rss_before_mb: rssBeforeKb / 1024,
     rss_max_mb: maxMb,
@@ -784,7 +802,7 @@ async function benchBundleVerify(work: string): Promise<void> {
   const bundleMb = statSync(bundle).size / MB;
   row(figure, '< 2 × sha256sum', fmt(verifySeconds, 2), `sha256sum of the ${fmt(bundleMb)} MB bundle ${fmt(sum.seconds, 2)}`, `${fmt(ratio, 2)}×`, ratio < 2);
   row('  bundle export of the same (s)', '', fmt(exported.seconds, 2), '', '');
-  raw.bundle = { bundle_mb: bundleMb, verify_seconds: verifySeconds, sha256sum_seconds: sum.seconds, export_seconds: exported.seconds, load: load() };
+  raw.bundle = { bundle_mb: bundleMb, verify_seconds: verifySeconds, verify_cpu_seconds: Math.min(...verifyRuns.map((r) => r.cpuSeconds)), sha256sum_seconds: sum.seconds, sha256sum_cpu_seconds: sum.cpuSeconds, export_seconds: exported.seconds, load: load() };
   rmSync(bundle, { force: true });
   rmSync(dataDir, { recursive: true, force: true });
 }
