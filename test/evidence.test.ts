@@ -11,6 +11,7 @@ import { insertRevision } from '../src/records/revisions.repository.ts';
 import { logEarlierRevisions } from '../src/vault/backfill.ts';
 import { caseIdentity } from '../src/vault/evidence.service.ts';
 import { proveSubjects } from '../src/vault/proofs.service.ts';
+import { runDeadlineSweep } from '../src/watch/alerts.service.ts';
 import { leafHash, verifyConsistency, verifyInclusion } from '../src/vault/merkle.ts';
 import { openNote, parseCheckpoint, parseVerifierKey } from '../src/vault/signed-note.ts';
 import { canonicalJson, leafData } from '../src/vault/statements.ts';
@@ -306,6 +307,44 @@ describe(`evidence vault over HTTP (${BACKEND})`, () => {
       assert.equal(parsed.actor, 'user:old');
       assert.equal(parsed.changes_sha256, sha256(Buffer.from(canonicalJson({ occupation: { from: null, to: `job ${parsed.version - 90}` } }))));
     }
+  });
+
+  it('never lets the log tell a duress check-in from a real one: early-warning records are not logged', async () => {
+    const logSize = async () => {
+      await runDeadlineSweep(t.app.ctx);
+      return count('log_entries');
+    };
+    const watchFor = async () => {
+      const person = (await t.api('POST', '/api/v1/persons', { body: personInput() })).body.id;
+      const watch = await t.api('POST', '/api/v1/watches', {
+        body: { person_id: person, interval: 'PT24H', grace: 'PT2H', pin: '271828', duress_pin: '314159', proxies: [], escalation: [{ after: 'PT0S', ack_within: 'PT30M', notify: [{ email: 'duty@ngo.example' }] }] },
+      });
+      assert.equal(watch.status, 201, watch.text);
+      return watch.body.checkin_url as string;
+    };
+    const checkIn = (path: string, pin: string) => fetch(t.url + path, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ pin }).toString() });
+    const real = await watchFor();
+    const duress = await watchFor();
+    let before = await logSize();
+    await checkIn(real, '271828');
+    const afterReal = (await logSize()) - before;
+    before = await logSize();
+    await checkIn(duress, '314159');
+    const afterDuress = (await logSize()) - before;
+    assert.equal((await t.api('GET', '/api/v1/alerts?state=open')).body.items.filter((alert: { kind: string }) => alert.kind === 'duress').length, 1, 'the duress alert is open');
+    assert.equal(afterDuress, afterReal);
+    assert.equal(afterReal, 0);
+  });
+
+  it('logs a read that starts past the first byte, too', async () => {
+    const id = (await upload([meta(), file(randomBytes(4000), 'tail.ogg')])).body.id;
+    const part = await content(id, { range: 'bytes=1-' });
+    assert.equal(part.status, 206);
+    assert.equal(part.body.length, 3999);
+    const kinds = (await t.api('GET', `/api/v1/evidence/${id}`)).body.custody.map((event: { kind: string }) => event.kind);
+    assert.deepEqual(kinds, ['received', 'accessed']);
+    // An inverted range is not a range (RFC 9110): the whole file.
+    assert.equal((await content(id, { range: 'bytes=5-3' })).status, 200);
   });
 
   it('leaves no temporary file behind after all of the above', () => {

@@ -471,8 +471,10 @@ export async function openAgeFile(path: string, identities: string[]): Promise<A
     }
     if (!header) throw new AgeError('the file ends inside its header');
     const fileKey = openHeader(header, keys);
-    if (start.length < header.length + NONCE_BYTES) throw new AgeError('the file ends inside its header');
-    const payloadKey = payloadKeyOf(fileKey, start.subarray(header.length, header.length + NONCE_BYTES));
+    // The nonce follows the header; read it where it is, even past the buffer the header was found in.
+    const nonce = Buffer.alloc(NONCE_BYTES);
+    if ((await readFully(handle, nonce, header.length)) < NONCE_BYTES) throw new AgeError('the file ends inside its header');
+    const payloadKey = payloadKeyOf(fileKey, nonce);
     const payloadOffset = header.length + NONCE_BYTES;
     const { chunks, lastSealed, plaintextSize } = payloadLayout(size - payloadOffset);
     // The size is only trusted once the last chunk opens as a final one (C2SP age: seeking from the end).

@@ -3,7 +3,7 @@ import { listRevisionsBetween } from '../records/revisions.repository.ts';
 import type { ServiceContext } from '../services.ts';
 import { lockLogSize } from './log.repository.ts';
 import { appendStatement } from './log.service.ts';
-import { revisionStatement } from './statements.ts';
+import { LOGGED_ENTITIES, revisionStatement } from './statements.ts';
 
 /**
  * Revisions written before the log existed get their statements too, a batch per worker pass, in
@@ -19,7 +19,9 @@ export async function logEarlierRevisions(ctx: ServiceContext, limit = 1000): Pr
     const after = (await findSetting(trx, 'log_backfill_after')) ?? '';
     if (after >= until) return 0;
     const revisions = await listRevisionsBetween(trx, ctx.cipher, after, until, limit);
-    for (const revision of revisions) await appendStatement(ctx, trx, 'revision', revision.id, revisionStatement(revision.id, revision));
+    for (const revision of revisions) {
+      if (LOGGED_ENTITIES.has(revision.entity)) await appendStatement(ctx, trx, 'revision', revision.id, revisionStatement(revision.id, revision));
+    }
     await saveSetting(trx, 'log_backfill_after', revisions.at(-1)?.id ?? until);
     return revisions.length;
   });

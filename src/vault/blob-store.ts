@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { access, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { access, link, open, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 export interface BlobStore {
   /** A new temporary file to stream an upload into. */
   createTemp(): { path: string; stream: WriteStream };
-  /** Flushes a complete temporary file and moves it to its address (an existing file there stays). */
+  /** Flushes a complete temporary file and moves it to its address; an existing file there stays (the temp is dropped). */
   commit(tempPath: string, address: string): Promise<void>;
   discard(tempPath: string): Promise<void>;
   path(address: string): string;
@@ -47,7 +47,14 @@ export function fileBlobStore(dataDir: string): BlobStore {
       const target = pathOf(address);
       const dir = join(blobs, address.slice(0, 2));
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      await rename(tempPath, target);
+      // link, not rename: a file already at the address (the same content, stored by a concurrent
+      // upload) is never replaced under a reader.
+      try {
+        await link(tempPath, target);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      await rm(tempPath, { force: true });
       const dirHandle = await open(dir, 'r');
       try {
         await dirHandle.sync();

@@ -88,6 +88,8 @@ export const NOT_PROVEN: readonly string[] = [
   'who really recorded a file: "recorded_by" and the other capture fields are claims, not proofs',
   'when the checkpoint was signed: times in statements are what the server recorded; the checkpoint proves that the log held these statements when it was signed, not when (no RFC 3161 timestamp)',
   'the manifest fields created_at, person and case_number: they are what the exporting server wrote',
+  'that the bundle holds every statement the log holds about this case: an exporter could leave some out; the checkpoint size says how many statements the whole log held',
+  'that the log key is the organisation’s, unless you gave --key with the key it publishes',
 ];
 
 /** The Ed25519 public key of a verifier key as SPKI PEM, for `openssl pkeyutl -verify -pubin`. */

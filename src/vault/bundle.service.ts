@@ -38,7 +38,7 @@ import { openContent, recordCustody, type Vault } from './evidence.service.ts';
 import type { EvidenceItem } from './evidence.types.ts';
 import { proveSubjects } from './proofs.service.ts';
 import { parseCheckpoint, parseVerifierKey } from './signed-note.ts';
-import { canonicalJson } from './statements.ts';
+import { BUNDLED_ENTITIES, canonicalJson } from './statements.ts';
 
 /**
  * `vigil bundle export` and the web UI's export button: a case's live evidence files, every custody
@@ -96,7 +96,8 @@ export async function prepareBundle(ctx: ServiceContext, vault: Vault, principal
   const items = await liveItemsOfCase(ctx, principal, caseId);
   for (const item of items) await recordCustody(ctx, item, 'exported', principal.actor);
   const events = await listCustodyEvents(ctx.db, ctx.cipher, items.map((item) => item.id));
-  const revisions = await listRevisionsFiledUnder(ctx.db, ctx.cipher, caseId);
+  // The case file's facts only: never the early-warning records, nor relatives' relations.
+  const revisions = (await listRevisionsFiledUnder(ctx.db, ctx.cipher, caseId)).filter((revision) => BUNDLED_ENTITIES.has(revision.entity));
   const proven = await proveSubjects(ctx, vault, [
     { subject: 'custody', ids: events.map((event) => event.id) },
     { subject: 'revision', ids: revisions.map((revision) => revision.id) },

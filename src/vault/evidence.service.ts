@@ -296,7 +296,8 @@ export async function openContent(
     info = await openAgeFile(path, [identity]);
   } catch (error) {
     // A file changed, cut short or swapped on disk: said as such, never served.
-    if (error instanceof AgeError || (error as NodeJS.ErrnoException).code === 'ENOENT') throw new TamperedDataError(`evidence file ${item.id}`);
+    if (error instanceof AgeError) throw new TamperedDataError(`evidence file ${item.id}`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`evidence file ${item.id} is not in this server's vault folder (${blob.address}): restore it from a backup of the vault`);
     throw error;
   }
   const start = range?.start ?? 0;
@@ -308,15 +309,13 @@ export async function openContent(
 export const ACCESS_WINDOW_MS = 15 * 60 * 1000;
 
 /**
- * Content read by a user, logged as an access: a read from the first byte, once per user and item
- * in ACCESS_WINDOW_MS (a player's range requests, a page shown again, are the same access).
+ * Content read by a user, logged as an access: any read of any part, once per user and item in
+ * ACCESS_WINDOW_MS (a player's range requests, a page shown again, are the same access).
  */
 export async function readContent(ctx: ServiceContext, vault: Vault, principal: Principal, item: EvidenceItem, range: { start: number; end: number } | null) {
   const content = await openContent(ctx, vault, item, range);
-  if (content.start === 0) {
-    const since = new Date(ctx.clock.now().getTime() - ACCESS_WINDOW_MS).toISOString();
-    if (!(await hasRecentCustodyEvent(ctx.db, item.id, 'accessed', principal.actor, since))) await recordCustody(ctx, item, 'accessed', principal.actor);
-  }
+  const since = new Date(ctx.clock.now().getTime() - ACCESS_WINDOW_MS).toISOString();
+  if (!(await hasRecentCustodyEvent(ctx.db, item.id, 'accessed', principal.actor, since))) await recordCustody(ctx, item, 'accessed', principal.actor);
   return content;
 }
 

@@ -53,7 +53,9 @@ export function parseRange(header: string | undefined, size: number): { start: n
     return { start: Math.max(0, size - suffix), end: size - 1 };
   }
   const start = Number(match[1]);
-  const end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
-  if (start >= size || end < start) return 'unsatisfiable';
-  return { start, end };
+  const last = match[2] === '' ? size - 1 : Number(match[2]);
+  if (start >= size) return 'unsatisfiable';
+  // An inverted range is invalid and ignored (RFC 9110 §14.1.1): the whole body is sent.
+  if (last < start) return null;
+  return { start, end: Math.min(last, size - 1) };
 }

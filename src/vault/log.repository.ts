@@ -96,6 +96,10 @@ export async function saveLogSize(trx: Kysely<Database>, size: number): Promise<
   await trx.updateTable('log_state').set({ size }).where('id', '=', 1).execute();
 }
 
+export async function hasPendingEntries(db: Kysely<Database>): Promise<boolean> {
+  return (await db.selectFrom('log_entries').select('id').where('leaf_index', 'is', null).limit(1).executeTakeFirst()) !== undefined;
+}
+
 /** The oldest waiting entries: only their ids and leaf inputs. */
 export async function listPendingEntries(trx: Kysely<Database>, limit: number): Promise<Array<{ id: string; data: Buffer }>> {
   const rows = await trx.selectFrom('log_entries').select(['id', 'data']).where('leaf_index', 'is', null).orderBy('id').limit(limit).execute();

@@ -53,6 +53,17 @@ export interface RevisionStatement {
 
 export type Statement = CustodyStatement | RevisionStatement;
 
+/**
+ * The record kinds whose revisions are logged: the case file itself. Never the early-warning
+ * records (watches, check-ins, alerts, notices, dossiers): the log's size is visible to every
+ * reader (and to anyone with VIGIL_LOG_PUBLIC), and an extra leaf after a check-in would tell a
+ * duress PIN from a real one (DESIGN §3).
+ */
+export const LOGGED_ENTITIES: ReadonlySet<string> = new Set(['person', 'status_entry', 'source', 'actor', 'event', 'relation', 'intervention', 'evidence']);
+
+/** What a bundle for outside readers carries of the case file: the facts, not who is related to whom. */
+export const BUNDLED_ENTITIES: ReadonlySet<string> = new Set(['person', 'status_entry', 'source', 'event', 'intervention', 'evidence']);
+
 /** The statement of a stored revision; its changes are hashed as stored (JSON), so a bundle can recompute them. */
 export function revisionStatement(
   id: string,
