@@ -121,6 +121,11 @@ describe(`evidence vault over HTTP (${BACKEND})`, () => {
       const bytes = readFileSync(path);
       for (const needle of needles) assert.equal(bytes.indexOf(needle), -1, `${needle.toString()} found in ${path}`);
     }
+    // The rows themselves (what a PostgreSQL dump shows): names, descriptions, hashes, salts, statements and identities sealed.
+    for (const table of ['evidence_blobs', 'evidence_items', 'custody_events', 'log_entries', 'case_keys', 'revisions'] as const) {
+      const rows = JSON.stringify(await t.app.ctx.db.selectFrom(table).selectAll().execute());
+      for (const needle of [marker, sha256(data), 'AGE-SECRET-KEY-1']) assert.ok(!rows.includes(needle), `${needle} in ${table}`);
+    }
   });
 
   it('gives each custody event and each revision a leaf, proven to a signed checkpoint', async () => {
