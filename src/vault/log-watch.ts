@@ -332,8 +332,11 @@ export async function checkLog(watch: Watch): Promise<CheckOutcome> {
   let verdict = judge(trusted, note, null);
   if (verdict.kind === 'needs_proof') {
     const { from, to } = verdict;
-    const proofText = decodeText(await fetchCapped(`${base}/api/v1/log/proof/consistency?from=${from}&to=${to}`, MAX_PROOF_BYTES, fetcher), 'consistency proof');
-    verdict = judge(trusted, note, parseConsistencyProof(proofText, from, to));
+    const fetchProof = async () =>
+      parseConsistencyProof(decodeText(await fetchCapped(`${base}/api/v1/log/proof/consistency?from=${from}&to=${to}`, MAX_PROOF_BYTES, fetcher), 'consistency proof'), from, to);
+    verdict = judge(trusted, note, await fetchProof());
+    // A proof damaged on its way is not a fork: an honest log answers a second request with a good one.
+    if (verdict.kind === 'fork') verdict = judge(trusted, note, await fetchProof());
   }
   const evidence = state?.fork_evidence ?? [];
   const checkedAt = now().toISOString();
