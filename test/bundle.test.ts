@@ -10,9 +10,10 @@ import { createApp } from '../src/app.ts';
 import { main } from '../src/cli/main.ts';
 import { createToken } from '../src/auth/tokens.service.ts';
 import { readConfig } from '../src/config.ts';
-import { canonicalJson } from '../src/vault/statements.ts';
+import { BUNDLED_ENTITIES, canonicalJson } from '../src/vault/statements.ts';
 import { leafHash } from '../src/vault/merkle.ts';
 import { formatVerifierKey, newSignerSeed, signerFromSeed, signNote } from '../src/vault/signed-note.ts';
+import { runDeadlineSweep } from '../src/watch/alerts.service.ts';
 import { BACKEND, createProcessStore, personInput } from './helpers/test-app.ts';
 import { postMultipart, type Part } from './helpers/uploads.ts';
 
@@ -162,6 +163,11 @@ describe(`evidence bundles (${BACKEND})`, () => {
     for (const [status, date] of [['detained', '2021-02-19'], ['disappeared', '2021-03-02']]) {
       assert.equal((await api('POST', `/api/v1/persons/${personId}/statuses`, { status, date })).status, 201);
     }
+    // Early warning on the same case, with a duress check-in: none of it may reach a bundle.
+    const watch = await api('POST', '/api/v1/watches', { person_id: personId, interval: 'PT24H', grace: 'PT2H', pin: '271828', duress_pin: '314159', proxies: [], escalation: [{ after: 'PT0S', ack_within: 'PT30M', notify: [{ email: 'duty@ngo.example' }] }] });
+    assert.equal(watch.status, 201, JSON.stringify(watch.body));
+    await fetch(url + watch.body.checkin_url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'pin=314159' });
+    assert.equal((await runDeadlineSweep(app.ctx)).duress, 1);
     logKey = (await (await fetch(`${url}/api/v1/log/key`, { headers: { authorization: `Bearer ${tokens.coordinator}` } })).text()).trim();
 
     bundleFile = join(scratch, 'case.tar');
@@ -190,6 +196,7 @@ describe(`evidence bundles (${BACKEND})`, () => {
     assert.ok(kinds.includes('transferred') && kinds.includes('derived'));
     const entities = statements.filter((s: { type: string }) => s.type === 'revision').map((s: { entity: string }) => s.entity);
     assert.ok(entities.includes('person') && entities.includes('status_entry') && entities.includes('evidence'), entities.join());
+    assert.deepEqual([...new Set<string>(entities)].filter((entity) => !BUNDLED_ENTITIES.has(entity)), [], 'no watch, check-in or alert in a bundle');
     assert.equal(manifest.log.verifier_key, logKey);
     const audit = await app.ctx.db.selectFrom('audit_entries').select(['actor', 'action', 'case_id']).where('action', '=', 'bundle.export').execute();
     assert.deepEqual(audit, [{ actor: 'system:cli', action: 'bundle.export', case_id: personId }]);
