@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import tar from 'tar-stream';
 import { createApp } from '../src/app.ts';
-import { main } from '../src/cli/main.ts';
 import { createToken } from '../src/auth/tokens.service.ts';
 import { readConfig } from '../src/config.ts';
 import { BUNDLED_ENTITIES, canonicalJson } from '../src/vault/statements.ts';
@@ -15,6 +14,7 @@ import { leafHash } from '../src/vault/merkle.ts';
 import { formatVerifierKey, newSignerSeed, signerFromSeed, signNote } from '../src/vault/signed-note.ts';
 import { runDeadlineSweep } from '../src/watch/alerts.service.ts';
 import { BACKEND, createProcessStore, personInput } from './helpers/test-app.ts';
+import { vigilInProcess } from './helpers/processes.ts';
 import { postMultipart, type Part } from './helpers/uploads.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'vigil.js');
@@ -36,23 +36,6 @@ function vigil(args: string[]): Promise<{ status: number | null; stdout: string;
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
-}
-
-/** `vigil …` in this process (main() with standard error captured): the tamper cases run it many times. */
-async function vigilInProcess(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const lines: string[] = [];
-  let stderr = '';
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    const status = await main(args, (line) => lines.push(line));
-    return { status, stdout: lines.map((line) => `${line}\n`).join(''), stderr };
-  } finally {
-    process.stderr.write = write;
-  }
 }
 
 async function readEntries(file: string): Promise<Entry[]> {

@@ -4,7 +4,6 @@ import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createApp } from '../src/app.ts';
-import { main } from '../src/cli/main.ts';
 import { createToken } from '../src/auth/tokens.service.ts';
 import { readConfig } from '../src/config.ts';
 import { ManualClock } from '../src/lib/clock.ts';
@@ -13,6 +12,7 @@ import { listRevisionsForEntity } from '../src/records/revisions.repository.ts';
 import { runDeadlineSweep } from '../src/watch/alerts.service.ts';
 import { messageTime, normaliseSender, parseInboundText, type InboundGateway } from '../src/watch/inbound.ts';
 import { launchBrowser, openContext } from './helpers/browser.ts';
+import { vigilInProcess } from './helpers/processes.ts';
 import { BACKEND, createProcessStore, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 const START = '2026-06-01T10:00:00.000Z';
@@ -748,23 +748,6 @@ describe(`vigil checkin (${BACKEND})`, () => {
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   }
 
-  /** `vigil` in this process: main() with standard error captured. */
-  async function vigilInProcess(args: string[]) {
-    const stdout: string[] = [];
-    let stderr = '';
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string | Uint8Array) => {
-      stderr += String(chunk);
-      return true;
-    }) as typeof process.stderr.write;
-    try {
-      const status = await main(args, (line) => stdout.push(line));
-      return { status, stdout, stderr };
-    } finally {
-      process.stderr.write = write;
-    }
-  }
-
   /** Runs `check` against the store through a running Vigil, as the test's own researcher. */
   async function withApp<T>(check: (api: (method: string, path: string, body?: unknown) => Promise<any>, app: Awaited<ReturnType<typeof createApp>>) => Promise<T>): Promise<T> {
     const app = await createApp({ ...readConfig({ data: store.dataDir, db: store.dbUrl, port: 0, worker: false }, {}), logger: false });
@@ -851,7 +834,7 @@ describe(`vigil checkin (${BACKEND})`, () => {
       assert.notEqual(result.status, 0, args.join(' '));
       assert.match(result.stderr, message, args.join(' '));
       assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
-      assert.deepEqual(result.stdout, []);
+      assert.deepEqual(result.lines, []);
     }
     assert.equal(await count(), before, 'nothing recorded');
   });

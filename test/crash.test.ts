@@ -1,29 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
+import { BIN, serveProcess } from './helpers/processes.ts';
 import { BACKEND, personInput, createProcessStore } from './helpers/test-app.ts';
-
-const BIN = join(import.meta.dirname, '..', 'bin', 'vigil.js');
-
-/** Starts `vigil serve` as a real process and resolves with its URL once it listens. */
-function serve(storeArgs: string[]): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...storeArgs], {
-    env: { ...process.env, VIGIL_LOG: 'off', VIGIL_DB: '', VIGIL_DATA: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /serving on (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ child, url: match[1]!, exited });
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`vigil serve exited with ${code}: ${output}`)));
-  });
-}
 
 describe(`crash safety: kill -9 during writes (${BACKEND})`, () => {
   let store: Awaited<ReturnType<typeof createProcessStore>>;
@@ -45,7 +24,7 @@ describe(`crash safety: kill -9 during writes (${BACKEND})`, () => {
     const acknowledged: Array<{ id: string; status: string }> = [];
 
     for (let round = 0; round < 3; round++) {
-      const { child, url, exited } = await serve(storeArgs);
+      const { child, url, exited } = await serveProcess(storeArgs);
       let stop = false;
       const writer = async () => {
         while (!stop) {
@@ -80,7 +59,7 @@ describe(`crash safety: kill -9 during writes (${BACKEND})`, () => {
     }
 
     assert.ok(acknowledged.length > 10, `only ${acknowledged.length} writes were acknowledged`);
-    const { child, url, exited } = await serve(storeArgs);
+    const { child, url, exited } = await serveProcess(storeArgs);
     try {
       for (const { id, status } of acknowledged) {
         const res = await fetch(`${url}/api/v1/persons/${id}`, { headers });

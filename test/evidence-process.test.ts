@@ -1,32 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { BIN, serveProcess } from './helpers/processes.ts';
 import { BACKEND, createProcessStore, personInput } from './helpers/test-app.ts';
 
-const BIN = join(import.meta.dirname, '..', 'bin', 'vigil.js');
 const MB = 1024 * 1024;
-
-function serve(storeArgs: string[]): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--no-worker', ...storeArgs], {
-    env: { ...process.env, VIGIL_LOG: 'off', VIGIL_DB: '', VIGIL_DATA: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /serving on (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ child, url: match[1]!, exited });
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`vigil serve exited with ${code}: ${output}`)));
-  });
-}
+const serve = (storeArgs: string[]) => serveProcess(['--no-worker', ...storeArgs]);
 
 /** Resident memory of a process, in bytes (Linux). */
 function rss(pid: number): number {
