@@ -10,6 +10,7 @@ import { saveSetting } from '../src/auth/settings.repository.ts';
 import { insertRevision } from '../src/records/revisions.repository.ts';
 import { logEarlierRevisions } from '../src/vault/backfill.ts';
 import { caseIdentity } from '../src/vault/evidence.service.ts';
+import { integrateLog } from '../src/vault/log.service.ts';
 import { proveSubjects } from '../src/vault/proofs.service.ts';
 import { runDeadlineSweep } from '../src/watch/alerts.service.ts';
 import { leafHash, verifyConsistency, verifyInclusion } from '../src/vault/merkle.ts';
@@ -350,6 +351,22 @@ describe(`evidence vault over HTTP (${BACKEND})`, () => {
     assert.deepEqual(kinds, ['received', 'accessed']);
     // An inverted range is not a range (RFC 9110): the whole file.
     assert.equal((await content(id, { range: 'bytes=5-3' })).status, 200);
+  });
+
+  it('keeps an idle log idle: a pass with nothing waiting writes nothing', async () => {
+    const { ctx, vault } = t.app;
+    await integrateLog(ctx, vault.signer);
+    await logEarlierRevisions(ctx);
+    const sqlite = t.app.database.sqlite;
+    const changes = () => (sqlite ? (sqlite.prepare('select total_changes() as n').get() as { n: number }).n : 0);
+    const state = async () => JSON.stringify([await ctx.db.selectFrom('log_state').selectAll().execute(), await count('log_entries')]);
+    const [before, stateBefore] = [changes(), await state()];
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await integrateLog(ctx, vault.signer)).integrated, 0);
+      assert.equal(await logEarlierRevisions(ctx), 0);
+    }
+    assert.equal(changes(), before, 'no row written by an idle pass');
+    assert.equal(await state(), stateBefore);
   });
 
   it('leaves no temporary file behind after all of the above', () => {

@@ -13,7 +13,8 @@ import { LOGGED_ENTITIES, revisionStatement } from './statements.ts';
  */
 export async function logEarlierRevisions(ctx: ServiceContext, limit = 1000): Promise<number> {
   const until = await findSetting(ctx.db, 'log_backfill_until');
-  if (until === undefined) return 0;
+  // Done (or nothing to do): a read, no lock, on every later pass.
+  if (until === undefined || ((await findSetting(ctx.db, 'log_backfill_after')) ?? '') >= until) return 0;
   return ctx.db.transaction().execute(async (trx) => {
     await lockLogSize(trx, ctx.dialect);
     const after = (await findSetting(trx, 'log_backfill_after')) ?? '';

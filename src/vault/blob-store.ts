@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { access, link, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
+import { link, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 
@@ -18,7 +18,6 @@ export interface BlobStore {
   commit(tempPath: string, address: string): Promise<void>;
   discard(tempPath: string): Promise<void>;
   path(address: string): string;
-  exists(address: string): Promise<boolean>;
 }
 
 const STALE_TEMP_MS = 24 * 3600 * 1000;
@@ -61,14 +60,6 @@ export function fileBlobStore(dataDir: string): BlobStore {
       await rm(tempPath, { force: true });
     },
     path: pathOf,
-    async exists(address) {
-      try {
-        await access(pathOf(address));
-        return true;
-      } catch {
-        return false;
-      }
-    },
   };
 }
 

@@ -19,7 +19,6 @@ import type { BlobStore } from './blob-store.ts';
 import { cleanFileName, cleanMediaType } from './file-names.ts';
 import {
   findBlob,
-  findBlobByAddress,
   findCaseKey,
   findEvidenceItem,
   hasRecentCustodyEvent,
@@ -188,8 +187,8 @@ export async function discardUpload(vault: Vault, staged: StagedUpload): Promise
 export async function fileUpload(ctx: ServiceContext, vault: Vault, principal: Principal, staged: StagedUpload): Promise<ReceivedEvidence> {
   const { plan, sha256, size } = staged;
   const address = blobAddress(vault, plan.caseId, sha256);
-  if ((await findBlobByAddress(ctx.db, ctx.cipher, address)) && (await vault.blobs.exists(address))) await vault.blobs.discard(staged.tempPath);
-  else await vault.blobs.commit(staged.tempPath, address);
+  // The same content of the same case is already there: commit keeps that file and drops this one.
+  await vault.blobs.commit(staged.tempPath, address);
 
   const id = newId();
   const at = ctx.clock.now().toISOString();
