@@ -39,6 +39,7 @@ import { startConfiguredWorker } from './watch/worker-setup.ts';
 import { bundleRoutes } from './vault/bundle.routes.ts';
 import { evidencePages } from './vault/evidence.pages.ts';
 import { evidenceRoutes } from './vault/evidence.routes.ts';
+import { searchRoutes } from './search/search.routes.ts';
 import type { Vault } from './vault/evidence.service.ts';
 import { logRoutes } from './vault/log.routes.ts';
 import { openVault } from './vault/vault-setup.ts';
@@ -79,6 +80,7 @@ const ROUTES = [
   ackPages,
   dossierRoutes,
   reportRoutes,
+  searchRoutes,
   sosRoutes,
   checkinPages,
   webPages,

@@ -11,6 +11,7 @@ import { registerTokenCommands, registerUserCommands } from '../users/users.cli.
 import { registerLogCommands } from '../vault/log-watch.cli.ts';
 import { registerCheckinCommand, registerWorkerCommand } from '../watch/watch.cli.ts';
 import { registerVaultCommands } from '../vault/vault.cli.ts';
+import { registerSearchCommands } from '../search/search.cli.ts';
 import { CliError, storeOptions, withStore, type StoreFlags } from './store-options.ts';
 import { exportCaseFiles } from '../export/export.service.ts';
 
@@ -71,6 +72,7 @@ function buildProgram(out: (line: string) => void): Command {
   registerCheckinCommand(program, out);
   registerLogCommands(program, out);
   registerVaultCommands(program, out);
+  registerSearchCommands(program, out);
   return program;
 }
 

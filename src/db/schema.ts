@@ -500,4 +500,5 @@ export interface Database {
   log_nodes: { id: number; hash: string };
   log_state: { id: number; size: number };
   log_checkpoints: LogCheckpointRow;
+  person_name_keys: { person_id: string; case_id: string; key: string };
 }

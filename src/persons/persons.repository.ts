@@ -160,7 +160,8 @@ export async function setCurrentStatus(db: Db, personId: string, current: { id: 
     .execute();
 }
 
-async function namesByPerson(db: Db, cipher: FieldCipher, ids: string[]): Promise<Map<string, PersonName[]>> {
+/** The name forms of these persons, by person. */
+export async function listNamesOfPersons(db: Db, cipher: FieldCipher, ids: string[]): Promise<Map<string, PersonName[]>> {
   const byPerson = new Map<string, PersonName[]>(ids.map((id) => [id, []]));
   if (ids.length === 0) return byPerson;
   const rows = await db
@@ -246,6 +247,26 @@ export interface PersonFilter {
   scope: CaseScope;
 }
 
+/** These persons (in no particular order), within the scope and filters; for search results. */
+export async function listPersonsByIds(db: Db, cipher: FieldCipher, ids: string[], filter: Omit<PersonFilter, 'afterSeq' | 'limit'>, loadStatuses: StatusLoader): Promise<Person[]> {
+  if (ids.length === 0) return [];
+  let query = db.selectFrom('persons').selectAll().where('id', 'in', ids).where((eb) => inCaseScope(eb, 'persons.case_id', filter.scope));
+  if (filter.status) query = query.where('current_status', '=', filter.status);
+  if (filter.ethnicity) query = query.where('ethnicity', '=', filter.ethnicity);
+  if (filter.risk) query = query.where('risk', '=', filter.risk);
+  if (!filter.includeRetracted) query = query.where('retracted_at', 'is', null);
+  return completePersons(db, cipher, await query.execute(), loadStatuses);
+}
+
+async function completePersons(db: Db, cipher: FieldCipher, rows: PersonRow[], loadStatuses: StatusLoader): Promise<Person[]> {
+  const ids = rows.map((r) => r.id);
+  const statusIds = rows.flatMap((r) => (r.current_status_id ? [r.current_status_id] : []));
+  const [names, statuses] = await Promise.all([listNamesOfPersons(db, cipher, ids), loadStatuses(statusIds)]);
+  return rows.map((row) =>
+    toPerson(cipher, row, names.get(row.id) ?? [], row.current_status_id ? (statuses.get(row.current_status_id) ?? null) : null),
+  );
+}
+
 /** A page of persons in case-number order; returns one extra row to tell whether more follow. */
 export async function listPersons(db: Db, cipher: FieldCipher, filter: PersonFilter, loadStatuses: StatusLoader): Promise<Person[]> {
   let query = db.selectFrom('persons').selectAll().where((eb) => inCaseScope(eb, 'persons.case_id', filter.scope));
@@ -254,11 +275,5 @@ export async function listPersons(db: Db, cipher: FieldCipher, filter: PersonFil
   if (filter.risk) query = query.where('risk', '=', filter.risk);
   if (!filter.includeRetracted) query = query.where('retracted_at', 'is', null);
   if (filter.afterSeq !== undefined) query = query.where('case_seq', '>', filter.afterSeq);
-  const rows = await query.orderBy('case_seq').limit(filter.limit + 1).execute();
-  const ids = rows.map((r) => r.id);
-  const statusIds = rows.flatMap((r) => (r.current_status_id ? [r.current_status_id] : []));
-  const [names, statuses] = await Promise.all([namesByPerson(db, cipher, ids), loadStatuses(statusIds)]);
-  return rows.map((row) =>
-    toPerson(cipher, row, names.get(row.id) ?? [], row.current_status_id ? (statuses.get(row.current_status_id) ?? null) : null),
-  );
+  return completePersons(db, cipher, await query.orderBy('case_seq').limit(filter.limit + 1).execute(), loadStatuses);
 }

@@ -8,6 +8,8 @@ import { recordChange } from '../records/changes.ts';
 import { listRevisionsForCase, listRevisionsForEntity, type Revision } from '../records/revisions.repository.ts';
 import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
+import { indexPersonNames } from '../search/name-index.ts';
+import { loadSearchKey } from '../search/search-keys.ts';
 import { findStatusEntriesByIds, listTimeline } from '../timeline/statuses.repository.ts';
 import type { StatusEntry } from '../timeline/statuses.types.ts';
 import { decodeCursor, encodeCursor } from '../http/schemas.ts';
@@ -30,7 +32,7 @@ import { normaliseName, PERSON_SECRET_FIELDS, type Person } from './persons.type
 
 const ENTITY = 'person';
 
-function statusLoader(ctx: ServiceContext): StatusLoader {
+export function statusLoader(ctx: ServiceContext): StatusLoader {
   return (ids) => findStatusEntriesByIds(ctx.db, ctx.cipher, ids);
 }
 
@@ -137,10 +139,12 @@ export async function createPerson(ctx: ServiceContext, principal: Principal, in
   };
   await assertDuplicateTarget(ctx, principal, null, fields.duplicate_of);
   const caseId = await caseForNewPerson(ctx, principal, id, input.case_id);
+  const searchKey = await loadSearchKey(ctx);
   await ctx.db.transaction().execute(async (trx) => {
     const seq = await takeNextCaseSeq(trx);
     await insertPerson(trx, ctx.cipher, { id, case_id: caseId, case_seq: seq, at, birth_earliest: input.birth ? parseEdtf(input.birth).earliest : null, fields });
     await replaceNames(trx, ctx.cipher, id, names);
+    await indexPersonNames(trx, searchKey, { id, case_id: caseId, names });
     if (caseId === id) await addCreatorAsCoordinator(trx, principal, id, at);
     await recordChange(ctx, trx, {
       case_id: caseId,
@@ -177,11 +181,15 @@ export async function updatePerson(
   const changes = diffChanges(beforeSubset, after, PERSON_SECRET_FIELDS);
   if (Object.keys(changes).length === 0) return asRead(ctx, principal, before, access);
   const at = ctx.clock.now().toISOString();
+  const searchKey = names ? await loadSearchKey(ctx) : null;
   await ctx.db.transaction().execute(async (trx) => {
     const birthEarliest = fields.birth === undefined ? undefined : fields.birth === null ? null : parseEdtf(fields.birth).earliest;
     const applied = await updatePersonFields(trx, ctx.cipher, id, expected, { at, birth_earliest: birthEarliest, fields });
     if (!applied) throw new StaleVersionError(expected + 1, expected);
-    if (names) await replaceNames(trx, ctx.cipher, id, names);
+    if (names) {
+      await replaceNames(trx, ctx.cipher, id, names);
+      await indexPersonNames(trx, searchKey!, { id, case_id: before.case_id, names });
+    }
     await recordChange(ctx, trx, {
       case_id: before.case_id,
       entity: ENTITY,

@@ -1,0 +1,30 @@
+import { createHmac } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { loadSealedSecret } from '../keys/deployment-secrets.ts';
+import type { ServiceContext } from '../services.ts';
+
+/**
+ * Name keys leave the process only as keyed hashes: HMAC-SHA256 under a sealed per-deployment key,
+ * cut to 128 bits. A seized database shows which persons share a key, never what the key spells.
+ */
+export class SearchKey {
+  constructor(private readonly key: Buffer) {}
+
+  hash(nameKey: string): string {
+    return createHmac('sha256', this.key).update(nameKey).digest().subarray(0, 16).toString('base64url');
+  }
+}
+
+const loaded = new WeakMap<Kysely<Database>, Promise<SearchKey>>();
+
+/** The deployment's search key, loaded once per store (before a transaction: it may write the setting). */
+export function loadSearchKey(ctx: Pick<ServiceContext, 'db' | 'cipher'>): Promise<SearchKey> {
+  let key = loaded.get(ctx.db);
+  if (!key) {
+    key = loadSealedSecret(ctx, 'search_key').then((bytes) => new SearchKey(bytes));
+    key.catch(() => loaded.delete(ctx.db));
+    loaded.set(ctx.db, key);
+  }
+  return key;
+}

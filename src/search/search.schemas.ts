@@ -1,0 +1,17 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Enum } from '../http/schemas.ts';
+import { RISKS } from '../persons/persons.schemas.ts';
+
+export const SearchQuery = Type.Object(
+  {
+    // Longer input is refused with a clear message by the service (after NFKC); this bounds what is parsed at all.
+    q: Type.String({ maxLength: 2000, description: 'any form of a name, in any script, or part of one' }),
+    status: Type.Optional(Type.String({ maxLength: 40 })),
+    ethnicity: Type.Optional(Type.String({ maxLength: 40 })),
+    risk: Type.Optional(Enum(RISKS)),
+    include_retracted: Type.Optional(Type.Boolean()),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  },
+  { additionalProperties: false },
+);
+export type SearchQuery = Static<typeof SearchQuery>;

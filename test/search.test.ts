@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { reindexAllPersons } from '../src/search/name-index.ts';
+import { loadSearchKey } from '../src/search/search-keys.ts';
+import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
+
+const name = (text: string, script: string, lang: string, kind = 'primary') => ({ text, script, lang, kind });
+
+describe(`search by any form of a name (${BACKEND})`, () => {
+  let t: TestApp;
+  const ids: Record<string, string> = {};
+  const search = (q: string, token: string | null = t.tokens.researcher, extra = '') => t.api('GET', `/api/v1/search?q=${encodeURIComponent(q)}${extra}`, { token });
+  const first = async (q: string) => {
+    const response = await search(q);
+    assert.equal(response.status, 200, response.text);
+    return response.body.items[0] as { person: { id: string }; score: number; explanation: string } | undefined;
+  };
+
+  before(async () => {
+    t = await startTestApp();
+    const create = async (key: string, names: ReturnType<typeof name>[], extra: Record<string, unknown> = {}) => {
+      const response = await t.api('POST', '/api/v1/persons', { body: personInput({ names, ...extra }) });
+      assert.equal(response.status, 201, response.text);
+      ids[key] = response.body.id;
+    };
+    await create('zhanargul', [name('Жанаргүл Жұматай', 'Cyrl', 'kk')]);
+    await create('ilham', [name('ئىلھام توختى', 'Arab', 'ug')], { ethnicity: 'uyghur' });
+    await create('sayragul', [name('Sayragul Sauytbay', 'Latn', 'en')]);
+    await create('mukhtar', [name('Алтынбаев Мухтар Капашевич', 'Cyrl', 'ru')]);
+    await create('other', [name('Асель Нурланқызы', 'Cyrl', 'kk')]);
+    // A case the researcher may not read.
+    const hidden = await t.api('POST', '/api/v1/persons', { body: personInput({ names: [name('Zhanargul Zhumatayeva', 'Latn', 'en')] }), token: t.tokens.coordinator });
+    ids.hidden = hidden.body.id;
+  });
+  after(() => t.stop());
+
+  it('finds a person by another script than the one on record, first, and says why', async () => {
+    const cases: Array<[string, string]> = [
+      ['Zhanargul Zhumatai', 'zhanargul'],
+      ['Janargül Jumatai', 'zhanargul'],
+      ['Zhumatai', 'zhanargul'],
+      ['Ilham Tohti', 'ilham'],
+      ['Сайрагүл Сауытбай', 'sayragul'],
+      ['Mukhtar Altynbayev', 'mukhtar'],
+      ['Altynbayev Mukhtar', 'mukhtar'],
+    ];
+    for (const [q, key] of cases) {
+      const hit = await first(q);
+      assert.equal(hit?.person.id, ids[key], `${q} → ${JSON.stringify(hit)}`);
+      assert.ok(hit!.score > 0 && hit!.score <= 1);
+      assert.ok(hit!.explanation.length > 0, q);
+    }
+  });
+
+  it('respects need-to-know: a case the reader may not see is never a result', async () => {
+    const mine = await search('Zhanargul Zhumatayeva');
+    assert.ok(!mine.body.items.some((item: { person: { id: string } }) => item.person.id === ids.hidden));
+    const theirs = await search('Zhanargul Zhumatai', t.tokens.coordinator);
+    assert.ok(!theirs.body.items.some((item: { person: { id: string } }) => item.person.id === ids.zhanargul));
+    assert.ok(theirs.body.items.some((item: { person: { id: string } }) => item.person.id === ids.hidden));
+    assert.equal((await search('Zhanargul', null)).status, 401);
+  });
+
+  it('combines with filters, and follows a renamed person', async () => {
+    assert.equal((await search('Ilham Tohti', t.tokens.researcher, '&ethnicity=kazakh')).body.items.length, 0);
+    assert.equal((await first('Ilham Tohti'))?.person.id, ids.ilham);
+    const person = await t.api('GET', `/api/v1/persons/${ids.other}`);
+    const renamed = await t.api('PATCH', `/api/v1/persons/${ids.other}`, { body: { names: [name('Гүлнар Серікқызы', 'Cyrl', 'kk')], version: person.body.version } });
+    assert.equal(renamed.status, 200, renamed.text);
+    assert.equal((await first('Gulnar'))?.person.id, ids.other);
+    assert.notEqual((await first('Asel Nurlankyzy'))?.person.id, ids.other);
+  });
+
+  it('answers bad input with a clear 400 or a sensible empty list, never a 500', async () => {
+    for (const q of ['', '   ', 'x'.repeat(10_000)]) {
+      const response = await search(q);
+      assert.equal(response.status, 400, `${JSON.stringify(q.slice(0, 20))}: ${response.text}`);
+      assert.equal(typeof response.body.error.message, 'string');
+    }
+    for (const q of ['!!!', "' OR 1=1 --", '"Zhanargul" NEAR/2 *', 'Жанаргүл\u200dZhumatai', 'Жaнaргүл', '%_%', '\u202eliaH', '😀😀']) {
+      const response = await search(q);
+      assert.equal(response.status, 200, `${q}: ${response.text}`);
+      assert.ok(Array.isArray(response.body.items));
+    }
+    // A homoglyph (Latin a inside a Cyrillic word) still finds her.
+    assert.equal((await first('Жaнaргүл Жұматай'))?.person.id, ids.zhanargul);
+  });
+
+  it('rebuilds the index for persons written before search existed', async () => {
+    await t.app.ctx.db.deleteFrom('person_name_keys').execute();
+    assert.equal((await search('Zhanargul Zhumatai')).body.items.length, 0);
+    const count = await reindexAllPersons(t.app.ctx, await loadSearchKey(t.app.ctx), 2);
+    assert.ok(count >= 6);
+    assert.equal((await first('Zhanargul Zhumatai'))?.person.id, ids.zhanargul);
+  });
+
+  it('keeps only hashed keys in the store: nothing of a name is readable there', async () => {
+    const rows = await t.app.ctx.db.selectFrom('person_name_keys').selectAll().execute();
+    assert.ok(rows.length > 0);
+    for (const row of rows) assert.match(row.key, /^[A-Za-z0-9_-]{22}$/);
+    assert.ok(!JSON.stringify(rows).toLowerCase().includes('zhan'));
+  });
+});
