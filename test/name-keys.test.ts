@@ -169,7 +169,12 @@ function namesakes(persons: Person[], count: number): Person[] {
     list.push(gs);
     byScript.set(f.script, list);
   }
-  const real = new Set(persons.flatMap((p) => p.forms.map((f) => f.text)));
+  // A recombination that gives back a real person's own given name and surname is that person, not a namesake.
+  const plain = (given: string, surname: string): string => `${given} ${surname}`.toLowerCase().replace(/[\s\p{P}]+/gu, ' ');
+  const real = new Set(persons.flatMap((p) => p.forms.flatMap((f) => {
+    const gs = givenAndSurname(f.text, f.script);
+    return gs ? [plain(...gs)] : [];
+  })));
   const plan: Array<[string, number]> = [['Latn', Math.round(count * 0.6)], ['Cyrl', Math.round(count * 0.3)], ['Hani', count - Math.round(count * 0.6) - Math.round(count * 0.3)]];
   const out: Person[] = [];
   for (const [script, n] of plan) {
@@ -178,7 +183,7 @@ function namesakes(persons: Person[], count: number): Person[] {
       const given = list[Math.floor(rand() * list.length)][0];
       const surname = list[Math.floor(rand() * list.length)][1];
       const text = script === 'Hani' ? `${given}·${surname}` : `${given} ${surname}`;
-      if (real.has(text)) continue;
+      if (real.has(plain(given, surname))) continue;
       out.push({ id: `synthetic-${script}-${i}`, forms: [{ text, script }] });
       i++;
     }

@@ -22,9 +22,9 @@ function soft(ch: string): boolean {
 
 function indelCost(ch: string): number {
   if (soft(ch)) return 0.2;
-  // Chinese cannot write a final r or an h between vowels: losing them is cheap.
-  if (ch === 'r' || ch === 'h') return 0.4;
-  return 0.8;
+  // Chinese cannot write a syllable-final r or l, or an h between vowels: losing them is cheap.
+  if (ch === 'r' || ch === 'l' || ch === 'h') return 0.4;
+  return 1;
 }
 
 function subCost(a: string, b: string): number {
@@ -43,6 +43,17 @@ function weight(s: string): number {
   return w;
 }
 
+const FEMININE = /(?:wa|na)$/;
+
+/** Nazarbayeva is not Nazarbayev, Mussina is not Mussin (纳扎尔巴耶娃 / 纳扎尔巴耶夫). */
+function genderPenalty(a: string, b: string): number {
+  const fa = FEMININE.test(a);
+  const fb = FEMININE.test(b);
+  if (fa === fb) return 0;
+  const [fem, masc] = fa ? [a, b] : [b, a];
+  return masc.endsWith(fem[fem.length - 2]) ? 0.8 : 0;
+}
+
 const row0: number[] = [];
 const row1: number[] = [];
 
@@ -55,15 +66,16 @@ export function spellingSimilarity(a: string, b: string): number {
   for (let j = 1; j <= b.length; j++) prev[j] = prev[j - 1] + indelCost(b[j - 1]);
   for (let i = 1; i <= a.length; i++) {
     const ca = a[i - 1];
-    cur[0] = prev[0] + indelCost(ca);
+    const costA = indelCost(ca);
+    cur[0] = prev[0] + costA;
     for (let j = 1; j <= b.length; j++) {
       const cb = b[j - 1];
-      cur[j] = Math.min(prev[j] + indelCost(ca), cur[j - 1] + indelCost(cb), prev[j - 1] + subCost(ca, cb));
+      cur[j] = Math.min(prev[j] + costA, cur[j - 1] + indelCost(cb), prev[j - 1] + subCost(ca, cb));
     }
     [prev, cur] = [cur, prev];
   }
   const denom = Math.max(weight(a), weight(b), 1);
-  return Math.max(0, 1 - prev[b.length] / denom);
+  return Math.max(0, 1 - (prev[b.length] + genderPenalty(a, b)) / denom);
 }
 
 interface Unit {
@@ -89,6 +101,7 @@ function units(tokens: NameToken[]): Unit[] {
   for (let i = 0; i + 1 < tokens.length; i++) {
     const a = tokens[i];
     const b = tokens[i + 1];
+    if (a.role !== 'main' || b.role !== 'main') continue;
     const variants = [a.variants[0] + b.variants[0]];
     if (a.syllable && b.syllable) variants.push(...pinyinRunToken([a, b]).variants);
     out.push({ tokens: [i, i + 1], variants, text: `${a.text} ${b.text}`, script: a.script, weight: Math.max(ROLE_WEIGHT[a.role], ROLE_WEIGHT[b.role]) });
@@ -103,6 +116,23 @@ function units(tokens: NameToken[]): Unit[] {
     start = i + 1;
   }
   return out;
+}
+
+/**
+ * Spellings of one name in two scripts rarely reach similarity 1, while a namesake in the query's own
+ * script does: above 0.9 the difference hardly counts, below it credit falls fast.
+ */
+function calibrate(sim: number): number {
+  return sim >= 0.9 ? 1 - (1 - sim) * 0.5 : Math.max(0, 0.95 - (0.9 - sim) * 3);
+}
+
+/** Weight of one side's tokens; a patronymic or title counts only if matched or if the other side has one to compare. */
+function total(tokens: NameToken[], used: Set<number>, other: NameToken[]): number {
+  let sum = 0;
+  tokens.forEach((t, i) => {
+    if (t.role === 'main' || used.has(i) || other.some((o) => o.role === t.role)) sum += ROLE_WEIGHT[t.role];
+  });
+  return sum;
 }
 
 interface Pairing {
@@ -133,17 +163,18 @@ function matchForm(query: NameToken[], name: NameToken[]): Pairing {
     c.n.tokens.forEach((t) => usedN.add(t));
     pairs.push(c);
   }
-  const qTotal = query.reduce((s, t) => s + ROLE_WEIGHT[t.role], 0);
-  const nTotal = name.reduce((s, t) => s + ROLE_WEIGHT[t.role], 0);
+  const qTotal = total(query, usedQ, name);
+  const nTotal = total(name, usedN, query);
   let qCovered = 0;
   let nCovered = 0;
   for (const p of pairs) {
-    qCovered += p.sim * p.q.tokens.reduce((s, t) => s + ROLE_WEIGHT[query[t].role], 0);
-    nCovered += p.sim * p.n.tokens.reduce((s, t) => s + ROLE_WEIGHT[name[t].role], 0);
+    const credit = calibrate(p.sim);
+    qCovered += credit * p.q.tokens.reduce((s, t) => s + ROLE_WEIGHT[query[t].role], 0);
+    nCovered += credit * p.n.tokens.reduce((s, t) => s + ROLE_WEIGHT[name[t].role], 0);
   }
   if (qTotal === 0 || nTotal === 0) return { score: 0, pairs: [] };
   // The query's own tokens decide; covering more of the record's name breaks ties between namesakes.
-  const score = 0.8 * (qCovered / qTotal) + 0.2 * (nCovered / nTotal);
+  const score = 0.9 * (qCovered / qTotal) + 0.1 * (nCovered / nTotal);
   return { score, pairs };
 }
 

@@ -190,14 +190,29 @@ type Segment = string[];
 
 /** The default reading, then readings that change one ambiguous sound each. */
 function expand(segments: Segment[]): string[] {
-  const primary = segments.map((s) => s[0]).join('');
+  const primary = tidy(segments.map((s) => s[0]).join(''));
   const out = [primary];
   for (let i = 0; i < segments.length && out.length < MAX_VARIANTS; i++) {
     const seg = segments[i];
     for (let a = 1; a < seg.length && out.length < MAX_VARIANTS; a++) {
-      const v = segments.map((s, j) => (j === i ? seg[a] : s[0])).join('');
+      const v = tidy(segments.map((s, j) => (j === i ? seg[a] : s[0])).join(''));
       if (!out.includes(v)) out.push(v);
     }
+  }
+  return out;
+}
+
+const VELARS = new Set(['k', 'q', 'g']);
+
+/** One spelling of a cluster: kq and ss read as one sound; n before b/p is m (Atambayev = 阿坦巴耶夫). */
+function tidy(canon: string): string {
+  let out = '';
+  for (let i = 0; i < canon.length; i++) {
+    let ch = canon[i];
+    const prev = out[out.length - 1];
+    if (ch === 'n' && (canon[i + 1] === 'b' || canon[i + 1] === 'p')) ch = 'm';
+    if (prev !== undefined && !isVowel(ch) && (prev === ch || (VELARS.has(prev) && VELARS.has(ch)))) continue;
+    out += ch;
   }
   return out;
 }
@@ -205,8 +220,8 @@ function expand(segments: Segment[]): string[] {
 // ---- Latin ---------------------------------------------------------------------------------
 
 const LATIN_LETTERS: Record<string, string> = {
-  ş: 'x', ș: 'x', š: 'x', ś: 's', ç: 'c', č: 'c', ć: 'c', ğ: 'g', ġ: 'g', ǵ: 'g', ı: 'i', ä: 'a', ə: 'a', ǝ: 'a', æ: 'a',
-  ö: 'o', ø: 'o', œ: 'o', ü: 'u', ū: 'u', ұ: 'u', ñ: 'n', ń: 'n', ň: 'n', ž: 'j', ż: 'j', ź: 'z', ł: 'l', ý: 'y', ÿ: 'y',
+  ş: 'sh', ș: 'sh', š: 'sh', ś: 's', ç: 'c', č: 'c', ć: 'c', ğ: 'g', ġ: 'g', ǵ: 'g', ı: 'i', ä: 'a', ə: 'a', ǝ: 'a', æ: 'a',
+  ö: 'o', ø: 'o', œ: 'o', ü: 'u', ū: 'u', ұ: 'u', ñ: 'n', ń: 'n', ň: 'n', ž: 'zh', ż: 'zh', ź: 'z', ł: 'l', ý: 'y', ÿ: 'y',
   ĳ: 'y', ß: 's', đ: 'd', ð: 'd', þ: 't', ħ: 'h', ŋ: 'n', ı̇: 'i',
 };
 
