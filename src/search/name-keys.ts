@@ -5,7 +5,7 @@ export const MAX_KEYS = 24;
 const KEY_CLASSES = 4;
 
 function keyOf(canon: string): string | undefined {
-  const skeleton = coarseSkeleton(canon).slice(0, KEY_CLASSES);
+  const skeleton = coarseSkeleton(canon, KEY_CLASSES);
   if (skeleton === '') return undefined;
   // A leading vowel is kept as a mark: Askar and Sakar should not share a key.
   return (isVowel(canon[0]) || canon[0] === 'w' ? '_' : '') + skeleton;
@@ -44,7 +44,10 @@ function collectKeys(text: string): string[] {
   for (const t of main) for (const v of t.variants.slice(1)) add(v);
   for (const t of minor) for (const v of t.variants) add(v);
   for (let i = 0; i + 1 < tokens.length; i++) {
-    for (const a of tokens[i].variants) for (const b of tokens[i + 1].variants) add(a + b);
+    const [a, ...aAlts] = tokens[i].variants;
+    const [b, ...bAlts] = tokens[i + 1].variants;
+    for (const alt of aAlts) add(alt + b);
+    for (const alt of bAlts) add(a + alt);
   }
   return [...keys];
 }

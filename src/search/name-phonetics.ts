@@ -33,11 +33,12 @@ const COARSE: Record<string, string> = {
 };
 
 /** Script-independent consonant skeleton: vowels, y and v/w dropped, confusable consonants merged, repeats collapsed. */
-export function coarseSkeleton(canon: string): string {
+export function coarseSkeleton(canon: string, limit = Infinity): string {
   let out = '';
-  for (const ch of canon) {
-    const c = COARSE[ch];
-    if (c !== undefined && out[out.length - 1] !== c) out += c;
+  let last = '';
+  for (let i = 0; i < canon.length && out.length < limit; i++) {
+    const c = COARSE[canon[i]];
+    if (c !== undefined && last !== c) { out += c; last = c; }
   }
   return out;
 }
@@ -59,6 +60,12 @@ const RE_ARAB = /\p{Script=Arabic}/u;
 const RE_LATN = /\p{Script=Latin}/u;
 
 function scriptOfChar(ch: string): NameScript {
+  // Fast paths for the common blocks; the Unicode script properties decide the rest.
+  const cp = ch.charCodeAt(0);
+  if ((cp >= 0x61 && cp <= 0x7a) || (cp >= 0x41 && cp <= 0x5a)) return 'Latn';
+  if (cp >= 0x0400 && cp <= 0x04ff) return 'Cyrl';
+  if (cp >= 0x4e00 && cp <= 0x9fff) return 'Hani';
+  if (cp >= 0x0620 && cp <= 0x064a) return 'Arab';
   if (RE_HAN.test(ch)) return 'Hani';
   if (RE_CYRL.test(ch)) return 'Cyrl';
   if (RE_ARAB.test(ch)) return 'Arab';
@@ -231,45 +238,37 @@ function latinLetters(word: string): string {
   return s.normalize('NFD').replace(/[^a-z]/g, '');
 }
 
+const LATIN_DIGRAPHS: Array<[string, Segment]> = [
+  ['tsch', ['c']], ['szcz', ['x']], ['shch', ['x']], ['sch', ['x']], ['dzh', ['j']], ['dsh', ['j']], ['tsh', ['c']],
+  ['sh', ['x']], ['sz', ['x']], ['sj', ['x']], ['zh', ['j']], ['dj', ['j']], ['dz', ['j']], ['cz', ['c']],
+  // German and Czech "ch" is х (Turlychanow), English and French ч/ш.
+  ['ch', ['c', 'h']], ['kh', ['h']], ['gh', ['g']], ['ph', ['f']], ['ck', ['k']], ['ou', ['u']],
+];
+const DIGRAPH_STARTS = new Set(LATIN_DIGRAPHS.map(([d]) => d[0]));
+
 function latinSegments(word: string): Segment[] {
   const s = latinLetters(word);
   const out: Segment[] = [];
-  const prevVowel = (): boolean => {
-    const last = out[out.length - 1];
-    return last !== undefined && isVowel(last[0].slice(-1));
-  };
   let i = 0;
-  while (i < s.length) {
-    const rest = s.slice(i, i + 4);
-    const take = (n: number, seg: Segment): void => { out.push(seg); i += n; };
-    if (rest.startsWith('tsch') || rest.startsWith('szcz') || rest.startsWith('shch')) take(4, rest.startsWith('tsch') ? ['c'] : ['x']);
-    else if (rest.startsWith('sch')) take(3, ['x']);
-    else if (rest.startsWith('dzh') || rest.startsWith('dsh')) take(3, ['j']);
-    else if (rest.startsWith('tsh')) take(3, ['c']);
-    else if (rest.startsWith('sh') || rest.startsWith('sz') || rest.startsWith('sj')) take(2, ['x']);
-    else if (rest.startsWith('zh') || rest.startsWith('dj') || rest.startsWith('dz')) take(2, ['j']);
-    else if (rest.startsWith('cz')) take(2, ['c']);
-    // German and Czech "ch" is х (Turlychanow), English and French ч/ш.
-    else if (rest.startsWith('ch')) take(2, ['c', 'h']);
-    else if (rest.startsWith('kh')) take(2, ['h']);
-    else if (rest.startsWith('gh')) take(2, ['g']);
-    else if (rest.startsWith('ph')) take(2, ['f']);
-    else if (rest.startsWith('ck')) take(2, ['k']);
-    else if (rest.startsWith('ou')) take(2, ['u']);
-    else {
-      const ch = s[i];
-      const nextIsVowel = i + 1 < s.length && isVowel(s[i + 1]);
-      if (ch === 'j') {
-        // j is ж in Kazakh and Turkish Latin, й in German and Polish spellings after a vowel.
-        take(1, prevVowel() ? ['y', 'j'] : i === 0 ? ['j', 'y'] : ['j']);
-      } else if (ch === 'h') {
-        // Chinese renderings drop an h between vowels (Rahile → 热依拉).
-        take(1, prevVowel() && nextIsVowel ? ['h', ''] : ['h']);
-      } else if (ch === 'x') take(1, ['h']);
-      else if (ch === 'v') take(1, ['w']);
-      else if (out.length > 0 && out[out.length - 1][0] === ch && out[out.length - 1].length === 1) i++; // doubled letters
-      else take(1, [ch]);
+  outer: while (i < s.length) {
+    const ch = s[i];
+    if (DIGRAPH_STARTS.has(ch)) {
+      for (const [d, seg] of LATIN_DIGRAPHS) {
+        if (s.startsWith(d, i)) { out.push(seg); i += d.length; continue outer; }
+      }
     }
+    const last = out[out.length - 1];
+    const prevVowel = last !== undefined && isVowel(last[0].slice(-1));
+    if (ch === 'j') {
+      // j is ж in Kazakh and Turkish Latin, й in German and Polish spellings after a vowel.
+      out.push(prevVowel ? ['y', 'j'] : i === 0 ? ['j', 'y'] : ['j']);
+    } else if (ch === 'h') {
+      // Chinese renderings drop an h between vowels (Rahile → 热依拉).
+      out.push(prevVowel && i + 1 < s.length && isVowel(s[i + 1]) ? ['h', ''] : ['h']);
+    } else if (ch === 'x') out.push(['h']);
+    else if (ch === 'v') out.push(['w']);
+    else if (!(last !== undefined && last[0] === ch && last.length === 1)) out.push([ch]); // doubled letters read once
+    i++;
   }
   return out;
 }
@@ -339,29 +338,38 @@ function pinyinSegments(syllable: string): Segment[] {
   return out;
 }
 
+// Transcriptions use a few hundred characters: reading each once keeps nameKeys fast (pinyin-pro costs ~2 µs a character).
+const CHAR_CACHE = new Map<string, Segment[]>();
+const CHAR_CACHE_MAX = 30_000;
+const LEXICON_STARTS = new Set(CHINESE_LEXICON.filter(([w]) => w.length > 1).map(([w]) => w[0]));
+
+function charSegments(char: string): Segment[] {
+  let segments = CHAR_CACHE.get(char);
+  if (segments === undefined) {
+    const hit = LEXICON.get(char);
+    segments = hit !== undefined ? [...hit].map((c) => [c]) : pinyinSegments(pinyin(char, { toneType: 'none', type: 'array' })[0] ?? '');
+    if (CHAR_CACHE.size < CHAR_CACHE_MAX) CHAR_CACHE.set(char, segments);
+  }
+  return segments;
+}
+
 function chineseSegments(word: string): Segment[] {
   const chars = [...word];
   const out: Segment[] = [];
-  let pending = '';
-  const flush = (): void => {
-    if (!pending) return;
-    for (const syl of pinyin(pending, { toneType: 'none', type: 'array' })) out.push(...pinyinSegments(syl));
-    pending = '';
-  };
   for (let i = 0; i < chars.length;) {
-    let matched = false;
-    for (let n = Math.min(LEXICON_MAX, chars.length - i); n >= 1; n--) {
-      const hit = LEXICON.get(chars.slice(i, i + n).join(''));
-      if (hit !== undefined) {
-        flush();
-        for (const c of hit) out.push([c]);
-        i += n;
-        matched = true;
-        break;
+    let matched = 0;
+    if (LEXICON_STARTS.has(chars[i])) {
+      for (let n = Math.min(LEXICON_MAX, chars.length - i); n >= 2 && matched === 0; n--) {
+        const hit = LEXICON.get(chars.slice(i, i + n).join(''));
+        if (hit !== undefined) {
+          for (const c of hit) out.push([c]);
+          matched = n;
+        }
       }
     }
-    if (!matched) { pending += chars[i]; i++; }
+    if (matched > 0) { i += matched; continue; }
+    for (const seg of charSegments(chars[i])) out.push(seg);
+    i++;
   }
-  flush();
   return out;
 }
