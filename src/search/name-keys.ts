@@ -1,0 +1,63 @@
+import { coarseSkeleton, isVowel, pinyinRunToken, tokenizeName, type NameToken } from './name-phonetics.ts';
+
+export const MAX_KEYS = 24;
+// Four consonant classes tell most names apart and survive changed endings (-ov/-ova/-耶夫).
+const KEY_CLASSES = 4;
+
+function keyOf(canon: string): string | undefined {
+  const skeleton = coarseSkeleton(canon, KEY_CLASSES);
+  if (skeleton === '') return undefined;
+  // A leading vowel is kept as a mark: Askar and Sakar should not share a key.
+  return (isVowel(canon[0]) || canon[0] === 'w' ? '_' : '') + skeleton;
+}
+
+/** Tokens plus pinyin runs read as one word; patronymics and titles after the names proper. */
+function keyTokens(tokens: NameToken[]): { main: NameToken[]; minor: NameToken[] } {
+  const main: NameToken[] = [];
+  const minor: NameToken[] = [];
+  let run: NameToken[] = [];
+  const endRun = (): void => {
+    if (run.length >= 2) main.push(pinyinRunToken(run));
+    run = [];
+  };
+  for (const t of tokens) {
+    if (t.syllable) run.push(t);
+    else endRun();
+    (t.role === 'main' ? main : minor).push(t);
+  }
+  endRun();
+  return { main, minor };
+}
+
+function collectKeys(text: string): string[] {
+  const tokens = tokenizeName(text);
+  const { main, minor } = keyTokens(tokens);
+  const keys = new Set<string>();
+  const add = (canon: string): void => {
+    if (keys.size >= MAX_KEYS) return;
+    const k = keyOf(canon);
+    if (k !== undefined) keys.add(k);
+  };
+  for (const t of main) add(t.variants[0]);
+  // Adjacent words joined: Kassym Jomart = Kasymzhomart = 卡瑟姆若马尔特.
+  for (let i = 0; i + 1 < tokens.length; i++) add(tokens[i].variants[0] + tokens[i + 1].variants[0]);
+  for (const t of main) for (const v of t.variants.slice(1)) add(v);
+  for (const t of minor) for (const v of t.variants) add(v);
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const [a, ...aAlts] = tokens[i].variants;
+    const [b, ...bAlts] = tokens[i + 1].variants;
+    for (const alt of aAlts) add(alt + b);
+    for (const alt of bAlts) add(a + alt);
+  }
+  return [...keys];
+}
+
+/** Index keys of one name form (any script): coarse, script-independent phonetic keys, at most 24. */
+export function nameKeys(text: string): string[] {
+  return collectKeys(text);
+}
+
+/** The same for a search query (may be a part of a name; may mix forms). */
+export function queryKeys(query: string): string[] {
+  return collectKeys(query);
+}

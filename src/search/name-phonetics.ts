@@ -1,0 +1,375 @@
+import { pinyin } from 'pinyin-pro';
+
+// One name form → tokens in a shared canonical Latin sound alphabet, so that spellings in
+// different scripts can be compared. Alphabet: vowels a e i o u y; w (в/v/w, also ۆ ۋ);
+// b p f; k g q h; s z c (ч ц ç) j (ж zh dzh) x (ш sh ş); t d; r l; m n.
+
+export type NameScript = 'Latn' | 'Cyrl' | 'Arab' | 'Hani' | 'Other';
+export type TokenRole = 'main' | 'patronymic' | 'title';
+
+export interface NameToken {
+  /** The token as written (after NFKC and cleaning). */
+  text: string;
+  script: NameScript;
+  /** Canonical spellings; the first is the most likely reading, the others cover ambiguous letters. */
+  variants: string[];
+  role: TokenRole;
+  /** True for a Latin token that is one pinyin syllable ("Gu", "Li", "Zha"). */
+  syllable: boolean;
+}
+
+export const MAX_INPUT_CHARS = 200;
+export const MAX_TOKENS = 10;
+const MAX_VARIANTS = 4;
+
+const VOWELS = new Set(['a', 'e', 'i', 'o', 'u', 'y']);
+const COARSE: Record<string, string> = {
+  b: 'B', p: 'B', f: 'B',
+  k: 'K', g: 'K', q: 'K', h: 'K',
+  s: 'S', z: 'S', c: 'S', j: 'S', x: 'S',
+  t: 'T', d: 'T',
+  r: 'R', l: 'R',
+  m: 'M', n: 'N',
+};
+
+/** Script-independent consonant skeleton: vowels, y and v/w dropped, confusable consonants merged, repeats collapsed. */
+export function coarseSkeleton(canon: string, limit = Infinity): string {
+  let out = '';
+  let last = '';
+  for (let i = 0; i < canon.length && out.length < limit; i++) {
+    const c = COARSE[canon[i]];
+    if (c !== undefined && last !== c) { out += c; last = c; }
+  }
+  return out;
+}
+
+export function isVowel(ch: string): boolean {
+  return VOWELS.has(ch);
+}
+
+// ---- cleaning and tokenising ------------------------------------------------------------
+
+const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFE00-\uFE0F\uFEFF]/g;
+// Latin letters that look like Cyrillic ones, for words typed with a mixed keyboard.
+const LATIN_TO_CYRILLIC: Record<string, string> = { a: 'а', e: 'е', o: 'о', p: 'р', c: 'с', y: 'у', x: 'х', i: 'і', k: 'к', m: 'м', t: 'т', h: 'һ', b: 'в' };
+const CYRILLIC_TO_LATIN: Record<string, string> = { а: 'a', е: 'e', о: 'o', р: 'p', с: 'c', у: 'y', х: 'x', і: 'i', к: 'k', м: 'm', т: 't', һ: 'h', в: 'b', ѕ: 's', ј: 'j' };
+
+const RE_HAN = /\p{Script=Han}/u;
+const RE_CYRL = /\p{Script=Cyrillic}/u;
+const RE_ARAB = /\p{Script=Arabic}/u;
+const RE_LATN = /\p{Script=Latin}/u;
+
+function scriptOfChar(ch: string): NameScript {
+  // Fast paths for the common blocks; the Unicode script properties decide the rest.
+  const cp = ch.charCodeAt(0);
+  if ((cp >= 0x61 && cp <= 0x7a) || (cp >= 0x41 && cp <= 0x5a)) return 'Latn';
+  if (cp >= 0x0400 && cp <= 0x04ff) return 'Cyrl';
+  if (cp >= 0x4e00 && cp <= 0x9fff) return 'Hani';
+  if (cp >= 0x0620 && cp <= 0x064a) return 'Arab';
+  if (RE_HAN.test(ch)) return 'Hani';
+  if (RE_CYRL.test(ch)) return 'Cyrl';
+  if (RE_ARAB.test(ch)) return 'Arab';
+  if (RE_LATN.test(ch)) return 'Latn';
+  return 'Other';
+}
+
+for (const table of [LATIN_TO_CYRILLIC, CYRILLIC_TO_LATIN]) {
+  for (const [k, v] of Object.entries(table)) table[k.toUpperCase()] = v.toUpperCase();
+}
+
+function fixHomoglyphs(word: string): string {
+  let latin = 0;
+  let cyrillic = 0;
+  for (const ch of word) {
+    const s = scriptOfChar(ch);
+    if (s === 'Latn') latin++;
+    else if (s === 'Cyrl') cyrillic++;
+  }
+  if (latin === 0 || cyrillic === 0) return word;
+  const map = cyrillic >= latin ? LATIN_TO_CYRILLIC : CYRILLIC_TO_LATIN;
+  let out = '';
+  for (const ch of word) out += map[ch] ?? ch;
+  return out;
+}
+
+/** Split a cleaned word into runs of one script (a Chinese run glued to a Latin one becomes two tokens). */
+function splitByScript(word: string): Array<{ text: string; script: NameScript }> {
+  const runs: Array<{ text: string; script: NameScript }> = [];
+  for (const ch of word) {
+    let s = scriptOfChar(ch);
+    if (s === 'Other') {
+      // Combining marks and Arabic-script signs belong to the run they sit in.
+      const last = runs[runs.length - 1];
+      if (last && /\p{M}/u.test(ch)) { last.text += ch; continue; }
+      continue;
+    }
+    if (s === 'Latn' && /\p{M}/u.test(ch)) s = runs[runs.length - 1]?.script ?? s;
+    const last = runs[runs.length - 1];
+    if (last && last.script === s) last.text += ch;
+    else runs.push({ text: ch, script: s });
+  }
+  return runs;
+}
+
+const PINYIN_SYLLABLE = /^(zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(a|ai|an|ang|ao|e|ei|en|eng|er|i|ia|ian|iang|iao|ie|in|ing|iong|iu|o|ong|ou|u|ua|uai|uan|uang|ue|ui|un|uo|v|ve|ü|üe)$/;
+
+export function isPinyinSyllable(word: string): boolean {
+  return word.length <= 6 && PINYIN_SYLLABLE.test(word);
+}
+
+// Titles and honorifics: kept, but they say little about who a person is.
+const TITLES = new Set([
+  'haji', 'hajji', 'hadji', 'hoja', 'khoja', 'qoja', 'xoja', 'molla', 'mullah', 'mulla', 'imam', 'dr', 'prof', 'mr', 'mrs', 'ms',
+  'khan', 'xan', 'han', 'bek', 'beg', 'batyr', 'batir', 'sheikh', 'seyit', 'sayyid',
+  'хаджи', 'хажы', 'қожа', 'ходжа', 'молла', 'имам', 'хан', 'бек', 'батыр',
+  'ھاجى', 'ئىمام', 'موللا',
+]);
+// Standalone patronymic particles ("Serikbay uly", "Nurgozho uulu"): the token before them is the father's name.
+const PARTICLES = new Set(['uly', 'ulı', 'uli', 'ūly', 'uulu', 'ulu', 'kyzy', 'qızı', 'kizi', 'kızı', 'qyzy', 'oglu', 'ogly', 'oğlu', 'ұлы', 'улы', 'уулу', 'қызы', 'кызы', 'оглы', 'ئوغلى', 'قىزى']);
+const PATRONYMIC_SUFFIXES: Array<[RegExp, NameScript]> = [
+  [/(?:ovich|evich|ovitch|evitch|owitsch|ewitsch|owitch|ovič|evič|ovic|evic|owicz|ewicz|ovna|evna|owna|ewna|ūly|uly|ulı|uulu|kyzy|qızı|kızı|qyzy|kizi|qizi)$/, 'Latn'],
+  [/(?:ович|евич|овна|евна|ұлы|улы|уулу|қызы|кызы)$/, 'Cyrl'],
+  [/(?:耶维奇|维奇|維奇|耶夫娜|夫娜|吾勒|乌勒|烏勒)$/, 'Hani'],
+  [/(?:ۇلى|ولى|قىزى)$/, 'Arab'],
+];
+
+function patronymicRoot(word: string, script: NameScript): string | undefined {
+  for (const [re, s] of PATRONYMIC_SUFFIXES) {
+    if (s !== script) continue;
+    const m = re.exec(word);
+    if (m && word.length - m[0].length >= 2) return word.slice(0, word.length - m[0].length);
+  }
+  return undefined;
+}
+
+/** NFKC, lower case, no invisible characters, capped; returns the raw words of a name. */
+function words(text: string): string[] {
+  const capped = (typeof text === 'string' ? text : '').slice(0, MAX_INPUT_CHARS * 2).normalize('NFKC').replace(INVISIBLE, '').slice(0, MAX_INPUT_CHARS);
+  const out: string[] = [];
+  // Chinese name separators (· • ・ ‧), punctuation and hyphens split words.
+  for (const w of capped.split(/[\s\p{P}\p{S}\p{N}]+/u)) {
+    if (w) out.push(w);
+    if (out.length >= MAX_TOKENS * 2) break;
+  }
+  return out;
+}
+
+export function tokenizeName(text: string): NameToken[] {
+  const tokens: NameToken[] = [];
+  for (const word of words(text)) {
+    for (const run of splitByScript(fixHomoglyphs(word))) {
+      if (tokens.length >= MAX_TOKENS) return tokens;
+      if (run.script === 'Other') continue;
+      const t = run.text.toLowerCase();
+      if (PARTICLES.has(t)) {
+        const prev = tokens[tokens.length - 1];
+        if (prev && prev.role === 'main') prev.role = 'patronymic';
+        continue;
+      }
+      const root = patronymicRoot(t, run.script);
+      const role: TokenRole = TITLES.has(t) ? 'title' : root !== undefined ? 'patronymic' : 'main';
+      const variants = canonical(root ?? t, run.script);
+      if (variants.length === 0 || variants[0] === '') continue;
+      tokens.push({ text: run.text, script: run.script, variants, role, syllable: run.script === 'Latn' && isPinyinSyllable(t) });
+    }
+  }
+  return tokens;
+}
+
+/** Reads runs of single pinyin syllables typed as separate words ("Gu Li Na Zha") as one Chinese-style token. */
+export function pinyinRunToken(run: NameToken[]): NameToken {
+  const syllables = run.map((t) => t.text);
+  return { text: syllables.join(' '), script: 'Latn', variants: expand(syllables.map(pinyinSegments).flat()), role: 'main', syllable: false };
+}
+
+export function canonical(word: string, script: NameScript): string[] {
+  switch (script) {
+    case 'Latn': return expand(latinSegments(word));
+    case 'Cyrl': return expand(mapChars(word, CYRILLIC));
+    case 'Arab': return expand(mapChars(word, ARABIC));
+    case 'Hani': return expand(chineseSegments(word));
+    default: return [];
+  }
+}
+
+// A segment is a list of alternative spellings of one sound; the first is the default.
+type Segment = string[];
+
+/** The default reading, then readings that change one ambiguous sound each. */
+function expand(segments: Segment[]): string[] {
+  const primary = tidy(segments.map((s) => s[0]).join(''));
+  const out = [primary];
+  for (let i = 0; i < segments.length && out.length < MAX_VARIANTS; i++) {
+    const seg = segments[i];
+    for (let a = 1; a < seg.length && out.length < MAX_VARIANTS; a++) {
+      const v = tidy(segments.map((s, j) => (j === i ? seg[a] : s[0])).join(''));
+      if (!out.includes(v)) out.push(v);
+    }
+  }
+  return out;
+}
+
+const VELARS = new Set(['k', 'q', 'g']);
+
+/** One spelling of a cluster: kq and ss read as one sound; n before b/p is m (Atambayev = 阿坦巴耶夫). */
+function tidy(canon: string): string {
+  let out = '';
+  for (let i = 0; i < canon.length; i++) {
+    let ch = canon[i];
+    const prev = out[out.length - 1];
+    if (ch === 'n' && (canon[i + 1] === 'b' || canon[i + 1] === 'p')) ch = 'm';
+    if (prev !== undefined && !isVowel(ch) && (prev === ch || (VELARS.has(prev) && VELARS.has(ch)))) continue;
+    out += ch;
+  }
+  return out;
+}
+
+// ---- Latin ---------------------------------------------------------------------------------
+
+const LATIN_LETTERS: Record<string, string> = {
+  ş: 'sh', ș: 'sh', š: 'sh', ś: 's', ç: 'c', č: 'c', ć: 'c', ğ: 'g', ġ: 'g', ǵ: 'g', ı: 'i', ä: 'a', ə: 'a', ǝ: 'a', æ: 'a',
+  ö: 'o', ø: 'o', œ: 'o', ü: 'u', ū: 'u', ұ: 'u', ñ: 'n', ń: 'n', ň: 'n', ž: 'zh', ż: 'zh', ź: 'z', ł: 'l', ý: 'y', ÿ: 'y',
+  ĳ: 'y', ß: 's', đ: 'd', ð: 'd', þ: 't', ħ: 'h', ŋ: 'n', ı̇: 'i',
+};
+
+function latinLetters(word: string): string {
+  let s = '';
+  for (const ch of word) s += LATIN_LETTERS[ch] ?? ch;
+  return s.normalize('NFD').replace(/[^a-z]/g, '');
+}
+
+const LATIN_DIGRAPHS: Array<[string, Segment]> = [
+  ['tsch', ['c']], ['szcz', ['x']], ['shch', ['x']], ['sch', ['x']], ['dzh', ['j']], ['dsh', ['j']], ['tsh', ['c']],
+  ['sh', ['x']], ['sz', ['x']], ['sj', ['x']], ['zh', ['j']], ['dj', ['j']], ['dz', ['j']], ['cz', ['c']],
+  // German and Czech "ch" is х (Turlychanow), English and French ч/ш.
+  ['ch', ['c', 'h']], ['kh', ['h']], ['gh', ['g']], ['ph', ['f']], ['ck', ['k']], ['ou', ['u']],
+];
+const DIGRAPH_STARTS = new Set(LATIN_DIGRAPHS.map(([d]) => d[0]));
+
+function latinSegments(word: string): Segment[] {
+  const s = latinLetters(word);
+  const out: Segment[] = [];
+  let i = 0;
+  outer: while (i < s.length) {
+    const ch = s[i];
+    if (DIGRAPH_STARTS.has(ch)) {
+      for (const [d, seg] of LATIN_DIGRAPHS) {
+        if (s.startsWith(d, i)) { out.push(seg); i += d.length; continue outer; }
+      }
+    }
+    const last = out[out.length - 1];
+    const prevVowel = last !== undefined && isVowel(last[0].slice(-1));
+    if (ch === 'j') {
+      // j is ж in Kazakh and Turkish Latin, й in German and Polish spellings after a vowel.
+      out.push(prevVowel ? ['y', 'j'] : i === 0 ? ['j', 'y'] : ['j']);
+    } else if (ch === 'h') {
+      // Chinese renderings drop an h between vowels (Rahile → 热依拉).
+      out.push(prevVowel && i + 1 < s.length && isVowel(s[i + 1]) ? ['h', ''] : ['h']);
+    } else if (ch === 'x') out.push(['h']);
+    else if (ch === 'v') out.push(['w']);
+    else if (!(last !== undefined && last[0] === ch && last.length === 1)) out.push([ch]); // doubled letters read once
+    i++;
+  }
+  return out;
+}
+
+// ---- Cyrillic and Arabic script ------------------------------------------------------------
+
+const CYRILLIC: Record<string, string> = {
+  а: 'a', ә: 'a', б: 'b', в: 'w', г: 'g', ғ: 'g', ґ: 'g', д: 'd', е: 'e', ё: 'yo', є: 'ye', ж: 'j', җ: 'j', з: 'z', и: 'i', й: 'y',
+  і: 'i', ї: 'yi', к: 'k', қ: 'q', л: 'l', м: 'm', н: 'n', ң: 'ng', о: 'o', ө: 'o', п: 'p', р: 'r', с: 's', т: 't',
+  у: 'u', ұ: 'u', ү: 'u', ў: 'u', ф: 'f', х: 'h', һ: 'h', ц: 'ts', ч: 'c', ш: 'x', щ: 'x', ъ: '', ы: 'i', ь: '', э: 'e',
+  ю: 'yu', я: 'ya',
+};
+
+// Uyghur (ULY correspondences) and Kazakh Arabic script. ۆ is ö in Uyghur and в in Kazakh: both cheap.
+const ARABIC: Record<string, string> = {
+  ا: 'a', أ: 'a', إ: 'i', آ: 'a', ە: 'e', ه: 'e', ې: 'e', ى: 'i', ي: 'y', ی: 'y', و: 'o', ۇ: 'u', ۆ: 'w', ۈ: 'u', ۉ: 'o',
+  ب: 'b', پ: 'p', ت: 't', ث: 's', ج: 'j', چ: 'c', ح: 'h', خ: 'h', د: 'd', ذ: 'z', ر: 'r', ز: 'z', ژ: 'j', س: 's',
+  ش: 'x', ص: 's', ض: 'z', ط: 't', ظ: 'z', ع: 'g', غ: 'g', ف: 'f', ق: 'q', ك: 'k', ک: 'k', گ: 'g', ڭ: 'ng', ل: 'l',
+  م: 'm', ن: 'n', ھ: 'h', ۋ: 'w', ئ: '', ء: '', ٴ: '', ة: 'e',
+};
+
+function mapChars(word: string, table: Record<string, string>): Segment[] {
+  const out: Segment[] = [];
+  for (const ch of word) {
+    const m = table[ch];
+    if (m === undefined || m === '') continue;
+    for (const c of m) {
+      const last = out[out.length - 1];
+      if (last && last[0] === c && !isVowel(c)) continue;
+      out.push([c]);
+    }
+  }
+  return out;
+}
+
+// ---- Chinese -------------------------------------------------------------------------------
+
+// Standard Chinese renderings of Turkic name parts (Xinhua usage) where pinyin would mislead.
+const CHINESE_LEXICON: Array<[string, string]> = [
+  ['买买提', 'memet'], ['麦麦提', 'memet'], ['阿不都', 'abdu'], ['阿卜杜', 'abdu'], ['热依木', 'rehim'], ['吐尔逊', 'tursun'],
+  ['穆罕默德', 'muhemmed'], ['艾合买提', 'ehmet'], ['艾合麦提', 'ehmet'], ['热合曼', 'rehman'], ['努尔', 'nur'], ['古丽', 'gul'],
+  ['古力', 'gul'], ['别克', 'bek'], ['別克', 'bek'], ['江', 'jan'], ['汗', 'han'], ['尔', 'r'], ['爾', 'r'], ['儿', 'r'], ['兒', 'r'],
+  ['夫', 'w'], ['耶', 'ye'], ['娃', 'wa'], ['瓦', 'wa'], ['沃', 'wo'], ['维', 'wi'], ['維', 'wi'], ['伊', 'i'], ['依', 'i'],
+  ['吾', 'u'], ['乌', 'u'], ['烏', 'u'], ['克', 'k'], ['特', 't'], ['斯', 's'], ['姆', 'm'], ['德', 'd'], ['提', 'ti'],
+];
+const LEXICON_MAX = 4;
+const LEXICON = new Map(CHINESE_LEXICON);
+
+const PINYIN_INITIALS: Array<[string, Segment]> = [
+  ['zh', ['j']], ['ch', ['c']], ['sh', ['x']],
+  // Xinhua writes ги/ки/га as 吉/基/加, хи/ши as 希, же/жо as 热/若, and Uyghur r also as 热.
+  ['j', ['j', 'g']], ['q', ['c', 'k']], ['x', ['x', 'h']], ['r', ['r', 'j']],
+  ['b', ['b']], ['p', ['p']], ['m', ['m']], ['f', ['f']], ['d', ['d']], ['t', ['t']], ['n', ['n']], ['l', ['l']],
+  ['g', ['g']], ['k', ['k']], ['h', ['h']], ['z', ['z']], ['c', ['c']], ['s', ['s']], ['y', ['y']], ['w', ['w']],
+];
+
+function pinyinSegments(syllable: string): Segment[] {
+  const s = syllable.toLowerCase().replace(/ü|v/g, 'u');
+  if (s === 'er') return [['r']];
+  const out: Segment[] = [];
+  let rest = s;
+  for (const [ini, seg] of PINYIN_INITIALS) {
+    if (s.startsWith(ini)) { out.push(seg); rest = s.slice(ini.length); break; }
+  }
+  const final = rest.replace(/ng$/, 'n');
+  for (const c of final) if (/[a-z]/.test(c)) out.push([c]);
+  return out;
+}
+
+// Transcriptions use a few hundred characters: reading each once keeps nameKeys fast (pinyin-pro costs ~2 µs a character).
+const CHAR_CACHE = new Map<string, Segment[]>();
+const CHAR_CACHE_MAX = 30_000;
+const LEXICON_STARTS = new Set(CHINESE_LEXICON.filter(([w]) => w.length > 1).map(([w]) => w[0]));
+
+function charSegments(char: string): Segment[] {
+  let segments = CHAR_CACHE.get(char);
+  if (segments === undefined) {
+    const hit = LEXICON.get(char);
+    segments = hit !== undefined ? [...hit].map((c) => [c]) : pinyinSegments(pinyin(char, { toneType: 'none', type: 'array' })[0] ?? '');
+    if (CHAR_CACHE.size < CHAR_CACHE_MAX) CHAR_CACHE.set(char, segments);
+  }
+  return segments;
+}
+
+function chineseSegments(word: string): Segment[] {
+  const chars = [...word];
+  const out: Segment[] = [];
+  for (let i = 0; i < chars.length;) {
+    let matched = 0;
+    if (LEXICON_STARTS.has(chars[i])) {
+      for (let n = Math.min(LEXICON_MAX, chars.length - i); n >= 2 && matched === 0; n--) {
+        const hit = LEXICON.get(chars.slice(i, i + n).join(''));
+        if (hit !== undefined) {
+          for (const c of hit) out.push([c]);
+          matched = n;
+        }
+      }
+    }
+    if (matched > 0) { i += matched; continue; }
+    for (const seg of charSegments(chars[i])) out.push(seg);
+    i++;
+  }
+  return out;
+}
