@@ -29,7 +29,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, scrypt } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +49,7 @@ import { findWatchById, findWatchBySecretHash } from '../src/watch/watches.repos
 import { findMissedDeadlines } from '../src/watch/alerts.repository.ts';
 import { findNextDueTime } from '../src/notify/notifications.repository.ts';
 import type { EscalationTier } from '../src/watch/watches.types.ts';
+import { cpuMs, cpuMsIfAlive, freePort } from './processes.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const VIGIL = join(ROOT, 'bin', 'vigil.js');
@@ -134,38 +134,11 @@ function summary(values: number[]): { n: number; p50: number; p99: number; max: 
   return { n: sorted.length, min: sorted[0] ?? NaN, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted.at(-1) ?? NaN };
 }
 
-/** utime + stime of a process, in ms (fields 14 and 15 of /proc/PID/stat, 100 ticks a second). */
-function cpuMs(pid: number): number {
-  return cpuMsIfAlive(pid) ?? NaN;
-}
-
-/** The same, or null for a process that has ended (a pool closes idle database connections). */
-function cpuMsIfAlive(pid: number): number | null {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return null;
-  }
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN) / 1024;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // The SMTP server notices are handed to: it notes when each message's DATA ended, by key

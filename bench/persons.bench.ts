@@ -11,7 +11,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +20,7 @@ import { openDatabase, type DatabaseHandle } from '../src/db/database.ts';
 import type { FieldCipher } from '../src/keys/field-cipher.ts';
 import { openStore as openVigilStore } from '../src/store.ts';
 import { addUserAtServer } from '../src/users/users.service.ts';
+import { freePort } from './processes.ts';
 import {
   generateSyntheticStore,
   openBatchSource,
@@ -216,16 +216,6 @@ async function cachedLoad(): Promise<LoadFigures | null> {
 // ---------------------------------------------------------------------------------------------
 // The server under test
 
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 async function waitForHealthy(url: string, child: ChildProcess, started: number, timeoutMs = 60_000): Promise<number> {
   for (;;) {

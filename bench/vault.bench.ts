@@ -30,7 +30,6 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomFillSync } from 'node:crypto';
 import { closeSync, createReadStream, createWriteStream, fsyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Transform, Writable } from 'node:stream';
@@ -47,6 +46,7 @@ import { insertNodes, listLeaves, readLogSize, saveLogSize } from '../src/vault/
 import { appendStatement, inclusionProof, integrateLog, loadLogSigner, rootAt } from '../src/vault/log.service.ts';
 import { completedBy, foldRange, leafHash, MemoryTree, nodeHash, nodeKey, verifyInclusion } from '../src/vault/merkle.ts';
 import { STATEMENT_VERSION, type Statement } from '../src/vault/statements.ts';
+import { cpuMs, freePort } from './processes.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const VIGIL = join(ROOT, 'bin', 'vigil.js');
@@ -177,23 +177,6 @@ function procStatus(pid: number): { rssKb: number; hwmKb: number } {
   return { rssKb: kb('VmRSS'), hwmKb: kb('VmHWM') };
 }
 
-/** utime + stime in ms (fields 14 and 15 of /proc/PID/stat, 100 ticks a second). */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 function vigilSync(argv: string[]): string {
   const result = spawnSync(process.execPath, [VIGIL, ...argv], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, VIGIL_LOG: 'off' } });
