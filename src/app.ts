@@ -39,6 +39,7 @@ import { startConfiguredWorker } from './watch/worker-setup.ts';
 import { bundleRoutes } from './vault/bundle.routes.ts';
 import { evidencePages } from './vault/evidence.pages.ts';
 import { evidenceRoutes } from './vault/evidence.routes.ts';
+import { searchPages } from './search/search.pages.ts';
 import { searchRoutes } from './search/search.routes.ts';
 import type { Vault } from './vault/evidence.service.ts';
 import { logRoutes } from './vault/log.routes.ts';
@@ -86,6 +87,7 @@ const ROUTES = [
   webPages,
   accessPages,
   personPages,
+  searchPages,
   statusPages,
   sourcePages,
   interventionPages,

@@ -55,7 +55,7 @@ export function PersonLink(props: { id: string; people: ReadonlyMap<string, Pers
   );
 }
 
-function EthnicityList(props: { i18n: Translator }) {
+export function EthnicityList(props: { i18n: Translator }) {
   return (
     <datalist id="ethnicities">
       {KNOWN_ETHNICITIES.map((value) => (
@@ -67,7 +67,7 @@ function EthnicityList(props: { i18n: Translator }) {
   );
 }
 
-function CurrentStatus(props: { entry: StatusEntry | null; i18n: Translator; withPlace?: boolean }) {
+export function CurrentStatus(props: { entry: StatusEntry | null; i18n: Translator; withPlace?: boolean }) {
   const { entry, i18n } = props;
   if (!entry) return <span class="none">{i18n.t('person.no_status')}</span>;
   return (

@@ -7,6 +7,7 @@ import type { Person } from '../persons/persons.types.ts';
 import type { ServiceContext } from '../services.ts';
 import { queryKeys } from './name-keys.ts';
 import { matchPerson } from './name-match.ts';
+import { applyFilters, readSearchFilters } from './search-filters.ts';
 import type { SearchKey } from './search-keys.ts';
 import { findCandidates } from './search.repository.ts';
 import type { SearchQuery } from './search.schemas.ts';
@@ -33,6 +34,7 @@ export async function searchPersons(ctx: ServiceContext, key: SearchKey, princip
   const text = query.q.normalize('NFKC').trim();
   if (!text) throw new InvalidInputError('type part of a name to search for', { q: 'empty' });
   if ([...text].length > MAX_QUERY) throw new InvalidInputError(`a search is at most ${MAX_QUERY} characters`, { q: `at most ${MAX_QUERY} characters` });
+  const filters = readSearchFilters(query);
   const keys = queryKeys(text).map((nameKey) => key.hash(nameKey));
   if (keys.length === 0) return [];
   const scope = await listScope(ctx, principal);
@@ -44,7 +46,7 @@ export async function searchPersons(ctx: ServiceContext, key: SearchKey, princip
     { status: query.status, ethnicity: query.ethnicity, risk: query.risk, includeRetracted: query.include_retracted, scope },
     statusLoader(ctx),
   );
-  return persons
+  return applyFilters(persons, filters)
     .map((person) => ({ person: hidePersonSecrets(person), ...matchPerson(text, person.names) }))
     .filter((hit) => hit.score >= MIN_SCORE)
     .sort((a, b) => b.score - a.score || a.person.case_number.localeCompare(b.person.case_number))

@@ -28,7 +28,23 @@ function LanguageSwitcher(props: { page: PageContext }) {
   );
 }
 
-export type Section = 'dashboard' | 'watches' | 'alerts' | 'persons' | 'new-person' | 'actors' | 'login' | null;
+/** The search box of every signed-in page: a plain GET form, so it works without script. Signed-out pages never show it. */
+function SiteSearch(props: { page: PageContext }) {
+  const { i18n } = props.page;
+  return (
+    <form method="get" action="/search" class="site-search" role="search" aria-label={i18n.t('nav.search')}>
+      <label for="site-search-q" class="visually-hidden">
+        {i18n.t('nav.search_label')}
+      </label>
+      <input id="site-search-q" type="search" name="q" dir="auto" autocomplete="off" spellcheck={false} placeholder={i18n.t('nav.search_placeholder')} />
+      <button type="submit" class="btn btn-quiet btn-small">
+        {i18n.t('nav.search')}
+      </button>
+    </form>
+  );
+}
+
+export type Section = 'dashboard' | 'search' | 'watches' | 'alerts' | 'persons' | 'new-person' | 'actors' | 'login' | null;
 
 /** Every page: one stylesheet and one optional script, both served by Vigil; nothing inline. */
 export function Layout(props: { page: PageContext; title: string; section?: Section; children: ComponentChildren }) {
@@ -82,6 +98,7 @@ export function Layout(props: { page: PageContext; title: string; section?: Sect
               </nav>
             ) : null}
             <div class="topbar-end">
+              {principal ? <SiteSearch page={props.page} /> : null}
               <LanguageSwitcher page={props.page} />
               {principal ? (
                 <PostForm action="/logout" class="signout">
