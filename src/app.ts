@@ -40,6 +40,7 @@ import { bundleRoutes } from './vault/bundle.routes.ts';
 import { evidencePages } from './vault/evidence.pages.ts';
 import { evidenceRoutes } from './vault/evidence.routes.ts';
 import { searchRoutes } from './search/search.routes.ts';
+import { duplicateRoutes } from './search/duplicates.routes.ts';
 import type { Vault } from './vault/evidence.service.ts';
 import { logRoutes } from './vault/log.routes.ts';
 import { openVault } from './vault/vault-setup.ts';
@@ -81,6 +82,7 @@ const ROUTES = [
   dossierRoutes,
   reportRoutes,
   searchRoutes,
+  duplicateRoutes,
   sosRoutes,
   checkinPages,
   webPages,
