@@ -41,6 +41,7 @@ import { evidencePages } from './vault/evidence.pages.ts';
 import { evidenceRoutes } from './vault/evidence.routes.ts';
 import { searchRoutes } from './search/search.routes.ts';
 import { duplicateRoutes } from './search/duplicates.routes.ts';
+import { duplicatePages } from './search/duplicates.pages.ts';
 import type { Vault } from './vault/evidence.service.ts';
 import { logRoutes } from './vault/log.routes.ts';
 import { openVault } from './vault/vault-setup.ts';
@@ -88,6 +89,7 @@ const ROUTES = [
   webPages,
   accessPages,
   personPages,
+  duplicatePages,
   statusPages,
   sourcePages,
   interventionPages,
