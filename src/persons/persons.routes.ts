@@ -6,7 +6,7 @@ import { etag, expectedVersion } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
 import { DuplicateItem } from '../search/duplicates.schemas.ts';
 import { presentDuplicates } from '../search/duplicates.routes.ts';
-import { CREATE_DUPLICATES, findDuplicatesOf, listMergedFrom } from '../search/duplicates.service.ts';
+import { CREATE_DUPLICATES, findDuplicatesOf, listMergedFrom, QUICK_BUDGET } from '../search/duplicates.service.ts';
 import { presentPerson, presentRevision } from './persons.presenter.ts';
 import {
   CreatePersonBody,
@@ -29,7 +29,7 @@ export function personRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     { preHandler: requireWriter, schema: { tags, body: CreatePersonBody, response: { 201: CreatedPersonOutput, ...errors } } },
     async (request, reply) => {
       const person = await createPerson(ctx, principalOf(request), request.body);
-      const possible = presentDuplicates(await findDuplicatesOf(ctx, principalOf(request), person.id, CREATE_DUPLICATES));
+      const possible = presentDuplicates(await findDuplicatesOf(ctx, principalOf(request), person.id, { limit: CREATE_DUPLICATES, budget: QUICK_BUDGET }));
       return reply
         .code(201)
         .header('etag', etag(person.version))

@@ -14,7 +14,7 @@ import { requirePageReader, requirePageWriter, sendErrorPage } from '../web/guar
 import type { Translator } from '../web/i18n.ts';
 import { field, pageContext, queryOf, seeOther, sendPage } from '../web/page.ts';
 import { DistinctBody, MergeBody, UnmergeBody } from './duplicates.schemas.ts';
-import { findDuplicatesOf, listDistinctOf, listMergedFrom, markDistinct, mergePerson, undoDistinct, unmergePerson } from './duplicates.service.ts';
+import { QUICK_BUDGET, findDuplicatesOf, listDistinctOf, listMergedFrom, markDistinct, mergePerson, undoDistinct, unmergePerson } from './duplicates.service.ts';
 import { CreatedNotice, DuplicateReviewView, DuplicatesSectionBody, isDuplicateFlash, MergeBanner, type ReviewError } from './duplicates.views.tsx';
 
 /** The survivor a merged record points to, when the reader may see it. */
@@ -48,7 +48,7 @@ export async function personDuplicateParts(
 ): Promise<{ banner: VNode; section: PersonSection | null }> {
   const [banner, candidates] = await Promise.all([
     mergeBanner(ctx, principal, person, access.write, i18n, saved),
-    person.duplicate_of || person.retracted_at ? Promise.resolve([]) : findDuplicatesOf(ctx, principal, person.id),
+    person.duplicate_of || person.retracted_at ? Promise.resolve([]) : findDuplicatesOf(ctx, principal, person.id, { budget: QUICK_BUDGET }),
   ]);
   const section: PersonSection | null = candidates.length
     ? { id: 'duplicates', title: i18n.t('duplicates.section'), count: candidates.length, body: DuplicatesSectionBody({ person, candidates, i18n }) }

@@ -39,7 +39,7 @@ export const DUPLICATE_THRESHOLD = 0.45;
 // Names are the base: all of it for identical names, nothing below NAME_FLOOR (one shared token of two is 0.5).
 const NAME_WEIGHT = 0.65;
 const NAME_FLOOR = 0.4;
-const MAX_FORMS = 10;
+const MAX_FORMS = 8;
 // A father's name, a relative or a hometown spelled in another script is still a match above this.
 const SAME_SPELLING = 0.8;
 const MAX_RELATIVES = 30;
@@ -51,12 +51,18 @@ interface NameComparison {
   explanation: string;
 }
 
+/** Each spelling once (records often repeat a form with another kind), at most MAX_FORMS. */
+function distinctForms(subject: DuplicateSubject): Array<{ text: string; script?: string | null }> {
+  const seen = new Set<string>();
+  return subject.names.filter((n) => !seen.has(n.text) && seen.add(n.text)).slice(0, MAX_FORMS);
+}
+
 /** The best pair of name forms, judged both ways: a full name against a partial one scores between. */
 function compareNames(a: DuplicateSubject, b: DuplicateSubject): NameComparison {
   const bestOf = (from: DuplicateSubject, to: DuplicateSubject): NameMatchResult => {
     let best: NameMatchResult = { score: 0, explanation: '' };
-    const targets = to.names.slice(0, MAX_FORMS).map((n) => ({ text: n.text, ...(n.script ? { script: n.script } : {}) }));
-    for (const form of from.names.slice(0, MAX_FORMS)) {
+    const targets = distinctForms(to).map((n) => ({ text: n.text, ...(n.script ? { script: n.script } : {}) }));
+    for (const form of distinctForms(from)) {
       const m = matchPerson(form.text, targets);
       if (m.score > best.score) best = m;
     }
