@@ -41,6 +41,8 @@ import { evidencePages } from './vault/evidence.pages.ts';
 import { evidenceRoutes } from './vault/evidence.routes.ts';
 import { searchPages } from './search/search.pages.ts';
 import { searchRoutes } from './search/search.routes.ts';
+import { duplicateRoutes } from './search/duplicates.routes.ts';
+import { duplicatePages } from './search/duplicates.pages.ts';
 import type { Vault } from './vault/evidence.service.ts';
 import { logRoutes } from './vault/log.routes.ts';
 import { openVault } from './vault/vault-setup.ts';
@@ -82,12 +84,14 @@ const ROUTES = [
   dossierRoutes,
   reportRoutes,
   searchRoutes,
+  duplicateRoutes,
   sosRoutes,
   checkinPages,
   webPages,
   accessPages,
   personPages,
   searchPages,
+  duplicatePages,
   statusPages,
   sourcePages,
   interventionPages,

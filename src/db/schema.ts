@@ -501,4 +501,20 @@ export interface Database {
   log_state: { id: number; size: number };
   log_checkpoints: LogCheckpointRow;
   person_name_keys: { person_id: string; case_id: string; key: string };
+  person_distinct_pairs: PersonDistinctPairRow;
+}
+
+/** Two persons a reviewer decided are different people (person_a < person_b); reason sealed. */
+export interface PersonDistinctPairRow {
+  id: string;
+  person_a: string;
+  person_b: string;
+  case_a: string;
+  case_b: string;
+  decided_by: string;
+  decided_at: string;
+  reason: string | null;
+  undone_at: string | null;
+  undone_by: string | null;
+  version: number;
 }

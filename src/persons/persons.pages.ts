@@ -17,6 +17,7 @@ import { isId } from '../lib/ids.ts';
 import type { ServiceContext } from '../services.ts';
 import { personEvidenceSection } from '../vault/evidence.pages.ts';
 import { personWatchParts } from '../watch/watches.pages.ts';
+import { personDuplicateParts } from '../search/duplicates.pages.ts';
 import { STATUSES } from '../timeline/statuses.schemas.ts';
 import { listStatuses } from '../timeline/statuses.service.ts';
 import { EMPTY_STATUS_FORM, type StatusFormValues } from '../timeline/statuses.views.tsx';
@@ -307,11 +308,12 @@ export async function renderPersonPage(
   const { person, access } = await getPersonWithTimeline(ctx, principal, id);
   const forms = extras.forms ?? {};
   const early = personWatchParts(ctx, principal, person, access, page.i18n);
-  const [timeline, history, sections, watch] = await Promise.all([
+  const [timeline, history, sections, watch, duplicates] = await Promise.all([
     listStatuses(ctx, principal, id, showRetracted),
     personHistory(ctx, principal, id, { cursor: historyCursor, limit: 30 }),
     early.then((parts) => personSections(ctx, principal, person, access, page, forms, parts)),
     early,
+    personDuplicateParts(ctx, principal, person, access, page.i18n, query.saved),
   ]);
   const flash = typeof query.saved === 'string' && FLASHES.has(query.saved as Flash) ? (query.saved as Flash) : null;
   const base = `/persons/${id}`;
@@ -326,7 +328,8 @@ export async function renderPersonPage(
       history: history.items,
       historyOlderHref: history.next_cursor ? `${withQuery(base, { history: history.next_cursor })}#history` : null,
       historyNewestHref: historyCursor ? `${base}#history` : null,
-      sections,
+      sections: duplicates.section ? [duplicates.section, ...sections] : sections,
+      mergeBanner: duplicates.banner,
       statusForm: forms.status ?? { values: { ...EMPTY_STATUS_FORM }, errors: {} },
       flash: extras.forms ? null : flash,
       access,

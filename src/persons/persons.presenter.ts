@@ -23,7 +23,7 @@ export function presentStatus(entry: StatusEntry) {
   };
 }
 
-export function presentPerson(person: Person, extra: { timeline?: StatusEntry[] } = {}) {
+export function presentPerson(person: Person, extra: { timeline?: StatusEntry[]; merged_from?: string[] } = {}) {
   return {
     id: person.id,
     case_id: person.case_id,
@@ -44,6 +44,7 @@ export function presentPerson(person: Person, extra: { timeline?: StatusEntry[] 
     consent: person.consent,
     published: person.published,
     duplicate_of: person.duplicate_of,
+    ...(extra.merged_from ? { merged_from: extra.merged_from } : {}),
     current_status: person.current_status ? presentStatus(person.current_status) : null,
     ...(extra.timeline ? { timeline: extra.timeline.map(presentStatus) } : {}),
     version: person.version,

@@ -4,6 +4,9 @@ import { principalOf, requireReader, requireWriter } from '../http/auth.ts';
 import { ErrorResponse, IdParams, ListOf, ListQuery, RetractBody } from '../http/schemas.ts';
 import { etag, expectedVersion } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
+import { DuplicateItem } from '../search/duplicates.schemas.ts';
+import { presentDuplicates } from '../search/duplicates.routes.ts';
+import { CREATE_DUPLICATES, findDuplicatesOf, listMergedFrom, QUICK_BUDGET } from '../search/duplicates.service.ts';
 import { presentPerson, presentRevision } from './persons.presenter.ts';
 import {
   CreatePersonBody,
@@ -16,15 +19,22 @@ import {
 import { createPerson, getPersonWithTimeline, listPersons, personHistory, retractPerson, updatePerson } from './persons.service.ts';
 
 const tags = ['persons'];
+// A new person's answer names the records it may duplicate (GET …/duplicates has them all).
+const CreatedPersonOutput = Type.Composite([PersonOutput, Type.Object({ possible_duplicates: Type.Array(DuplicateItem) })], { additionalProperties: true });
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
 export function personRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   app.post<{ Body: CreatePersonInput }>(
     '/api/v1/persons',
-    { preHandler: requireWriter, schema: { tags, body: CreatePersonBody, response: { 201: PersonOutput, ...errors } } },
+    { preHandler: requireWriter, schema: { tags, body: CreatePersonBody, response: { 201: CreatedPersonOutput, ...errors } } },
     async (request, reply) => {
       const person = await createPerson(ctx, principalOf(request), request.body);
-      return reply.code(201).header('etag', etag(person.version)).header('location', `/api/v1/persons/${person.id}`).send(presentPerson(person, { timeline: [] }));
+      const possible = presentDuplicates(await findDuplicatesOf(ctx, principalOf(request), person.id, { limit: CREATE_DUPLICATES, budget: QUICK_BUDGET }));
+      return reply
+        .code(201)
+        .header('etag', etag(person.version))
+        .header('location', `/api/v1/persons/${person.id}`)
+        .send({ ...presentPerson(person, { timeline: [], merged_from: [] }), possible_duplicates: possible });
     },
   );
 
@@ -42,7 +52,8 @@ export function personRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     { preHandler: requireReader, schema: { tags, params: IdParams, response: { 200: PersonOutput, ...errors } } },
     async (request, reply) => {
       const { person, timeline } = await getPersonWithTimeline(ctx, principalOf(request), request.params.id);
-      return reply.header('etag', etag(person.version)).send(presentPerson(person, { timeline }));
+      const mergedFrom = (await listMergedFrom(ctx, principalOf(request), person.id)).map((merged) => merged.id);
+      return reply.header('etag', etag(person.version)).send(presentPerson(person, { timeline, merged_from: mergedFrom }));
     },
   );
 

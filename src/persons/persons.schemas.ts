@@ -101,6 +101,7 @@ export const PersonOutput = Type.Object(
     risk: Type.Union([Type.String(), Type.Null()]),
     verification: Type.Union([Type.Integer(), Type.Null()]),
     published: Type.Boolean(),
+    merged_from: Type.Optional(Type.Array(Type.String(), { description: 'ids of the records merged into this one (their duplicate_of names it), on a single read' })),
     version: Type.Integer(),
   },
   { additionalProperties: true },

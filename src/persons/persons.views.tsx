@@ -547,6 +547,8 @@ export function PersonView(props: {
   access: CaseAccess;
   /** Alerts not yet resolved ("No contact since …"), shown atop the timeline. */
   timelineAlerts?: VNode | null;
+  /** "Merged into VG-…" (with un-merge) and "records merged into this one" (src/search/duplicates.pages.ts). */
+  mergeBanner?: VNode | null;
 }) {
   const { page, person } = props;
   const { i18n } = page;
@@ -563,6 +565,7 @@ export function PersonView(props: {
   return (
     <Layout page={page} title={`${person.case_number} ${revealInvisible(primary?.text ?? '')}`} section="persons">
       {props.flash ? <Notice kind="ok">{i18n.t(FLASH_MESSAGES[props.flash], { case: person.case_number })}</Notice> : null}
+      {props.mergeBanner ?? null}
       {person.retracted_at ? (
         <Notice kind="warn">
           {i18n.t('person.retracted_banner', { date: person.retracted_at.slice(0, 10), reason: '' })}

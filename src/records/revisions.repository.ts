@@ -6,7 +6,7 @@ import type { CaseScope } from '../access/access.repository.ts';
 import { inCaseScope } from '../access/access.repository.ts';
 import type { Changes } from './versioning.ts';
 
-export type RevisionAction = 'create' | 'update' | 'retract';
+export type RevisionAction = 'create' | 'update' | 'retract' | 'merge' | 'unmerge' | 'undo';
 
 export interface Revision {
   id: string;

@@ -193,15 +193,28 @@ function explain(pairs: Pairing['pairs'], nameScript: string | undefined): strin
   return parts.join('; ');
 }
 
+// A duplicate check compares the same forms with a hundred records: each spelling is read once.
+// Tokens are never changed after tokenizing, so sharing them is safe.
+const tokenCache = new Map<string, NameToken[]>();
+function tokensOf(text: string): NameToken[] {
+  let tokens = tokenCache.get(text);
+  if (tokens === undefined) {
+    tokens = tokenizeName(text);
+    if (tokenCache.size >= 5000) tokenCache.clear();
+    tokenCache.set(text, tokens);
+  }
+  return tokens;
+}
+
 /** How well a query matches a person's name forms: the best form wins, tokens in any order. */
 export function matchPerson(query: string, names: Array<{ text: string; script?: string }>): NameMatch {
-  const q = tokenizeName(query);
+  const q = tokensOf(query);
   if (q.length === 0 || !Array.isArray(names)) return { score: 0, explanation: '' };
   let best: Pairing | undefined;
   let bestScript: string | undefined;
   // A person has a handful of forms; cap the work for pathological records.
   for (const form of names.slice(0, 50)) {
-    const tokens = tokenizeName(form?.text ?? '');
+    const tokens = tokensOf(form?.text ?? '');
     if (tokens.length === 0) continue;
     const m = matchForm(q, tokens);
     if (best === undefined || m.score > best.score) {

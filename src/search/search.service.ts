@@ -8,6 +8,7 @@ import type { ServiceContext } from '../services.ts';
 import { queryKeys } from './name-keys.ts';
 import { matchPerson } from './name-match.ts';
 import { applyFilters, readSearchFilters } from './search-filters.ts';
+import { collapseMergedHits } from './duplicates.service.ts';
 import type { SearchKey } from './search-keys.ts';
 import { findCandidates } from './search.repository.ts';
 import type { SearchQuery } from './search.schemas.ts';
@@ -46,9 +47,9 @@ export async function searchPersons(ctx: ServiceContext, key: SearchKey, princip
     { status: query.status, ethnicity: query.ethnicity, risk: query.risk, includeRetracted: query.include_retracted, scope },
     statusLoader(ctx),
   );
-  return applyFilters(persons, filters)
+  const hits = applyFilters(persons, filters)
     .map((person) => ({ person: hidePersonSecrets(person), ...matchPerson(text, person.names) }))
     .filter((hit) => hit.score >= MIN_SCORE)
-    .sort((a, b) => b.score - a.score || a.person.case_number.localeCompare(b.person.case_number))
-    .slice(0, query.limit ?? 20);
+    .sort((a, b) => b.score - a.score || a.person.case_number.localeCompare(b.person.case_number));
+  return collapseMergedHits(ctx, scope, hits, query.limit ?? 20);
 }
