@@ -461,6 +461,15 @@ export interface LogCheckpointRow {
   created_at: string;
 }
 
+/** A keyed hash of one word stem of a record's free text (secret: 1 for a secret field's words). */
+export interface TextSearchKeyRow {
+  entity: string;
+  record_id: string;
+  case_id: string | null;
+  secret: number;
+  key: string;
+}
+
 export interface Database {
   counters: { name: string; value: number };
   persons: PersonRow;
@@ -501,4 +510,5 @@ export interface Database {
   log_state: { id: number; size: number };
   log_checkpoints: LogCheckpointRow;
   person_name_keys: { person_id: string; case_id: string; key: string };
+  text_search_keys: TextSearchKeyRow;
 }
