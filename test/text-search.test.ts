@@ -6,6 +6,7 @@ import { reindexAllText } from '../src/search/text-index.ts';
 import { queryTextKeys, textKeys } from '../src/search/text-keys.ts';
 import { snippetAround } from '../src/search/text-search.service.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
+import { postMultipart } from './helpers/uploads.ts';
 
 interface Hit {
   entity: string;
@@ -165,6 +166,20 @@ describe(`full-text search (${BACKEND})`, () => {
     assert.equal(identity?.field, 'confidential_identity');
     const audited = await t.app.ctx.db.selectFrom('audit_entries').selectAll().where('action', '=', 'source.read_secret').where('entity_id', '=', ids.testimony!).execute();
     assert.ok(audited.length >= 1);
+    // An evidence item's description.
+    const upload = await postMultipart(
+      `${t.url}/api/v1/evidence`,
+      [
+        { name: 'meta', value: JSON.stringify({ person_ids: [ids.person], description: 'Voice message from the sister about the summons' }) },
+        { name: 'file', fileName: 'voice.ogg', type: 'audio/ogg', data: Buffer.from('OggS fake voice bytes') },
+      ],
+      { authorization: `Bearer ${t.tokens.researcher}` },
+    );
+    assert.equal(upload.status, 201, JSON.stringify(upload.body));
+    const evidenceId = upload.body.id as string;
+    const evidence = await found('sister summons', evidenceId);
+    assert.equal(evidence?.entity, 'evidence');
+    assert.equal(evidence?.field, 'description');
     // Every word must be there (AND).
     assert.equal(await found('Dabancheng Serikbayev', ids.source!), undefined);
   });

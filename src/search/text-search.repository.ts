@@ -58,17 +58,49 @@ export interface TextCandidate {
 }
 
 /**
+ * The first key's rows the reader may match, newest first, at most `cap`, each with `secrets_ok`:
+ * whether the reader may match the record's secret rows too (the same for every row of a record).
+ * A member of few cases starts from their cases (a seek per case on key and case); the operator
+ * and members of very many cases walk the key's rows and check each one's case.
+ */
+function candidateRows(key: string, scope: TextScope, cap: number): RawBuilder<unknown> {
+  const allow = scope.secrets === 'none' ? 0 : 1;
+  const { cases } = scope;
+  if (cases.all || cases.dense) {
+    const secretsOk = cases.all
+      ? sql`${allow}`
+      : sql`case when ${allow} = 1 and (k.case_id is null
+          or exists (select 1 from case_members m where m.case_id = k.case_id and m.user_id = ${cases.userId} and m.role <> 'viewer')
+          or exists (select 1 from break_glass g where g.case_id = k.case_id and g.user_id = ${cases.userId} and g.expires_at > ${cases.now})) then 1 else 0 end`;
+    return sql`(select k.entity, k.record_id, ${secretsOk} as secrets_ok from text_search_keys k where k.key = ${key} and ${visible('k', scope)} order by k.record_id desc limit ${cap})`;
+  }
+  const { userId, now } = cases;
+  const readable = sql`(select case_id, max(secrets_ok) as secrets_ok from (
+      select case_id, case when role <> 'viewer' then ${allow} else 0 end as secrets_ok from case_members where user_id = ${userId}
+      union all
+      select case_id, ${allow} as secrets_ok from break_glass where user_id = ${userId} and expires_at > ${now}
+    ) g group by case_id)`;
+  return sql`(select * from (
+      select k.entity, k.record_id, v.secrets_ok from ${readable} v join text_search_keys k on k.key = ${key} and k.case_id = v.case_id
+        where k.secret = 0 or v.secrets_ok = 1
+      union all
+      select k.entity, k.record_id, ${allow} as secrets_ok from text_search_keys k where k.key = ${key} and k.case_id is null and (k.secret = 0 or ${allow} = 1)
+    ) u order by record_id desc limit ${cap})`;
+}
+
+/**
  * Records holding every key, newest first: the first key's rows (the rarest, at most `cap` of
  * them, newest first) are the candidates; each other key is a point lookup per candidate.
  */
 export async function findTextMatches(db: Db, keys: string[], scope: TextScope, options: { cap: number; limit: number; includeRetracted: boolean }): Promise<TextCandidate[]> {
   if (keys.length === 0) return [];
   const [first, ...rest] = keys;
-  const candidates = sql`(select k.entity, k.record_id from text_search_keys k where k.key = ${first} and ${visible('k', scope)} order by k.record_id desc limit ${options.cap})`;
-  const others = rest.map((key) => sql`exists (select 1 from text_search_keys o where o.record_id = c.record_id and o.entity = c.entity and o.key = ${key} and ${visible('o', scope)})`);
+  const others = rest.map(
+    (key) => sql`exists (select 1 from text_search_keys o where o.record_id = c.record_id and o.entity = c.entity and o.key = ${key} and (o.secret = 0 or c.secrets_ok = 1))`,
+  );
   const conditions = [...others, ...(options.includeRetracted ? [] : [notRetracted('c')])];
   const where = conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
-  const result = await sql<TextCandidate>`select distinct c.entity, c.record_id from ${candidates} c ${where} order by c.record_id desc limit ${options.limit}`.execute(db);
+  const result = await sql<TextCandidate>`select distinct c.entity, c.record_id from ${candidateRows(first!, scope, options.cap)} c ${where} order by c.record_id desc limit ${options.limit}`.execute(db);
   return result.rows;
 }
 

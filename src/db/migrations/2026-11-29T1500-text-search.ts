@@ -7,10 +7,10 @@ import type { Kysely } from 'kysely';
  * record, secrecy class and key. `secret` (0/1) marks keys of secret fields (a person's notes, a
  * source's confidential identity), which only readers allowed secrets may match.
  *
- * - The primary key leads with the record, so rewriting a record's keys (delete by record and
- *   class, then insert) touches one contiguous range.
- * - text_search_keys_key_idx answers a query: the records holding one key, newest first (ids are
- *   UUIDv7), with the case and class to filter by need-to-know, without reading the table.
+ * - The primary key leads with the record: rewriting a record's keys (delete by record and class,
+ *   then insert) touches one range, and whether a candidate holds a key is one seek.
+ * - text_search_keys_key_idx answers a query: the records holding one key within one case (a
+ *   reader's cases are looked up one by one), with the class to filter by, without reading the table.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -22,5 +22,5 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('key', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('text_search_keys_pk', ['record_id', 'entity', 'key', 'secret'])
     .execute();
-  await db.schema.createIndex('text_search_keys_key_idx').on('text_search_keys').columns(['key', 'record_id', 'entity', 'secret', 'case_id']).execute();
+  await db.schema.createIndex('text_search_keys_key_idx').on('text_search_keys').columns(['key', 'case_id', 'record_id', 'entity', 'secret']).execute();
 }
