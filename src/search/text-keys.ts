@@ -65,6 +65,7 @@ const STOP_HAN = new Set([...'的了是在和有我他她这一不也就都而�
  * script (Жaнaргүл with Latin a), they become the majority's; otherwise it is two words run together.
  */
 function unmixScripts(word: string): string[] {
+  if (!LATIN.test(word) || !CYRILLIC.test(word)) return [word];
   let latin = 0;
   let cyrillic = 0;
   for (const ch of word) {
@@ -99,6 +100,12 @@ export interface TextPiece {
   end: number;
 }
 
+function pushWord(pieces: TextPiece[], part: string, start: number, end: number): void {
+  const word = foldLetters(part);
+  if (!KEEP.test(word)) return;
+  pieces.push({ kind: 'word', text: word.length > MAX_WORD ? [...word].slice(0, MAX_WORD).join('') : word, start, end });
+}
+
 /** The pieces of a text in order: folded words and Chinese runs (stop words included). */
 export function textPieces(text: string): TextPiece[] {
   const pieces: TextPiece[] = [];
@@ -107,14 +114,15 @@ export function textPieces(text: string): TextPiece[] {
     const start = match.index;
     const end = start + match[0].length;
     const folded = fold(match[0]);
+    if (!HAN.test(folded)) {
+      for (const part of unmixScripts(folded)) pushWord(pieces, part, start, end);
+      continue;
+    }
     // Chinese inside a word is cut out as its own run; the rest is one word per script run.
     let run = '';
     let han = '';
     const flushWord = () => {
-      for (const part of unmixScripts(run)) {
-        const word = foldLetters(part);
-        if ([...word].some((ch) => KEEP.test(ch))) pieces.push({ kind: 'word', text: [...word].slice(0, MAX_WORD).join(''), start, end });
-      }
+      for (const part of unmixScripts(run)) pushWord(pieces, part, start, end);
       run = '';
     };
     const flushHan = () => {
