@@ -284,4 +284,14 @@ describe(`full-text search (${BACKEND})`, () => {
     const keys = await t.app.ctx.db.selectFrom('text_search_keys').select('key').execute();
     for (const row of keys) assert.match(row.key, /^[A-Za-z0-9_-]{22}$/);
   });
+
+  it('lets an admin through break-glass read a secret note, audited as such', async () => {
+    assert.equal(await found('Zhelturangy', ids.person, t.tokens.admin), undefined);
+    const opened = await t.api('POST', `/api/v1/persons/${ids.person}/break-glass`, { token: t.tokens.admin, body: { reason: 'Alert: contact lost, coordinator unreachable' } });
+    assert.equal(opened.status, 201, opened.text);
+    const hit = await found('Zhelturangy', ids.person, t.tokens.admin);
+    assert.equal(hit?.field, 'notes');
+    const audited = await t.app.ctx.db.selectFrom('audit_entries').selectAll().where('action', '=', 'person.read_secret').where('actor', '=', `user:${t.users.admin.id}`).execute();
+    assert.ok(audited.some((entry) => String(entry.detail).includes('break_glass')), JSON.stringify(audited));
+  });
 });
