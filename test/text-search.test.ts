@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { loadSearchKey } from '../src/search/search-keys.ts';
+import { systemPrincipal } from '../src/auth/roles.ts';
 import { reindexAllText } from '../src/search/text-index.ts';
+import { searchText, snippetAround } from '../src/search/text-search.service.ts';
+import { findTextMatches } from '../src/search/text-search.repository.ts';
 import { queryTextKeys, textKeys } from '../src/search/text-keys.ts';
-import { snippetAround } from '../src/search/text-search.service.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
 import { postMultipart } from './helpers/uploads.ts';
 
@@ -263,6 +265,22 @@ describe(`full-text search (${BACKEND})`, () => {
     assert.ok(await found('Almaty', ids.person));
     assert.ok(await found('拘留', ids.chinese!));
     assert.equal(await found('Almaty', ids.person, t.tokens.viewer), undefined);
+  });
+
+  it('plans for the operator and for members of very many cases as for anyone', async () => {
+    const key = await loadSearchKey(t.app.ctx);
+    const operator = await searchText(t.app.ctx, key, systemPrincipal('test'), 'Almaty aunt');
+    assert.ok(operator.some((hit) => hit.id === ids.person && hit.field === 'notes'));
+    const keys = ['almaty', 'aunt'].map((word) => key.hash(`t:${word.slice(0, 5)}`));
+    const now = new Date().toISOString();
+    const asMember = (userId: string, dense: boolean, secrets: 'member' | 'none') =>
+      findTextMatches(t.app.ctx.db, keys, { cases: { all: false, userId, now, dense }, secrets }, { cap: 2000, limit: 10, includeRetracted: false });
+    for (const dense of [false, true]) {
+      assert.ok((await asMember(t.users.researcher.id, dense, 'member')).some((m) => m.record_id === ids.person), `dense ${dense}`);
+      assert.deepEqual(await asMember(t.users.researcher.id, dense, 'none'), [], `no secrets, dense ${dense}`);
+      assert.deepEqual(await asMember(t.users.viewer.id, dense, 'member'), [], `a viewer member, dense ${dense}`);
+      assert.deepEqual(await asMember(t.users.admin.id, dense, 'member'), [], `a non-member, dense ${dense}`);
+    }
   });
 
   it('keeps no word of a note in the store, in any case or as a stem', async () => {

@@ -58,13 +58,15 @@ export interface TextCandidate {
 }
 
 /**
- * The first key's rows the reader may match, newest first, at most `cap`, each with `secrets_ok`:
+ * The first key's rows the reader may match, at most `cap`, each with `secrets_ok`:
  * whether the reader may match the record's secret rows too (the same for every row of a record).
- * A member of few cases starts from their cases (a seek per case on key and case); the operator
- * and members of very many cases walk the key's rows and check each one's case.
+ * A member of few cases starts from their cases (a seek per case on key and case) and keeps the
+ * newest; the operator and members of very many cases walk the key's rows, checking each one's
+ * case, and keep the first `cap` they may see.
  */
 function candidateRows(key: string, scope: TextScope, cap: number): RawBuilder<unknown> {
-  const allow = scope.secrets === 'none' ? 0 : 1;
+  // A literal: PostgreSQL would read a bare parameter in a select list as text.
+  const allow = sql.lit(scope.secrets === 'none' ? 0 : 1);
   const { cases } = scope;
   if (cases.all || cases.dense) {
     const secretsOk = cases.all
@@ -72,7 +74,8 @@ function candidateRows(key: string, scope: TextScope, cap: number): RawBuilder<u
       : sql`case when ${allow} = 1 and (k.case_id is null
           or exists (select 1 from case_members m where m.case_id = k.case_id and m.user_id = ${cases.userId} and m.role <> 'viewer')
           or exists (select 1 from break_glass g where g.case_id = k.case_id and g.user_id = ${cases.userId} and g.expires_at > ${cases.now})) then 1 else 0 end`;
-    return sql`(select k.entity, k.record_id, ${secretsOk} as secrets_ok from text_search_keys k where k.key = ${key} and ${visible('k', scope)} order by k.record_id desc limit ${cap})`;
+    // In index order, not newest first: sorting every row of a common key would cost more than the cap saves.
+    return sql`(select k.entity, k.record_id, ${secretsOk} as secrets_ok from text_search_keys k where k.key = ${key} and ${visible('k', scope)} limit ${cap})`;
   }
   const { userId, now } = cases;
   const readable = sql`(select case_id, max(secrets_ok) as secrets_ok from (
@@ -90,7 +93,7 @@ function candidateRows(key: string, scope: TextScope, cap: number): RawBuilder<u
 
 /**
  * Records holding every key, newest first: the first key's rows (the rarest, at most `cap` of
- * them, newest first) are the candidates; each other key is a point lookup per candidate.
+ * them) are the candidates; each other key is a point lookup per candidate.
  */
 export async function findTextMatches(db: Db, keys: string[], scope: TextScope, options: { cap: number; limit: number; includeRetracted: boolean }): Promise<TextCandidate[]> {
   if (keys.length === 0) return [];
