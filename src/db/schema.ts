@@ -461,6 +461,15 @@ export interface LogCheckpointRow {
   created_at: string;
 }
 
+/** A keyed hash of one word stem of a record's free text (secret: 1 for a secret field's words). */
+export interface TextSearchKeyRow {
+  entity: string;
+  record_id: string;
+  case_id: string | null;
+  secret: number;
+  key: string;
+}
+
 export interface Database {
   counters: { name: string; value: number };
   persons: PersonRow;
@@ -502,6 +511,7 @@ export interface Database {
   log_checkpoints: LogCheckpointRow;
   person_name_keys: { person_id: string; case_id: string; key: string };
   person_distinct_pairs: PersonDistinctPairRow;
+  text_search_keys: TextSearchKeyRow;
 }
 
 /** Two persons a reviewer decided are different people (person_a < person_b); reason sealed. */

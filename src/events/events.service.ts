@@ -12,6 +12,8 @@ import { retractRecord } from '../records/retraction.ts';
 import { recordChange } from '../records/changes.ts';
 import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
+import { loadSearchKey } from '../search/search-keys.ts';
+import { indexRecordText } from '../search/text-index.ts';
 import { moveCitationsToCase, retractCitationsFor, type CitationInput } from '../sources/citations.repository.ts';
 import { citeSources } from '../sources/citations.service.ts';
 import {
@@ -150,8 +152,10 @@ export async function createEvent(ctx: ServiceContext, principal: Principal, inp
   const citations = input.citations ?? [];
   const id = newId();
   const at = ctx.clock.now().toISOString();
+  const searchKey = await loadSearchKey(ctx);
   await ctx.db.transaction().execute(async (trx) => {
     await insertEvent(trx, ctx.cipher, { id, at, date_earliest: sortDate(date, acts), date_latest: date?.latest ?? null, fields });
+    await indexRecordText(trx, searchKey, ENTITY, { id, case_id: caseId, fields });
     await citeSources(ctx, trx, principal, { type: 'event', id, caseId, at }, citations);
     await writeActs(ctx, trx, principal, id, caseId, acts, at);
     await recordChange(ctx, trx, {
@@ -221,6 +225,7 @@ export async function updateEvent(
   const eventDate = newDate !== undefined ? newDate : before.date ? parseEdtf(before.date) : null;
   const at = ctx.clock.now().toISOString();
   const oldActIds = before.acts.map((a) => a.id);
+  const searchKey = await loadSearchKey(ctx);
   await ctx.db.transaction().execute(async (trx) => {
     const applied = await updateEventRow(trx, ctx.cipher, id, expected, {
       at,
@@ -229,6 +234,7 @@ export async function updateEvent(
       fields,
     });
     if (!applied) throw new StaleVersionError(expected + 1, expected);
+    await indexRecordText(trx, searchKey, ENTITY, { id, case_id: caseId, fields: { ...before, ...fields } });
     if (caseId !== before.person_id) {
       await setActsCase(trx, id, caseId);
       await moveCitationsToCase(trx, 'event', [id], caseId);

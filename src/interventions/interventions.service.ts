@@ -11,6 +11,8 @@ import { recordChange } from '../records/changes.ts';
 import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
 import type { Database } from '../db/schema.ts';
 import type { ServiceContext } from '../services.ts';
+import { loadSearchKey } from '../search/search-keys.ts';
+import { indexRecordText, searchKeyIn } from '../search/text-index.ts';
 import {
   findInterventionById,
   insertIntervention,
@@ -86,6 +88,7 @@ export async function writeIntervention(ctx: ServiceContext, trx: Kysely<Databas
   const id = newId();
   const at = ctx.clock.now().toISOString();
   await insertIntervention(trx, ctx.cipher, { id, case_id: caseId, at, date_earliest: date?.earliest ?? null, fields });
+  await indexRecordText(trx, await searchKeyIn(ctx, trx), ENTITY, { id, case_id: caseId, fields });
   await recordChange(ctx, trx, {
     case_id: caseId,
     entity: ENTITY,
@@ -120,11 +123,13 @@ export async function updateIntervention(
   const changes = diffChanges(beforeSubset, fields);
   if (Object.keys(changes).length === 0) return before;
   const at = ctx.clock.now().toISOString();
+  const searchKey = await loadSearchKey(ctx);
   await ctx.db.transaction().execute(async (trx) => {
     const dateEarliest = date === undefined ? undefined : (date?.earliest ?? null);
     if (!(await updateInterventionRow(trx, ctx.cipher, id, expected, { at, date_earliest: dateEarliest, fields }))) {
       throw new StaleVersionError(expected + 1, expected);
     }
+    await indexRecordText(trx, searchKey, ENTITY, { id, case_id: before.case_id, fields: { ...before, ...fields } });
     await recordChange(ctx, trx, {
       case_id: before.case_id,
       entity: ENTITY,

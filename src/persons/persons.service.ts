@@ -10,6 +10,7 @@ import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
 import { indexPersonNames } from '../search/name-index.ts';
 import { loadSearchKey } from '../search/search-keys.ts';
+import { indexRecordText } from '../search/text-index.ts';
 import { findStatusEntriesByIds, listTimeline } from '../timeline/statuses.repository.ts';
 import type { StatusEntry } from '../timeline/statuses.types.ts';
 import { decodeCursor, encodeCursor } from '../http/schemas.ts';
@@ -31,6 +32,8 @@ import {
 import { normaliseName, PERSON_SECRET_FIELDS, type Person } from './persons.types.ts';
 
 const ENTITY = 'person';
+/** The person's fields full-text search reads (src/search/text-fields.ts). */
+const TEXT_FIELDS = ['notes', 'occupation', 'hometown', 'residence'];
 
 export function statusLoader(ctx: ServiceContext): StatusLoader {
   return (ids) => findStatusEntriesByIds(ctx.db, ctx.cipher, ids);
@@ -145,6 +148,7 @@ export async function createPerson(ctx: ServiceContext, principal: Principal, in
     await insertPerson(trx, ctx.cipher, { id, case_id: caseId, case_seq: seq, at, birth_earliest: input.birth ? parseEdtf(input.birth).earliest : null, fields });
     await replaceNames(trx, ctx.cipher, id, names);
     await indexPersonNames(trx, searchKey, { id, case_id: caseId, names });
+    await indexRecordText(trx, searchKey, ENTITY, { id, case_id: caseId, fields });
     if (caseId === id) await addCreatorAsCoordinator(trx, principal, id, at);
     await recordChange(ctx, trx, {
       case_id: caseId,
@@ -181,7 +185,8 @@ export async function updatePerson(
   const changes = diffChanges(beforeSubset, after, PERSON_SECRET_FIELDS);
   if (Object.keys(changes).length === 0) return asRead(ctx, principal, before, access);
   const at = ctx.clock.now().toISOString();
-  const searchKey = names ? await loadSearchKey(ctx) : null;
+  const textChanged = TEXT_FIELDS.some((field) => field in fields);
+  const searchKey = names || textChanged ? await loadSearchKey(ctx) : null;
   await ctx.db.transaction().execute(async (trx) => {
     const birthEarliest = fields.birth === undefined ? undefined : fields.birth === null ? null : parseEdtf(fields.birth).earliest;
     const applied = await updatePersonFields(trx, ctx.cipher, id, expected, { at, birth_earliest: birthEarliest, fields });
@@ -190,6 +195,7 @@ export async function updatePerson(
       await replaceNames(trx, ctx.cipher, id, names);
       await indexPersonNames(trx, searchKey!, { id, case_id: before.case_id, names });
     }
+    if (textChanged) await indexRecordText(trx, searchKey!, ENTITY, { id, case_id: before.case_id, fields: { ...before, ...fields } });
     await recordChange(ctx, trx, {
       case_id: before.case_id,
       entity: ENTITY,

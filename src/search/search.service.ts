@@ -12,6 +12,7 @@ import { collapseMergedHits } from './duplicates.service.ts';
 import type { SearchKey } from './search-keys.ts';
 import { findCandidates } from './search.repository.ts';
 import type { SearchQuery } from './search.schemas.ts';
+import { searchText, type TextHit } from './text-search.service.ts';
 
 /**
  * Finds persons by any form of their names, in any script: the query's phonetic keys find
@@ -31,10 +32,16 @@ export interface SearchHit {
   explanation: string;
 }
 
-export async function searchPersons(ctx: ServiceContext, key: SearchKey, principal: Principal, query: SearchQuery): Promise<SearchHit[]> {
-  const text = query.q.normalize('NFKC').trim();
+/** The query as searched (NFKC, trimmed); empty or longer than MAX_QUERY characters is refused. */
+export function readSearchQuery(q: string): string {
+  const text = q.normalize('NFKC').trim();
   if (!text) throw new InvalidInputError('type part of a name to search for', { q: 'empty' });
   if ([...text].length > MAX_QUERY) throw new InvalidInputError(`a search is at most ${MAX_QUERY} characters`, { q: `at most ${MAX_QUERY} characters` });
+  return text;
+}
+
+export async function searchPersons(ctx: ServiceContext, key: SearchKey, principal: Principal, query: SearchQuery): Promise<SearchHit[]> {
+  const text = readSearchQuery(query.q);
   const filters = readSearchFilters(query);
   const keys = queryKeys(text).map((nameKey) => key.hash(nameKey));
   if (keys.length === 0) return [];
@@ -52,4 +59,16 @@ export async function searchPersons(ctx: ServiceContext, key: SearchKey, princip
     .filter((hit) => hit.score >= MIN_SCORE)
     .sort((a, b) => b.score - a.score || a.person.case_number.localeCompare(b.person.case_number));
   return collapseMergedHits(ctx, scope, hits, query.limit ?? 20);
+}
+
+/**
+ * The one search box: persons by name (`in` names), records by the words of their free text (`in`
+ * text), or both (the default). The status, ethnicity and risk filters apply to persons found by name.
+ */
+export async function searchEverything(ctx: ServiceContext, key: SearchKey, principal: Principal, query: SearchQuery): Promise<{ persons: SearchHit[]; text: TextHit[] }> {
+  const text = readSearchQuery(query.q);
+  const scope = query.in ?? 'all';
+  const persons = scope === 'text' ? [] : await searchPersons(ctx, key, principal, query);
+  const hits = scope === 'names' ? [] : await searchText(ctx, key, principal, text, { limit: query.limit ?? 20, includeRetracted: query.include_retracted });
+  return { persons, text: hits };
 }

@@ -10,6 +10,8 @@ import { retractRecord } from '../records/retraction.ts';
 import { recordChange } from '../records/changes.ts';
 import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
+import { loadSearchKey } from '../search/search-keys.ts';
+import { indexRecordText } from '../search/text-index.ts';
 import {
   findSourceById,
   insertSource,
@@ -112,8 +114,10 @@ export async function createSource(ctx: ServiceContext, principal: Principal, in
   };
   const id = newId();
   const at = ctx.clock.now().toISOString();
+  const searchKey = await loadSearchKey(ctx);
   await ctx.db.transaction().execute(async (trx) => {
     await insertSource(trx, ctx.cipher, { id, at, date_earliest: date?.earliest ?? null, fields });
+    await indexRecordText(trx, searchKey, ENTITY, { id, case_id: fields.person_id, fields });
     await recordChange(ctx, trx, {
       case_id: fields.person_id,
       entity: ENTITY,
@@ -160,11 +164,14 @@ export async function updateSource(
   const at = ctx.clock.now().toISOString();
   // A source moved to another case is recorded in the case it now belongs to (unfiled: the one it left).
   const caseId = fields.person_id ?? before.person_id;
+  const searchKey = await loadSearchKey(ctx);
   await ctx.db.transaction().execute(async (trx) => {
     const dateEarliest = date === undefined ? undefined : (date?.earliest ?? null);
     if (!(await updateSourceRow(trx, ctx.cipher, id, expected, { at, date_earliest: dateEarliest, fields }))) {
       throw new StaleVersionError(expected + 1, expected);
     }
+    // Rewritten whole: a source moved to another case takes its keys along.
+    await indexRecordText(trx, searchKey, ENTITY, { id, case_id: caseId, fields: { ...before, ...fields } });
     await recordChange(ctx, trx, {
       case_id: caseId,
       entity: ENTITY,

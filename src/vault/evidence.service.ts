@@ -38,6 +38,8 @@ import { appendStatement } from './log.service.ts';
 import { listLogEntriesFor } from './log.repository.ts';
 import { sha256Hex, STATEMENT_VERSION, type CustodyKind } from './statements.ts';
 import type { NoteSigner } from './signed-note.ts';
+import { loadSearchKey } from '../search/search-keys.ts';
+import { indexRecordText } from '../search/text-index.ts';
 
 /**
  * The evidence vault. An upload streams through SHA-256 and age encryption (to the case's own
@@ -192,6 +194,7 @@ export async function fileUpload(ctx: ServiceContext, vault: Vault, principal: P
 
   const id = newId();
   const at = ctx.clock.now().toISOString();
+  const searchKey = await loadSearchKey(ctx);
   const blobId = await ctx.db.transaction().execute(async (trx) => {
     const blob = await insertBlobIfAbsent(trx, ctx.cipher, { id: newId(), case_id: plan.caseId, address, sha256, size }, at);
     const fields = {
@@ -206,6 +209,7 @@ export async function fileUpload(ctx: ServiceContext, vault: Vault, principal: P
       source_ids: plan.meta.source_ids ?? [],
     };
     await insertEvidenceItem(trx, ctx.cipher, { id, case_id: plan.caseId, blob_id: blob.id, created_at: at, created_by: principal.actor, ...fields });
+    await indexRecordText(trx, searchKey, ENTITY, { id, case_id: plan.caseId, fields });
     await recordChange(ctx, trx, { case_id: plan.caseId, entity: ENTITY, entity_id: id, version: 1, action: 'create', actor: principal.actor, at, changes: diffChanges(null, { ...fields, sha256, size }), reason: null });
     const kind: CustodyKind = plan.parent ? 'derived' : 'received';
     await writeCustody(ctx, trx, { evidence: { id, case_id: plan.caseId, sha256, size }, kind, actor: principal.actor, at, detail: null, parentSha256: plan.parent?.sha256 });

@@ -8,6 +8,7 @@ import * as watchSchedules from './2026-11-29T1100-watch-schedules.ts';
 import * as watchChannels from './2026-11-29T1200-watch-channels.ts';
 import * as evidenceVault from './2026-11-29T1300-evidence-vault.ts';
 import * as nameSearch from './2026-11-29T1400-name-search.ts';
+import * as textSearch from './2026-11-29T1500-text-search.ts';
 import * as duplicatePairs from './2026-11-29T1510-duplicate-pairs.ts';
 
 /** Every migration, by name; names sort in the order they run. Never edit a released one. */
@@ -21,5 +22,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T1200-watch-channels': watchChannels,
   '2026-11-29T1300-evidence-vault': evidenceVault,
   '2026-11-29T1400-name-search': nameSearch,
+  '2026-11-29T1500-text-search': textSearch,
   '2026-11-29T1510-duplicate-pairs': duplicatePairs,
 };

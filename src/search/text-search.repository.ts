@@ -1,0 +1,161 @@
+import { expressionBuilder, sql, type Kysely, type RawBuilder } from 'kysely';
+import { inCaseScope, type CaseScope } from '../access/access.repository.ts';
+import type { Database } from '../db/schema.ts';
+import { sealContext, type FieldCipher } from '../keys/field-cipher.ts';
+import { TEXT_ENTITIES, textEntity, type TextEntity } from './text-fields.ts';
+
+/** The SQL of full-text search: a record's hashed text keys, the records a query's keys find, and their texts. */
+
+type Db = Kysely<Database>;
+const CHUNK = 500;
+
+export async function replaceTextKeys(db: Db, doc: { entity: string; id: string; case_id: string | null; secret: boolean }, keys: string[]): Promise<void> {
+  const secret = doc.secret ? 1 : 0;
+  await db.deleteFrom('text_search_keys').where('record_id', '=', doc.id).where('entity', '=', doc.entity).where('secret', '=', secret).execute();
+  const rows = [...new Set(keys)].map((key) => ({ entity: doc.entity, record_id: doc.id, case_id: doc.case_id, secret, key }));
+  for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto('text_search_keys').values(rows.slice(i, i + CHUNK)).execute();
+}
+
+/** Rows holding `key`, counted up to `cap`: how rare a key is, at a bounded cost. */
+export async function countKeyRows(db: Db, key: string, cap: number): Promise<number> {
+  const row = await db
+    .selectFrom((eb) => eb.selectFrom('text_search_keys').select('record_id').where('key', '=', key).limit(cap).as('k'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Who may match which rows: a row of a case the reader may read; a secret row only where the reader
+ * receives secrets (a non-viewer member, or an open break-glass; never a viewer by role).
+ */
+export interface TextScope {
+  cases: CaseScope;
+  secrets: 'all' | 'none' | 'member';
+}
+
+function visible(alias: string, scope: TextScope): RawBuilder<boolean> {
+  const ref = (column: string) => sql.ref(`${alias}.${column}`);
+  const readable = sql<boolean>`(${ref('secret')} = 0 and ${inCaseScope(expressionBuilder<Database, 'text_search_keys'>(), `${alias}.case_id`, scope.cases, true)})`;
+  if (scope.secrets === 'none') return readable;
+  if (scope.secrets === 'all' || scope.cases.all) return sql<boolean>`(${readable} or ${ref('secret')} = 1)`;
+  const { userId, now } = scope.cases;
+  const secretCases = sql<boolean>`(${ref('case_id')} is null
+    or ${ref('case_id')} in (select case_id from case_members where user_id = ${userId} and role <> 'viewer')
+    or ${ref('case_id')} in (select case_id from break_glass where user_id = ${userId} and expires_at > ${now}))`;
+  return sql<boolean>`(${readable} or (${ref('secret')} = 1 and ${secretCases}))`;
+}
+
+/** Whether the record a row names is live: each kind's own table says (ids never repeat across kinds' rows of one entity). */
+function notRetracted(alias: string): RawBuilder<boolean> {
+  const branches = TEXT_ENTITIES.map((e) => sql`when ${e.entity} then (select retracted_at from ${sql.table(e.table)} where id = ${sql.ref(`${alias}.record_id`)})`);
+  return sql<boolean>`(case ${sql.ref(`${alias}.entity`)} ${sql.join(branches, sql` `)} end) is null`;
+}
+
+export interface TextCandidate {
+  entity: string;
+  record_id: string;
+}
+
+/**
+ * The first key's rows the reader may match, at most `cap`, each with `secrets_ok`:
+ * whether the reader may match the record's secret rows too (the same for every row of a record).
+ * A member of few cases starts from their cases (a seek per case on key and case) and keeps the
+ * newest; the operator and members of very many cases walk the key's rows, checking each one's
+ * case, and keep the first `cap` they may see.
+ */
+function candidateRows(key: string, scope: TextScope, cap: number): RawBuilder<unknown> {
+  // A literal: PostgreSQL would read a bare parameter in a select list as text.
+  const allow = sql.lit(scope.secrets === 'none' ? 0 : 1);
+  const { cases } = scope;
+  if (cases.all || cases.dense) {
+    const secretsOk = cases.all
+      ? sql`${allow}`
+      : sql`case when ${allow} = 1 and (k.case_id is null
+          or exists (select 1 from case_members m where m.case_id = k.case_id and m.user_id = ${cases.userId} and m.role <> 'viewer')
+          or exists (select 1 from break_glass g where g.case_id = k.case_id and g.user_id = ${cases.userId} and g.expires_at > ${cases.now})) then 1 else 0 end`;
+    // In index order, not newest first: sorting every row of a common key would cost more than the cap saves.
+    return sql`(select k.entity, k.record_id, ${secretsOk} as secrets_ok from text_search_keys k where k.key = ${key} and ${visible('k', scope)} limit ${cap})`;
+  }
+  const { userId, now } = cases;
+  const readable = sql`(select case_id, max(secrets_ok) as secrets_ok from (
+      select case_id, case when role <> 'viewer' then ${allow} else 0 end as secrets_ok from case_members where user_id = ${userId}
+      union all
+      select case_id, ${allow} as secrets_ok from break_glass where user_id = ${userId} and expires_at > ${now}
+    ) g group by case_id)`;
+  return sql`(select * from (
+      select k.entity, k.record_id, v.secrets_ok from ${readable} v join text_search_keys k on k.key = ${key} and k.case_id = v.case_id
+        where k.secret = 0 or v.secrets_ok = 1
+      union all
+      select k.entity, k.record_id, ${allow} as secrets_ok from text_search_keys k where k.key = ${key} and k.case_id is null and (k.secret = 0 or ${allow} = 1)
+    ) u order by record_id desc limit ${cap})`;
+}
+
+/**
+ * Records holding every key, newest first: the first key's rows (the rarest, at most `cap` of
+ * them) are the candidates; each other key is a point lookup per candidate.
+ */
+export async function findTextMatches(db: Db, keys: string[], scope: TextScope, options: { cap: number; limit: number; includeRetracted: boolean }): Promise<TextCandidate[]> {
+  if (keys.length === 0) return [];
+  const [first, ...rest] = keys;
+  const others = rest.map(
+    (key) => sql`exists (select 1 from text_search_keys o where o.record_id = c.record_id and o.entity = c.entity and o.key = ${key} and (o.secret = 0 or c.secrets_ok = 1))`,
+  );
+  const conditions = [...others, ...(options.includeRetracted ? [] : [notRetracted('c')])];
+  const where = conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
+  const result = await sql<TextCandidate>`select distinct c.entity, c.record_id from ${candidateRows(first!, scope, options.cap)} c ${where} order by c.record_id desc limit ${options.limit}`.execute(db);
+  return result.rows;
+}
+
+/** A record's searchable text, opened: what a hit's snippet is cut from and what reindexing hashes. */
+export interface TextRecord {
+  entity: string;
+  id: string;
+  case_id: string | null;
+  person_id: string | null;
+  case_number: string | null;
+  retracted: boolean;
+  fields: Record<string, string | null>;
+}
+
+function textSelect(db: Db, kind: TextEntity) {
+  const any = db as unknown as Kysely<any>;
+  const personColumn = kind.personColumn ? `r.${kind.personColumn}` : 'r.case_id';
+  return any
+    .selectFrom(`${kind.table} as r`)
+    .leftJoin('persons as p', 'p.id', 'r.case_id')
+    .select(['r.id as id', 'r.case_id as case_id', `${personColumn} as person_id`, 'p.case_number as case_number', 'r.retracted_at as retracted_at', ...kind.fields.map((f) => `r.${f.column} as f_${f.column}`)]);
+}
+
+function toTextRecord(cipher: FieldCipher, kind: TextEntity, row: Record<string, unknown>): TextRecord {
+  const id = row.id as string;
+  const fields: Record<string, string | null> = {};
+  for (const field of kind.fields) {
+    const stored = (row[`f_${field.column}`] as string | null) ?? null;
+    fields[field.name] = field.sealed ? cipher.openNullable(stored, sealContext(kind.table, field.column, id)) : stored;
+  }
+  return {
+    entity: kind.entity,
+    id,
+    case_id: (row.case_id as string | null) ?? null,
+    person_id: (row.person_id as string | null) ?? null,
+    case_number: (row.case_number as string | null) ?? null,
+    retracted: row.retracted_at !== null,
+    fields,
+  };
+}
+
+/** The texts of records of one kind, by id (any order). */
+export async function loadTextRecords(db: Db, cipher: FieldCipher, entity: string, ids: string[]): Promise<TextRecord[]> {
+  if (ids.length === 0) return [];
+  const kind = textEntity(entity);
+  const rows = await textSelect(db, kind).where('r.id', 'in', ids).execute();
+  return rows.map((row) => toTextRecord(cipher, kind, row));
+}
+
+/** One page of a kind's records in id order after `after`: for rebuilding the index. */
+export async function listTextRecordsAfter(db: Db, cipher: FieldCipher, entity: string, after: string, limit: number): Promise<TextRecord[]> {
+  const kind = textEntity(entity);
+  const rows = await textSelect(db, kind).where('r.id', '>', after).orderBy('r.id').limit(limit).execute();
+  return rows.map((row) => toTextRecord(cipher, kind, row));
+}
