@@ -143,4 +143,22 @@ describe(`web UI: search page (${BACKEND})`, () => {
       }
     }
   });
+  it('shows words found in free text the reader may see, with a snippet; a secret note only to a member allowed secrets', async () => {
+    const source = await t.api('POST', '/api/v1/sources', { body: { kind: 'testimony', title: 'Testimony of a cellmate in the Kuitun detention centre', person_id: ids.zhanargul } });
+    assert.equal(source.status, 201, source.text);
+    const page = await search({ q: 'kuitun cellmate' });
+    assert.equal(page.status, 200);
+    assert.match(page.html, /<section class="text-hits" id="text-hits"/);
+    assert.match(page.html, /<p class="hit-snippet"><bdi dir="auto">Testimony of a cellmate in the Kuitun detention centre<\/bdi><\/p>/);
+    const note = await search({ q: 'secret note' });
+    assert.match(note.html, /<bdi dir="auto">secret note of the case<\/bdi>/, 'the coordinator of the case finds the note');
+    const viewer = await search({ q: 'secret note' }, 'viewer');
+    assert.equal(viewer.status, 200);
+    assert.ok(!viewer.html.includes('secret note of the case'), 'a viewer member never sees a secret note');
+    assert.match((await search({ q: 'kuitun cellmate' }, 'viewer')).html, /Testimony of a cellmate in the Kuitun/, 'a viewer member sees what is not secret');
+    const outsider = await search({ q: 'kuitun cellmate' }, 'coordinator');
+    assert.ok(!outsider.html.includes('Kuitun'), 'a non-member finds nothing of the case');
+    const hostile = await search({ q: '<b>kuitun</b>' });
+    assert.ok(!hostile.html.includes('<b>kuitun</b>'), 'the query is escaped');
+  });
 });

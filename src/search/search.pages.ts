@@ -9,7 +9,7 @@ import type { Translator } from '../web/i18n.ts';
 import { pageContext, queryOf, sendPage } from '../web/page.ts';
 import { loadSearchKey } from './search-keys.ts';
 import { SearchQuery } from './search.schemas.ts';
-import { MAX_QUERY, searchPersons } from './search.service.ts';
+import { MAX_QUERY, searchEverything } from './search.service.ts';
 import { SEARCH_FORM_FIELDS, SearchView, type PersonHitView, type SearchFormValues, type TextHitView } from './search.views.tsx';
 
 const PAGE_LIMIT = 50;
@@ -45,9 +45,9 @@ export function searchPages(app: FastifyInstance, ctx: ServiceContext): void {
     try {
       // Empty fields of a GET form mean "no filter"; the rest is judged by the API's own schema.
       const asked = Object.fromEntries(Object.entries(values).filter(([name, value]) => name === 'q' || value.trim() !== ''));
-      const hits: PersonHitView[] = await searchPersons(ctx, await loadSearchKey(ctx), request.principal!, { ...validate(SearchQuery, asked), limit: PAGE_LIMIT });
-      // TEXT SEARCH SLOT: when the full-text backend lands, its hits go into textHits here.
-      return sendPage(reply, 200, SearchView({ ...base, hits }));
+      const found = await searchEverything(ctx, await loadSearchKey(ctx), request.principal!, { ...validate(SearchQuery, asked), limit: PAGE_LIMIT });
+      const hits: PersonHitView[] = found.persons;
+      return sendPage(reply, 200, SearchView({ ...base, hits, textHits: found.text }));
     } catch (error) {
       if (!(error instanceof InvalidInputError)) throw error;
       const errors = localiseSearchErrors(error.fields, page.i18n);

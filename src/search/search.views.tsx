@@ -1,6 +1,7 @@
 import { enumOptions, CaseNumber, Notice, NameText, SelectField, TextField, fieldId, type FieldErrors } from '../web/components.tsx';
 import { CurrentStatus, EthnicityList } from '../persons/persons.views.tsx';
 import type { Person } from '../persons/persons.types.ts';
+import type { TextHit } from './text-search.service.ts';
 import { STATUSES } from '../timeline/statuses.schemas.ts';
 import type { Translator } from '../web/i18n.ts';
 import { Layout } from '../web/layout.tsx';
@@ -24,16 +25,8 @@ export interface PersonHitView {
   explanation: string;
 }
 
-/** A full-text hit, as the text search will return it (its backend is not written yet; the page passes none). */
-export interface TextHitView {
-  entity: string;
-  id: string;
-  person_id: string | null;
-  case_number: string | null;
-  field: string;
-  snippet: string;
-  score: number;
-}
+/** A full-text hit: which field of which record, and a snippet around the words found. */
+export type TextHitView = TextHit;
 
 function fieldLabels(i18n: Translator): Record<keyof SearchFormValues, string> {
   return {
@@ -137,11 +130,7 @@ function PersonHits(props: { hits: PersonHitView[]; i18n: Translator }) {
   );
 }
 
-/**
- * SLOT: "Found in text" — full-text hits in notes, testimonies and source titles. The text search
- * backend is being written separately; until it lands, the page passes an empty array and this
- * section renders nothing.
- */
+/** "Found in text": hits in notes, testimonies, source titles and other free text the reader may see. */
 export function TextHits(props: { hits: TextHitView[]; i18n: Translator }) {
   const { i18n } = props;
   if (props.hits.length === 0) return null;
