@@ -11,6 +11,19 @@ function keyOf(canon: string): string | undefined {
   return (isVowel(canon[0]) || canon[0] === 'w' ? '_' : '') + skeleton;
 }
 
+/**
+ * Chinese cannot write a syllable-final l or r before a consonant (哈木拉提 = Halmurat, 堯樂博斯 = Yulbars): the
+ * spelling without its first, then without its second such liquid.
+ */
+function withoutCodaLiquids(canon: string): string[] {
+  const out: string[] = [];
+  for (let i = 1; i + 1 < canon.length && out.length < 2; i++) {
+    const ch = canon[i];
+    if ((ch === 'l' || ch === 'r') && isVowel(canon[i - 1]) && !isVowel(canon[i + 1])) out.push(canon.slice(0, i) + canon.slice(i + 1));
+  }
+  return out;
+}
+
 /** Tokens plus pinyin runs read as one word; patronymics and titles after the names proper. */
 function keyTokens(tokens: NameToken[]): { main: NameToken[]; minor: NameToken[] } {
   const main: NameToken[] = [];
@@ -41,8 +54,13 @@ function collectKeys(text: string): string[] {
   for (const t of main) add(t.variants[0]);
   // Adjacent words joined: Kassym Jomart = Kasymzhomart = 卡瑟姆若马尔特.
   for (let i = 0; i + 1 < tokens.length; i++) add(tokens[i].variants[0] + tokens[i + 1].variants[0]);
+  // Russified endings: Abbasov and Abbas share a key.
+  for (const t of main) if (t.stem !== undefined) add(t.stem);
   for (const t of main) for (const v of t.variants.slice(1)) add(v);
+  for (const t of main) for (const v of withoutCodaLiquids(t.variants[0])) add(v);
   for (const t of minor) for (const v of t.variants) add(v);
+  // Three words joined: Ali Khan Türe = Алихонтўра.
+  for (let i = 0; i + 2 < tokens.length; i++) add(tokens[i].variants[0] + tokens[i + 1].variants[0] + tokens[i + 2].variants[0]);
   for (let i = 0; i + 1 < tokens.length; i++) {
     const [a, ...aAlts] = tokens[i].variants;
     const [b, ...bAlts] = tokens[i + 1].variants;

@@ -122,7 +122,7 @@ export function isPinyinSyllable(word: string): boolean {
 // Titles and honorifics: kept, but they say little about who a person is.
 const TITLES = new Set([
   'haji', 'hajji', 'hadji', 'hoja', 'khoja', 'qoja', 'xoja', 'molla', 'mullah', 'mulla', 'imam', 'dr', 'prof', 'mr', 'mrs', 'ms',
-  'khan', 'xan', 'han', 'bek', 'beg', 'batyr', 'batir', 'sheikh', 'seyit', 'sayyid',
+  'khan', 'xan', 'han', 'bek', 'beg', 'batyr', 'batir', 'batur', 'sheikh', 'seyit', 'sayyid',
   'хаджи', 'хажы', 'қожа', 'ходжа', 'молла', 'имам', 'хан', 'бек', 'батыр',
   'ھاجى', 'ئىمام', 'موللا',
 ]);
@@ -134,6 +134,18 @@ const PATRONYMIC_SUFFIXES: Array<[RegExp, NameScript]> = [
   [/(?:耶维奇|维奇|維奇|耶夫娜|夫娜|吾勒|乌勒|烏勒)$/, 'Hani'],
   [/(?:ۇلى|ولى|قىزى)$/, 'Arab'],
 ];
+
+// Russified surname endings, read on the canonical spelling: Abbasov, Abbasoff, Аббасова, ئابباسوف, 阿巴索夫 → abas.
+const RUSSIFIED = /(?:o|e|ye|yo)[wf]a?$/;
+
+function russifiedStem(canon: string): string | undefined {
+  const m = RUSSIFIED.exec(canon);
+  if (m === null) return undefined;
+  const stem = canon.slice(0, canon.length - m[0].length);
+  let consonants = 0;
+  for (const ch of stem) if (!isVowel(ch)) consonants++;
+  return consonants >= 2 ? stem : undefined;
+}
 
 function patronymicRoot(word: string, script: NameScript): string | undefined {
   for (const [re, s] of PATRONYMIC_SUFFIXES) {
@@ -176,14 +188,39 @@ export function tokenizeName(text: string): NameToken[] {
         continue;
       }
       const root = patronymicRoot(t, run.script);
-      const role: TokenRole = TITLES.has(t) ? 'title' : root !== undefined ? 'patronymic' : 'main';
       const variants = canonical(root ?? t, run.script);
       if (variants.length === 0 || variants[0] === '') continue;
-      tokens.push({ text: run.text, script: run.script, variants, role, syllable: run.script === 'Latn' && isPinyinSyllable(t) });
+      // Titles are recognised in any script by their sound (巴图尔 = batur, خان = han).
+      const role: TokenRole = TITLES.has(t) || TITLE_SOUNDS.has(variants[0]) ? 'title' : root !== undefined ? 'patronymic' : 'main';
+      const token: NameToken = { text: run.text, script: run.script, variants, role, syllable: run.script === 'Latn' && isPinyinSyllable(t) };
+      const stem = role === 'main' ? russifiedStem(variants[0]) : undefined;
+      if (stem !== undefined) token.stem = stem;
+      tokens.push(token);
     }
   }
+  surnameFromPatronymic(tokens);
   return tokens;
 }
+
+/**
+ * Kazakh and Kyrgyz official names often carry the father's name as the only surname (Ahmet Baitursynuly,
+ * Kurmanzhan Mamatbay kyzy): when no other token can be the surname, the last Turkic patronymic is it.
+ */
+// A Russian-style patronymic (-ovich, -ovna) never stands for the surname.
+const SLAVIC_PATRONYMIC = /(?:vich|vitch|witsch|vič|vic|wicz|vna|wna|вич|вна|维奇|維奇|夫娜)$/;
+
+function surnameFromPatronymic(tokens: NameToken[]): void {
+  let main = 0;
+  let last = -1;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.role === 'main') main++;
+    else if (t.role === 'patronymic' && !SLAVIC_PATRONYMIC.test(t.text.toLowerCase())) last = i;
+  }
+  if (main <= 1 && last >= 0) tokens[last].role = 'main';
+}
+
+const TITLE_SOUNDS = new Set(['batur', 'batir', 'batyr', 'haji', 'hajy', 'aji', 'bek', 'bey', 'han']);
 
 /** Reads runs of single pinyin syllables typed as separate words ("Gu Li Na Zha") as one Chinese-style token. */
 export function pinyinRunToken(run: NameToken[]): NameToken {
