@@ -162,13 +162,16 @@ const RADICAL_PAIRS = '⺁厂 ⺂乛 ⺃乚 ⺄乙 ⺅亻 ⺆冂 ⺇𠘨 ⺈刀 
 const RADICALS = new Map(RADICAL_PAIRS.split(' ').map((pair) => [...pair] as [string, string]));
 const RE_RADICAL = /[\u2E81-\u2EF3]/gu;
 
+const INNER_APOSTROPHE = /(?<=\p{L})['’‘ʻʼ`´](?=\p{L})/gu;
+
 /** NFKC, lower case, no invisible characters, capped; returns the raw words of a name. */
 function words(text: string): string[] {
   const capped = (typeof text === 'string' ? text : '').slice(0, MAX_INPUT_CHARS * 2).replace(RE_RADICAL, (c) => RADICALS.get(c) ?? c)
     .normalize('NFKC').replace(INVISIBLE, '').slice(0, MAX_INPUT_CHARS);
   const out: string[] = [];
-  // Chinese name separators (· • ・ ‧), punctuation and hyphens split words.
-  for (const w of capped.split(/[\s\p{P}\p{S}\p{N}]+/u)) {
+  // Chinese name separators (· • ・ ‧), punctuation and hyphens split words; an apostrophe inside a word marks an ayn,
+  // a hamza or Uzbek o‘ g‘ (Isma'il, To‘ra) and is dropped instead.
+  for (const w of capped.replace(INNER_APOSTROPHE, '').split(/[\s\p{P}\p{S}\p{N}]+/u)) {
     if (w) out.push(w);
     if (out.length >= MAX_TOKENS * 2) break;
   }
