@@ -135,16 +135,18 @@ const PATRONYMIC_SUFFIXES: Array<[RegExp, NameScript]> = [
   [/(?:ۇلى|ولى|قىزى)$/, 'Arab'],
 ];
 
-// Russified surname endings, read on the canonical spelling: Abbasov, Abbasoff, Аббасова, ئابباسوف, 阿巴索夫 → abas.
-const RUSSIFIED = /(?:o|e|ye|yo)[wf]a?$/;
-
+// Russified surname endings, read on the canonical spelling: Abbasov, Abbasoff, Аббасова, ئابباسوف, 阿巴索夫 → abas
+// (-ov, -ev, -yev, -of, -ova, -eva; checked by hand: this runs for every token of every indexed name).
 function russifiedStem(canon: string): string | undefined {
-  const m = RUSSIFIED.exec(canon);
-  if (m === null) return undefined;
-  const stem = canon.slice(0, canon.length - m[0].length);
+  let end = canon.length;
+  if (canon[end - 1] === 'a') end--;
+  const f = canon[end - 1];
+  const v = canon[end - 2];
+  if ((f !== 'w' && f !== 'f') || (v !== 'o' && v !== 'e')) return undefined;
+  end -= canon[end - 3] === 'y' ? 3 : 2;
   let consonants = 0;
-  for (const ch of stem) if (!isVowel(ch)) consonants++;
-  return consonants >= 2 ? stem : undefined;
+  for (let i = 0; i < end; i++) if (!isVowel(canon[i])) consonants++;
+  return consonants >= 2 ? canon.slice(0, end) : undefined;
 }
 
 function patronymicRoot(word: string, script: NameScript): string | undefined {
@@ -160,18 +162,22 @@ function patronymicRoot(word: string, script: NameScript): string | undefined {
 // web pages print ⻢ (U+2EE2) for 马; NFKC folds the Kangxi radicals block but not this one.
 const RADICAL_PAIRS = '⺁厂 ⺂乛 ⺃乚 ⺄乙 ⺅亻 ⺆冂 ⺇𠘨 ⺈刀 ⺉刂 ⺊卜 ⺋㔾 ⺌小 ⺍小 ⺎兀 ⺏尣 ⺐尢 ⺑𡯂 ⺒巳 ⺓幺 ⺔彑 ⺕𫜹 ⺖忄 ⺗心 ⺘扌 ⺙攵 ⺛旡 ⺜日 ⺝月 ⺞歺 ⺟母 ⺠民 ⺡氵 ⺢氺 ⺣灬 ⺤爫 ⺥爫 ⺦丬 ⺧牛 ⺨犭 ⺩王 ⺪𤴔 ⺫目 ⺬示 ⺭礻 ⺮𥫗 ⺯糹 ⺰纟 ⺱罓 ⺲罒 ⺳㓁 ⺴冗 ⺵𦉫 ⺶羊 ⺷𦍌 ⺸𦍋 ⺹耂 ⺺肀 ⺻聿 ⺼肉 ⺽𦥑 ⺾艹 ⺿艹 ⻀艹 ⻁虎 ⻂衤 ⻃覀 ⻄西 ⻅见 ⻆角 ⻇𧢲 ⻈讠 ⻉贝 ⻊𧾷 ⻋车 ⻌辶 ⻍辶 ⻎辶 ⻏邑 ⻐钅 ⻑長 ⻒镸 ⻓长 ⻔门 ⻕𨸏 ⻖阝 ⻗雨 ⻘青 ⻙韦 ⻚页 ⻛风 ⻜飞 ⻝食 ⻞𩙿 ⻟飠 ⻠饣 ⻡𩠐 ⻢马 ⻣骨 ⻤鬼 ⻥鱼 ⻦鸟 ⻧卤 ⻨麦 ⻩黄 ⻪黾 ⻫斉 ⻬齐 ⻭歯 ⻮齿 ⻯竜 ⻰龙 ⻱龜 ⻲亀 ⻳龟';
 const RADICALS = new Map(RADICAL_PAIRS.split(' ').map((pair) => [...pair] as [string, string]));
-const RE_RADICAL = /[\u2E81-\u2EF3]/gu;
+const RE_RADICAL = /[\u2E81-\u2EF3]/u;
+const RE_RADICALS = /[\u2E81-\u2EF3]/gu;
 
-const INNER_APOSTROPHE = /(?<=\p{L})['’‘ʻʼ`´](?=\p{L})/gu;
+const RE_APOSTROPHE = /['’‘ʻʼ`]/;
+const INNER_APOSTROPHE = /(?<=\p{L})['’‘ʻʼ`](?=\p{L})/gu;
 
 /** NFKC, lower case, no invisible characters, capped; returns the raw words of a name. */
 function words(text: string): string[] {
-  const capped = (typeof text === 'string' ? text : '').slice(0, MAX_INPUT_CHARS * 2).replace(RE_RADICAL, (c) => RADICALS.get(c) ?? c)
-    .normalize('NFKC').replace(INVISIBLE, '').slice(0, MAX_INPUT_CHARS);
+  let raw = (typeof text === 'string' ? text : '').slice(0, MAX_INPUT_CHARS * 2);
+  if (RE_RADICAL.test(raw)) raw = raw.replace(RE_RADICALS, (c) => RADICALS.get(c) ?? c);
+  let capped = raw.normalize('NFKC').replace(INVISIBLE, '').slice(0, MAX_INPUT_CHARS);
+  if (RE_APOSTROPHE.test(capped)) capped = capped.replace(INNER_APOSTROPHE, '');
   const out: string[] = [];
   // Chinese name separators (· • ・ ‧), punctuation and hyphens split words; an apostrophe inside a word marks an ayn,
   // a hamza or Uzbek o‘ g‘ (Isma'il, To‘ra) and is dropped instead.
-  for (const w of capped.replace(INNER_APOSTROPHE, '').split(/[\s\p{P}\p{S}\p{N}]+/u)) {
+  for (const w of capped.split(/[\s\p{P}\p{S}\p{N}]+/u)) {
     if (w) out.push(w);
     if (out.length >= MAX_TOKENS * 2) break;
   }
@@ -344,10 +350,10 @@ const ARABIC: Record<string, string> = {
 // ع is Kazakh ғ, but in Arabic and Persian names the ayn carries an unwritten vowel (علی = Ali, عباس = Abbas).
 const ARABIC_AMBIGUOUS: Record<string, Segment> = { ع: ['g', 'a'] };
 
-function mapChars(word: string, table: Record<string, string>, ambiguous: Record<string, Segment> = {}): Segment[] {
+function mapChars(word: string, table: Record<string, string>, ambiguous?: Record<string, Segment>): Segment[] {
   const out: Segment[] = [];
   for (const ch of word) {
-    const alt = ambiguous[ch];
+    const alt = ambiguous !== undefined ? ambiguous[ch] : undefined;
     if (alt !== undefined) { out.push(alt); continue; }
     const m = table[ch];
     if (m === undefined || m === '') continue;
