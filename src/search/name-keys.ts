@@ -12,18 +12,18 @@ function keyOf(canon: string): string | undefined {
 }
 
 /**
- * Chinese cannot write a syllable-final l or r before a consonant (哈木拉提 = Halmurat, 堯樂博斯 = Yulbars): the
- * spelling without its first, then without its second such liquid.
+ * Chinese cannot write a syllable-final l, r or h before a consonant (哈木拉提 = Halmurat, 堯樂博斯 = Yulbars,
+ * 艾买提 = Ehmet): the spelling without its first, then without its second such sound.
  */
-function withoutCodaLiquids(canon: string): string[] {
+function withoutCodas(canon: string): string[] {
   const out: string[] = [];
-  // Only liquids among the first KEY_CLASSES consonants change the key.
+  // Only codas among the first KEY_CLASSES consonants change the key.
   let consonants = 0;
   for (let i = 1; i + 1 < canon.length && out.length < 2 && consonants < KEY_CLASSES; i++) {
     const ch = canon[i];
     if (isVowel(ch) || ch === 'w') continue;
     consonants++;
-    if ((ch === 'l' || ch === 'r') && isVowel(canon[i - 1]) && !isVowel(canon[i + 1])) out.push(canon.slice(0, i) + canon.slice(i + 1));
+    if ((ch === 'l' || ch === 'r' || ch === 'h') && isVowel(canon[i - 1]) && !isVowel(canon[i + 1])) out.push(canon.slice(0, i) + canon.slice(i + 1));
   }
   return out;
 }
@@ -66,7 +66,7 @@ function collectKeys(text: string): string[] {
   // Russified endings: Abbasov and Abbas share a key.
   for (const t of main) if (t.stem !== undefined) add(t.stem);
   for (const t of main) for (const v of t.variants.slice(1)) add(v);
-  for (const t of main) for (const v of withoutCodaLiquids(t.variants[0])) add(v);
+  for (const t of main) for (const v of withoutCodas(t.variants[0])) add(v);
   for (const t of minor) for (const v of t.variants) add(v);
   // Three words joined (Ali Khan Türe = Алихонтўра): a new key only where two joined words have fewer than four classes.
   for (const i of shortJoins) if (i + 2 < tokens.length) add(tokens[i].variants[0] + tokens[i + 1].variants[0] + tokens[i + 2].variants[0]);

@@ -368,11 +368,12 @@ function mapChars(word: string, table: Record<string, string>, ambiguous?: Recor
 
 // ---- Chinese -------------------------------------------------------------------------------
 
-// Standard Chinese renderings of Turkic name parts (Xinhua usage) where pinyin would mislead.
+// Standard Chinese renderings of Turkic name parts (Xinhua usage) where pinyin would mislead. 司马义 is Xinhua's
+// Ismail (司马义·铁力瓦尔地 Ismail Tiliwaldi, 司马义·艾买提 Ismail Amat): the initial i and final l are not written.
 const CHINESE_LEXICON: Array<[string, string]> = [
   ['买买提', 'memet'], ['麦麦提', 'memet'], ['阿不都', 'abdu'], ['阿卜杜', 'abdu'], ['热依木', 'rehim'], ['吐尔逊', 'tursun'],
   ['穆罕默德', 'muhemmed'], ['艾合买提', 'ehmet'], ['艾合麦提', 'ehmet'], ['热合曼', 'rehman'], ['努尔', 'nur'], ['古丽', 'gul'],
-  ['古力', 'gul'], ['别克', 'bek'], ['別克', 'bek'], ['江', 'jan'], ['汗', 'han'], ['尔', 'r'], ['爾', 'r'], ['儿', 'r'], ['兒', 'r'],
+  ['古力', 'gul'], ['司马义', 'ismail'], ['别克', 'bek'], ['別克', 'bek'], ['江', 'jan'], ['汗', 'han'], ['尔', 'r'], ['爾', 'r'], ['儿', 'r'], ['兒', 'r'],
   ['夫', 'w'], ['耶', 'ye'], ['娃', 'wa'], ['瓦', 'wa'], ['沃', 'wo'], ['维', 'wi'], ['維', 'wi'], ['伊', 'i'], ['依', 'i'],
   ['克', 'k'], ['甫', 'p'], ['特', 't'], ['斯', 's'], ['姆', 'm'], ['德', 'd'], ['提', 'ti'],
 ];
