@@ -21,7 +21,7 @@ const SAME_NAME: Array<[string, string, string]> = [
   ['维吾尔 = Uyghur', '维吾尔', 'Uyghur'],
   ['syllable-final l lost in Chinese', '哈木拉提', 'Halmurat'],
   ['syllable-final r lost in Chinese', '堯樂博斯', 'Yulbars'],
-  ['syllable-final h lost in Chinese', '艾买提', 'Ehmet'],
+  ['syllable-final h lost in Chinese', '司马义·艾买提', 'Ismail Ehmet'],
   ['司马义 = Ismail (Xinhua)', '司马义', 'Ismail'],
   ['Russified ending, Latin', 'Karimov', 'Karim'],
   ['Russified ending, -off', 'Karimoff', 'كەرىم'],
