@@ -11,6 +11,23 @@ function keyOf(canon: string): string | undefined {
   return (isVowel(canon[0]) || canon[0] === 'w' ? '_' : '') + skeleton;
 }
 
+/**
+ * Chinese cannot write a syllable-final l, r or h before a consonant (哈木拉提 = Halmurat, 堯樂博斯 = Yulbars,
+ * 艾买提 = Ehmet): the spelling without its first, then without its second such sound.
+ */
+function withoutCodas(canon: string): string[] {
+  const out: string[] = [];
+  // Only codas among the first KEY_CLASSES consonants change the key.
+  let consonants = 0;
+  for (let i = 1; i + 1 < canon.length && out.length < 2 && consonants < KEY_CLASSES; i++) {
+    const ch = canon[i];
+    if (isVowel(ch) || ch === 'w') continue;
+    consonants++;
+    if ((ch === 'l' || ch === 'r' || ch === 'h') && isVowel(canon[i - 1]) && !isVowel(canon[i + 1])) out.push(canon.slice(0, i) + canon.slice(i + 1));
+  }
+  return out;
+}
+
 /** Tokens plus pinyin runs read as one word; patronymics and titles after the names proper. */
 function keyTokens(tokens: NameToken[]): { main: NameToken[]; minor: NameToken[] } {
   const main: NameToken[] = [];
@@ -33,16 +50,26 @@ function collectKeys(text: string): string[] {
   const tokens = tokenizeName(text);
   const { main, minor } = keyTokens(tokens);
   const keys = new Set<string>();
-  const add = (canon: string): void => {
-    if (keys.size >= MAX_KEYS) return;
+  const add = (canon: string): string | undefined => {
+    if (keys.size >= MAX_KEYS) return undefined;
     const k = keyOf(canon);
     if (k !== undefined) keys.add(k);
+    return k;
   };
   for (const t of main) add(t.variants[0]);
   // Adjacent words joined: Kassym Jomart = Kasymzhomart = 卡瑟姆若马尔特.
-  for (let i = 0; i + 1 < tokens.length; i++) add(tokens[i].variants[0] + tokens[i + 1].variants[0]);
+  const shortJoins: number[] = [];
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const k = add(tokens[i].variants[0] + tokens[i + 1].variants[0]);
+    if (k !== undefined && k.replace('_', '').length < KEY_CLASSES) shortJoins.push(i);
+  }
+  // Russified endings: Abbasov and Abbas share a key.
+  for (const t of main) if (t.stem !== undefined) add(t.stem);
   for (const t of main) for (const v of t.variants.slice(1)) add(v);
+  for (const t of main) for (const v of withoutCodas(t.variants[0])) add(v);
   for (const t of minor) for (const v of t.variants) add(v);
+  // Three words joined (Ali Khan Türe = Алихонтўра): a new key only where two joined words have fewer than four classes.
+  for (const i of shortJoins) if (i + 2 < tokens.length) add(tokens[i].variants[0] + tokens[i + 1].variants[0] + tokens[i + 2].variants[0]);
   for (let i = 0; i + 1 < tokens.length; i++) {
     const [a, ...aAlts] = tokens[i].variants;
     const [b, ...bAlts] = tokens[i + 1].variants;

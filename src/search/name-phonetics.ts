@@ -16,6 +16,8 @@ export interface NameToken {
   role: TokenRole;
   /** True for a Latin token that is one pinyin syllable ("Gu", "Li", "Zha"). */
   syllable: boolean;
+  /** The first variant without a Russified surname ending (Abbasov, Аббасова, 阿巴索夫 → abas), if it has one. */
+  stem?: string;
 }
 
 export const MAX_INPUT_CHARS = 200;
@@ -120,7 +122,7 @@ export function isPinyinSyllable(word: string): boolean {
 // Titles and honorifics: kept, but they say little about who a person is.
 const TITLES = new Set([
   'haji', 'hajji', 'hadji', 'hoja', 'khoja', 'qoja', 'xoja', 'molla', 'mullah', 'mulla', 'imam', 'dr', 'prof', 'mr', 'mrs', 'ms',
-  'khan', 'xan', 'han', 'bek', 'beg', 'batyr', 'batir', 'sheikh', 'seyit', 'sayyid',
+  'khan', 'xan', 'han', 'bek', 'beg', 'batyr', 'batir', 'batur', 'sheikh', 'seyit', 'sayyid',
   'хаджи', 'хажы', 'қожа', 'ходжа', 'молла', 'имам', 'хан', 'бек', 'батыр',
   'ھاجى', 'ئىمام', 'موللا',
 ]);
@@ -133,6 +135,20 @@ const PATRONYMIC_SUFFIXES: Array<[RegExp, NameScript]> = [
   [/(?:ۇلى|ولى|قىزى)$/, 'Arab'],
 ];
 
+// Russified surname endings, read on the canonical spelling: Abbasov, Abbasoff, Аббасова, ئابباسوف, 阿巴索夫 → abas
+// (-ov, -ev, -yev, -of, -ova, -eva; checked by hand: this runs for every token of every indexed name).
+function russifiedStem(canon: string): string | undefined {
+  let end = canon.length;
+  if (canon[end - 1] === 'a') end--;
+  const f = canon[end - 1];
+  const v = canon[end - 2];
+  if ((f !== 'w' && f !== 'f') || (v !== 'o' && v !== 'e')) return undefined;
+  end -= canon[end - 3] === 'y' ? 3 : 2;
+  let consonants = 0;
+  for (let i = 0; i < end; i++) if (!isVowel(canon[i])) consonants++;
+  return consonants >= 2 ? canon.slice(0, end) : undefined;
+}
+
 function patronymicRoot(word: string, script: NameScript): string | undefined {
   for (const [re, s] of PATRONYMIC_SUFFIXES) {
     if (s !== script) continue;
@@ -142,11 +158,25 @@ function patronymicRoot(word: string, script: NameScript): string | undefined {
   return undefined;
 }
 
+// CJK Radicals Supplement → unified ideograph (Unicode EquivalentUnifiedIdeograph.txt, U+2E81..U+2EF3): PDFs and
+// web pages print ⻢ (U+2EE2) for 马; NFKC folds the Kangxi radicals block but not this one.
+const RADICAL_PAIRS = '⺁厂 ⺂乛 ⺃乚 ⺄乙 ⺅亻 ⺆冂 ⺇𠘨 ⺈刀 ⺉刂 ⺊卜 ⺋㔾 ⺌小 ⺍小 ⺎兀 ⺏尣 ⺐尢 ⺑𡯂 ⺒巳 ⺓幺 ⺔彑 ⺕𫜹 ⺖忄 ⺗心 ⺘扌 ⺙攵 ⺛旡 ⺜日 ⺝月 ⺞歺 ⺟母 ⺠民 ⺡氵 ⺢氺 ⺣灬 ⺤爫 ⺥爫 ⺦丬 ⺧牛 ⺨犭 ⺩王 ⺪𤴔 ⺫目 ⺬示 ⺭礻 ⺮𥫗 ⺯糹 ⺰纟 ⺱罓 ⺲罒 ⺳㓁 ⺴冗 ⺵𦉫 ⺶羊 ⺷𦍌 ⺸𦍋 ⺹耂 ⺺肀 ⺻聿 ⺼肉 ⺽𦥑 ⺾艹 ⺿艹 ⻀艹 ⻁虎 ⻂衤 ⻃覀 ⻄西 ⻅见 ⻆角 ⻇𧢲 ⻈讠 ⻉贝 ⻊𧾷 ⻋车 ⻌辶 ⻍辶 ⻎辶 ⻏邑 ⻐钅 ⻑長 ⻒镸 ⻓长 ⻔门 ⻕𨸏 ⻖阝 ⻗雨 ⻘青 ⻙韦 ⻚页 ⻛风 ⻜飞 ⻝食 ⻞𩙿 ⻟飠 ⻠饣 ⻡𩠐 ⻢马 ⻣骨 ⻤鬼 ⻥鱼 ⻦鸟 ⻧卤 ⻨麦 ⻩黄 ⻪黾 ⻫斉 ⻬齐 ⻭歯 ⻮齿 ⻯竜 ⻰龙 ⻱龜 ⻲亀 ⻳龟';
+const RADICALS = new Map(RADICAL_PAIRS.split(' ').map((pair) => [...pair] as [string, string]));
+const RE_RADICAL = /[\u2E81-\u2EF3]/u;
+const RE_RADICALS = /[\u2E81-\u2EF3]/gu;
+
+const RE_APOSTROPHE = /['’‘ʻʼ`]/;
+const INNER_APOSTROPHE = /(?<=\p{L})['’‘ʻʼ`](?=\p{L})/gu;
+
 /** NFKC, lower case, no invisible characters, capped; returns the raw words of a name. */
 function words(text: string): string[] {
-  const capped = (typeof text === 'string' ? text : '').slice(0, MAX_INPUT_CHARS * 2).normalize('NFKC').replace(INVISIBLE, '').slice(0, MAX_INPUT_CHARS);
+  let raw = (typeof text === 'string' ? text : '').slice(0, MAX_INPUT_CHARS * 2);
+  if (RE_RADICAL.test(raw)) raw = raw.replace(RE_RADICALS, (c) => RADICALS.get(c) ?? c);
+  let capped = raw.normalize('NFKC').replace(INVISIBLE, '').slice(0, MAX_INPUT_CHARS);
+  if (RE_APOSTROPHE.test(capped)) capped = capped.replace(INNER_APOSTROPHE, '');
   const out: string[] = [];
-  // Chinese name separators (· • ・ ‧), punctuation and hyphens split words.
+  // Chinese name separators (· • ・ ‧), punctuation and hyphens split words; an apostrophe inside a word marks an ayn,
+  // a hamza or Uzbek o‘ g‘ (Isma'il, To‘ra) and is dropped instead.
   for (const w of capped.split(/[\s\p{P}\p{S}\p{N}]+/u)) {
     if (w) out.push(w);
     if (out.length >= MAX_TOKENS * 2) break;
@@ -167,14 +197,39 @@ export function tokenizeName(text: string): NameToken[] {
         continue;
       }
       const root = patronymicRoot(t, run.script);
-      const role: TokenRole = TITLES.has(t) ? 'title' : root !== undefined ? 'patronymic' : 'main';
       const variants = canonical(root ?? t, run.script);
       if (variants.length === 0 || variants[0] === '') continue;
-      tokens.push({ text: run.text, script: run.script, variants, role, syllable: run.script === 'Latn' && isPinyinSyllable(t) });
+      // Titles are recognised in any script by their sound (巴图尔 = batur, خان = han).
+      const role: TokenRole = TITLES.has(t) || TITLE_SOUNDS.has(variants[0]) ? 'title' : root !== undefined ? 'patronymic' : 'main';
+      const token: NameToken = { text: run.text, script: run.script, variants, role, syllable: run.script === 'Latn' && isPinyinSyllable(t) };
+      const stem = role === 'main' ? russifiedStem(variants[0]) : undefined;
+      if (stem !== undefined) token.stem = stem;
+      tokens.push(token);
     }
   }
+  surnameFromPatronymic(tokens);
   return tokens;
 }
+
+/**
+ * Kazakh and Kyrgyz official names often carry the father's name as the only surname (Ahmet Baitursynuly,
+ * Kurmanzhan Mamatbay kyzy): when no other token can be the surname, the last Turkic patronymic is it.
+ */
+// A Russian-style patronymic (-ovich, -ovna) never stands for the surname.
+const SLAVIC_PATRONYMIC = /(?:vich|vitch|witsch|vič|vic|wicz|vna|wna|вич|вна|维奇|維奇|夫娜)$/;
+
+function surnameFromPatronymic(tokens: NameToken[]): void {
+  let main = 0;
+  let last = -1;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.role === 'main') main++;
+    else if (t.role === 'patronymic' && !SLAVIC_PATRONYMIC.test(t.text.toLowerCase())) last = i;
+  }
+  if (main <= 1 && last >= 0) tokens[last].role = 'main';
+}
+
+const TITLE_SOUNDS = new Set(['batur', 'batir', 'batyr', 'haji', 'hajy', 'aji', 'bek', 'bey', 'han']);
 
 /** Reads runs of single pinyin syllables typed as separate words ("Gu Li Na Zha") as one Chinese-style token. */
 export function pinyinRunToken(run: NameToken[]): NameToken {
@@ -186,7 +241,7 @@ export function canonical(word: string, script: NameScript): string[] {
   switch (script) {
     case 'Latn': return expand(latinSegments(word));
     case 'Cyrl': return expand(mapChars(word, CYRILLIC));
-    case 'Arab': return expand(mapChars(word, ARABIC));
+    case 'Arab': return expand(mapChars(word, ARABIC, ARABIC_AMBIGUOUS));
     case 'Hani': return expand(chineseSegments(word));
     default: return [];
   }
@@ -275,24 +330,31 @@ function latinSegments(word: string): Segment[] {
 
 // ---- Cyrillic and Arabic script ------------------------------------------------------------
 
+// Uzbek Cyrillic ў is o' and ҳ is h (Алихонтўра = Alixonto'ra); Tajik ӯ and ҷ likewise.
 const CYRILLIC: Record<string, string> = {
   а: 'a', ә: 'a', б: 'b', в: 'w', г: 'g', ғ: 'g', ґ: 'g', д: 'd', е: 'e', ё: 'yo', є: 'ye', ж: 'j', җ: 'j', з: 'z', и: 'i', й: 'y',
   і: 'i', ї: 'yi', к: 'k', қ: 'q', л: 'l', м: 'm', н: 'n', ң: 'ng', о: 'o', ө: 'o', п: 'p', р: 'r', с: 's', т: 't',
-  у: 'u', ұ: 'u', ү: 'u', ў: 'u', ф: 'f', х: 'h', һ: 'h', ц: 'ts', ч: 'c', ш: 'x', щ: 'x', ъ: '', ы: 'i', ь: '', э: 'e',
+  у: 'u', ұ: 'u', ү: 'u', ў: 'o', ф: 'f', х: 'h', һ: 'h', ҳ: 'h', ӯ: 'u', ҷ: 'j', ц: 'ts', ч: 'c', ш: 'x', щ: 'x', ъ: '', ы: 'i', ь: '', э: 'e',
   ю: 'yu', я: 'ya',
 };
 
 // Uyghur (ULY correspondences) and Kazakh Arabic script. ۆ is ö in Uyghur and в in Kazakh: both cheap.
+// Persian ی (U+06CC) is read like Uyghur ى, Persian ک like ك (علیخون = Alixon).
 const ARABIC: Record<string, string> = {
-  ا: 'a', أ: 'a', إ: 'i', آ: 'a', ە: 'e', ه: 'e', ې: 'e', ى: 'i', ي: 'y', ی: 'y', و: 'o', ۇ: 'u', ۆ: 'w', ۈ: 'u', ۉ: 'o',
+  ا: 'a', أ: 'a', إ: 'i', آ: 'a', ە: 'e', ه: 'e', ې: 'e', ى: 'i', ي: 'y', ی: 'i', و: 'o', ۇ: 'u', ۆ: 'w', ۈ: 'u', ۉ: 'o',
   ب: 'b', پ: 'p', ت: 't', ث: 's', ج: 'j', چ: 'c', ح: 'h', خ: 'h', د: 'd', ذ: 'z', ر: 'r', ز: 'z', ژ: 'j', س: 's',
-  ش: 'x', ص: 's', ض: 'z', ط: 't', ظ: 'z', ع: 'g', غ: 'g', ف: 'f', ق: 'q', ك: 'k', ک: 'k', گ: 'g', ڭ: 'ng', ل: 'l',
+  ش: 'x', ص: 's', ض: 'z', ط: 't', ظ: 'z', غ: 'g', ف: 'f', ق: 'q', ك: 'k', ک: 'k', گ: 'g', ڭ: 'ng', ل: 'l',
   م: 'm', ن: 'n', ھ: 'h', ۋ: 'w', ئ: '', ء: '', ٴ: '', ة: 'e',
 };
 
-function mapChars(word: string, table: Record<string, string>): Segment[] {
+// ع is Kazakh ғ, but in Arabic and Persian names the ayn carries an unwritten vowel (علی = Ali, عباس = Abbas).
+const ARABIC_AMBIGUOUS: Record<string, Segment> = { ع: ['g', 'a'] };
+
+function mapChars(word: string, table: Record<string, string>, ambiguous?: Record<string, Segment>): Segment[] {
   const out: Segment[] = [];
   for (const ch of word) {
+    const alt = ambiguous !== undefined ? ambiguous[ch] : undefined;
+    if (alt !== undefined) { out.push(alt); continue; }
     const m = table[ch];
     if (m === undefined || m === '') continue;
     for (const c of m) {
@@ -306,14 +368,18 @@ function mapChars(word: string, table: Record<string, string>): Segment[] {
 
 // ---- Chinese -------------------------------------------------------------------------------
 
-// Standard Chinese renderings of Turkic name parts (Xinhua usage) where pinyin would mislead.
+// Standard Chinese renderings of Turkic name parts (Xinhua usage) where pinyin would mislead. 司马义 is Xinhua's
+// Ismail (司马义·铁力瓦尔地 Ismail Tiliwaldi, 司马义·艾买提 Ismail Amat): the initial i and final l are not written.
 const CHINESE_LEXICON: Array<[string, string]> = [
   ['买买提', 'memet'], ['麦麦提', 'memet'], ['阿不都', 'abdu'], ['阿卜杜', 'abdu'], ['热依木', 'rehim'], ['吐尔逊', 'tursun'],
   ['穆罕默德', 'muhemmed'], ['艾合买提', 'ehmet'], ['艾合麦提', 'ehmet'], ['热合曼', 'rehman'], ['努尔', 'nur'], ['古丽', 'gul'],
-  ['古力', 'gul'], ['别克', 'bek'], ['別克', 'bek'], ['江', 'jan'], ['汗', 'han'], ['尔', 'r'], ['爾', 'r'], ['儿', 'r'], ['兒', 'r'],
+  ['古力', 'gul'], ['司马义', 'ismail'], ['别克', 'bek'], ['別克', 'bek'], ['江', 'jan'], ['汗', 'han'], ['尔', 'r'], ['爾', 'r'], ['儿', 'r'], ['兒', 'r'],
   ['夫', 'w'], ['耶', 'ye'], ['娃', 'wa'], ['瓦', 'wa'], ['沃', 'wo'], ['维', 'wi'], ['維', 'wi'], ['伊', 'i'], ['依', 'i'],
-  ['吾', 'u'], ['乌', 'u'], ['烏', 'u'], ['克', 'k'], ['特', 't'], ['斯', 's'], ['姆', 'm'], ['德', 'd'], ['提', 'ti'],
+  ['克', 'k'], ['甫', 'p'], ['特', 't'], ['斯', 's'], ['姆', 'm'], ['德', 'd'], ['提', 'ti'],
 ];
+// 甫 renders a final p or f (玉素甫 Yusup, 铁依甫江 Teyipjan) above: its u is empty.
+// 吾 and 乌 render u, ö and the gh/ğ + vowel syllable Chinese cannot write (吾甫尔 Ghopur, 维吾尔 Uyghur).
+const CHINESE_AMBIGUOUS = new Map<string, Segment[]>([['吾', [['u', 'gu']]], ['乌', [['u', 'gu']]], ['烏', [['u', 'gu']]]]);
 const LEXICON_MAX = 4;
 const LEXICON = new Map(CHINESE_LEXICON);
 
@@ -347,7 +413,7 @@ function charSegments(char: string): Segment[] {
   let segments = CHAR_CACHE.get(char);
   if (segments === undefined) {
     const hit = LEXICON.get(char);
-    segments = hit !== undefined ? [...hit].map((c) => [c]) : pinyinSegments(pinyin(char, { toneType: 'none', type: 'array' })[0] ?? '');
+    segments = CHINESE_AMBIGUOUS.get(char) ?? (hit !== undefined ? [...hit].map((c) => [c]) : pinyinSegments(pinyin(char, { toneType: 'none', type: 'array' })[0] ?? ''));
     if (CHAR_CACHE.size < CHAR_CACHE_MAX) CHAR_CACHE.set(char, segments);
   }
   return segments;
