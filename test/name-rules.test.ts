@@ -83,3 +83,10 @@ test('keys per query stay at most 24 with the added variants', () => {
     assert.ok(queryKeys(q).length <= 24, q);
   }
 });
+
+test('two words of different scripts glued together (or by a zero-width joiner) are two words, not a mixed keyboard', () => {
+  const forms = ['Жанаргүл Жұматай', 'Zhanargul Zhumatai'];
+  for (const q of ['Жанаргүл\u200dZhumatai', 'ЖанаргүлZhumatai']) assert.ok(score(q, forms[0]!) > 0.9 && score(q, forms[1]!) > 0.9, q);
+  // One Cyrillic look-alike inside a Latin word is still a typo of the keyboard.
+  assert.ok(score('Zhanargul Zhumatаi', 'Zhanargul Zhumatai') > 0.99);
+});

@@ -89,8 +89,15 @@ function fixHomoglyphs(word: string): string {
   }
   if (latin === 0 || cyrillic === 0) return word;
   const map = cyrillic >= latin ? LATIN_TO_CYRILLIC : CYRILLIC_TO_LATIN;
+  const minority = cyrillic >= latin ? 'Latn' : 'Cyrl';
   let out = '';
-  for (const ch of word) out += map[ch] ?? ch;
+  for (const ch of word) {
+    const folded = map[ch];
+    // A minority letter with no look-alike means two words glued together (ЖанаргүлZhumatai), not a
+    // mixed keyboard: leave the word to splitByScript.
+    if (folded === undefined && scriptOfChar(ch) === minority) return word;
+    out += folded ?? ch;
+  }
   return out;
 }
 
