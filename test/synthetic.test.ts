@@ -126,7 +126,7 @@ describe(`synthetic store generator (${BACKEND})`, () => {
 
   it('writes the same rows as the services: a copy made through the API reads back identically', async () => {
     const original = (await t.api('GET', `/api/v1/persons/${persons[17].id}`)).body;
-    const { id: _id, case_id: _case, case_number: _cn, names, current_status: _cs, timeline, version: _v, created_at: _ca, updated_at: _ua, retracted: _r, retracted_at: _ra, retraction_reason: _rr, ...fields } = original;
+    const { id: _id, case_id: _case, case_number: _cn, names, current_status: _cs, timeline, version: _v, created_at: _ca, updated_at: _ua, retracted: _r, retracted_at: _ra, retraction_reason: _rr, merged_from: _mf, ...fields } = original;
     const copy = await t.api('POST', '/api/v1/persons', {
       body: { ...fields, names: names.map(({ flags: _f, ...name }: any) => name) },
       token: t.tokens.researcher,

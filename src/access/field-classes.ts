@@ -8,7 +8,7 @@
 export const FIELD_CLASSES = {
   person: {
     public: ['case_number', 'names', 'sex', 'birth', 'ethnicity', 'citizenships', 'current_status', 'published'],
-    internal: ['case_id', 'hometown', 'residence', 'occupation', 'father_name', 'risk', 'verification', 'consent', 'duplicate_of', 'timeline'],
+    internal: ['case_id', 'hometown', 'residence', 'occupation', 'father_name', 'risk', 'verification', 'consent', 'duplicate_of', 'merged_from', 'timeline'],
     secret: ['national_id', 'notes'],
   },
   status_entry: {
