@@ -1,14 +1,14 @@
 import { listScope } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
 import { InvalidInputError } from '../lib/errors.ts';
-import { listPersonsByIds } from '../persons/persons.repository.ts';
+import { listNamesOfPersons, listPersonsByIds } from '../persons/persons.repository.ts';
 import { hidePersonSecrets, statusLoader } from '../persons/persons.service.ts';
 import type { Person } from '../persons/persons.types.ts';
 import type { ServiceContext } from '../services.ts';
 import { queryKeys } from './name-keys.ts';
 import { matchPerson } from './name-match.ts';
 import type { SearchKey } from './search-keys.ts';
-import { findCandidates } from './search.repository.ts';
+import { filterCandidatePersons, findCandidates } from './search.repository.ts';
 import type { SearchQuery } from './search.schemas.ts';
 
 /**
@@ -37,16 +37,18 @@ export async function searchPersons(ctx: ServiceContext, key: SearchKey, princip
   if (keys.length === 0) return [];
   const scope = await listScope(ctx, principal);
   const ids = await findCandidates(ctx.db, keys, scope, MAX_CANDIDATES);
-  const persons = await listPersonsByIds(
-    ctx.db,
-    ctx.cipher,
-    ids,
-    { status: query.status, ethnicity: query.ethnicity, risk: query.risk, includeRetracted: query.include_retracted, scope },
-    statusLoader(ctx),
-  );
-  return persons
-    .map((person) => ({ person: hidePersonSecrets(person), ...matchPerson(text, person.names) }))
+  // Candidates are ranked on their names alone; only the persons shown are read in full.
+  const filter = { status: query.status, ethnicity: query.ethnicity, risk: query.risk, includeRetracted: query.include_retracted };
+  const kept = await filterCandidatePersons(ctx.db, ids, filter);
+  const names = await listNamesOfPersons(ctx.db, ctx.cipher, kept.map((person) => person.id));
+  const ranked = kept
+    .map((person) => ({ ...person, ...matchPerson(text, names.get(person.id) ?? []) }))
     .filter((hit) => hit.score >= MIN_SCORE)
-    .sort((a, b) => b.score - a.score || a.person.case_number.localeCompare(b.person.case_number))
+    .sort((a, b) => b.score - a.score || a.case_number.localeCompare(b.case_number))
     .slice(0, query.limit ?? 20);
+  const persons = new Map((await listPersonsByIds(ctx.db, ctx.cipher, ranked.map((hit) => hit.id), { ...filter, scope }, statusLoader(ctx))).map((person) => [person.id, person]));
+  return ranked.flatMap((hit) => {
+    const person = persons.get(hit.id);
+    return person ? [{ person: hidePersonSecrets(person), score: hit.score, explanation: hit.explanation }] : [];
+  });
 }
