@@ -5,7 +5,7 @@ import type { ServiceContext } from '../services.ts';
 import { nameKeys } from './name-keys.ts';
 import { startKeyPool, type KeyPool } from './name-index-pool.ts';
 import type { SearchKey } from './search-keys.ts';
-import { personsStillAt, readIndexPage, replaceNameKeys, replaceNameKeysOfPersons, type IndexPagePerson, type SealedPersonName } from './search.repository.ts';
+import { personsStillAt, readIndexPage, replaceNameKeys, replaceNameKeysOfPersons, withRebuildCache, type IndexPagePerson, type SealedPersonName } from './search.repository.ts';
 
 /** A person's distinct name keys, hashed: each key hashed once, however many forms share it. */
 function hashedKeysOf(key: SearchKey, texts: Iterable<string>): Set<string> {
@@ -63,9 +63,12 @@ export interface ReindexOptions {
 export async function reindexAllPersons(ctx: ServiceContext, key: SearchKey, options: number | ReindexOptions = {}): Promise<number> {
   const { pageSize = 5000, threads } = typeof options === 'number' ? { pageSize: options } : options;
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError('pageSize must be a whole number ≥ 1');
+  return withRebuildCache(ctx.db, ctx.dialect, () => rebuild(ctx, key, pageSize, threads ?? 0));
+}
+
+async function rebuild(ctx: ServiceContext, key: SearchKey, pageSize: number, poolSize: number): Promise<number> {
   let pool: KeyPool | null = null;
   let poolTried = false;
-  const poolSize = threads ?? 0;
   try {
     let after = '';
     let count = 0;

@@ -113,3 +113,18 @@ export async function filterCandidatePersons(
   if (!filter.includeRetracted) query = query.where('retracted_at', 'is', null);
   return query.execute();
 }
+
+/**
+ * Runs a rebuild with a 256 MiB page cache on SQLite, then restores the cache size: with the
+ * default, every key inserted into the (key, person_id) index reads and decrypts a page again.
+ */
+export async function withRebuildCache<T>(db: Db, dialect: Dialect, run: () => Promise<T>): Promise<T> {
+  if (dialect !== 'sqlite') return run();
+  const before = (await sql<{ cache_size: number }>`pragma cache_size`.execute(db)).rows[0]?.cache_size;
+  await sql`pragma cache_size = -262144`.execute(db);
+  try {
+    return await run();
+  } finally {
+    if (typeof before === 'number') await sql.raw(`pragma cache_size = ${Math.trunc(before)}`).execute(db);
+  }
+}
