@@ -4,10 +4,12 @@
  * measured in the same run, since the machine is shared and a ratio holds where a time drifts.
  *
  *   npm run bench:search -- [--persons 1000000] [--db postgres://…] [--regenerate] [--quick] [--store-only]
+ *                           [--only recall,index,latency]
  *
  * The synthetic store is kept in bench/data/search-<backend>-N (and the schema bench_search_N on
  * PostgreSQL) until --regenerate; its name index is rebuilt on every run, since that is measured.
  * --quick: fewer queries, no HTTP sample. --store-only: make sure the store exists, then stop.
+ * --only latency on a store whose index an earlier run built measures the queries alone.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -47,6 +49,7 @@ const { values: args } = parseArgs({
     regenerate: { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
     'store-only': { type: 'boolean', default: false },
+    only: { type: 'string', default: 'recall,index,latency' },
   },
 });
 const PERSONS = Number(args.persons);
@@ -183,6 +186,9 @@ async function plainInsert(app: App, rows: number): Promise<number> {
     db.exec('create table bench_name_keys (person_id text not null, case_id text not null, key text not null, primary key (person_id, key))');
     db.exec('create index bench_name_keys_key_idx on bench_name_keys (key, person_id)');
     const insert = db.prepare('insert or ignore into bench_name_keys (person_id, case_id, key) values (?, ?, ?)');
+    // The same page cache as the rebuild gives itself (withRebuildCache).
+    const cacheSize = Number(db.pragma('cache_size', { simple: true }));
+    db.pragma('cache_size = -262144');
     const started = performance.now();
     const write = db.transaction((batch: Array<[string, string, string]>) => {
       for (const row of batch) insert.run(row);
@@ -197,6 +203,7 @@ async function plainInsert(app: App, rows: number): Promise<number> {
     }
     write(batch);
     const seconds = ms(started) / 1000;
+    db.pragma(`cache_size = ${cacheSize}`);
     db.exec('drop table bench_name_keys');
     return seconds;
   }
@@ -429,7 +436,8 @@ async function main(): Promise<void> {
   const marker = await ensureStore();
   if (args['store-only']) return;
   out(`search bench: ${fmt(PERSONS)} persons, ${BACKEND}${args.quick ? ', --quick' : ''}, ${new Date().toISOString()}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  recallSection();
+  const only = new Set(args.only.split(','));
+  if (only.has('recall')) recallSection();
   const dbUrl = args.db ? (() => {
     const url = new URL(args.db);
     url.searchParams.set('options', `-c search_path=${SCHEMA}`);
@@ -440,8 +448,8 @@ async function main(): Promise<void> {
     const member = await authenticate(app.ctx.db, app.ctx.clock, marker.token);
     if (!member) throw new Error('the bench token no longer works: run with --regenerate');
     const env: Env = { app, key: await loadSearchKey(app.ctx), member, token: marker.token, marker };
-    await indexSection(env);
-    await latencySection(env);
+    if (only.has('index')) await indexSection(env);
+    if (only.has('latency')) await latencySection(env);
     // The full-text section (searchText / reindexAllText, issue 6's "full-text p95 < 100 ms") goes
     // here, as textSection(env), once that search is merged: build time and size, then latency.
   } finally {
