@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { nameKeys, queryKeys } from '../src/search/name-keys.ts';
 import { matchPerson } from '../src/search/name-match.ts';
+import { evaluate, loadNamePersons as loadPersons, namesakes, report } from './helpers/name-recall.ts';
 
 function shareKey(a: string, b: string): boolean {
   const ka = new Set(nameKeys(a));
@@ -121,124 +120,7 @@ test('bad input never throws and stays bounded', () => {
   assert.deepEqual(nameKeys('Жа\u200Bнар'), nameKeys('Жанар'));
 });
 
-// ---- recall on real name forms ---------------------------------------------------------------
-
-interface Person { id: string; forms: Array<{ text: string; script: string }> }
-
-function loadPersons(): Person[] {
-  const file = fileURLToPath(new URL('./fixtures/names-dev.tsv', import.meta.url));
-  const lines = readFileSync(file, 'utf8').split('\n').slice(1).filter((l) => l.trim() !== '');
-  const scripts = ['Latn', 'Cyrl', 'Arab', 'Hani'];
-  return lines.map((line) => {
-    const cols = line.split('\t');
-    const forms = scripts.flatMap((script, i) => (cols[i + 1] ?? '').split('|').filter((t) => t.trim() !== '').map((text) => ({ text, script })));
-    return { id: cols[0], forms };
-  });
-}
-
-/** Deterministic PRNG so the distractors are the same on every run. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed / 0x80000000;
-  };
-}
-
-function givenAndSurname(text: string, script: string): [string, string] | undefined {
-  if (script === 'Hani') {
-    const parts = text.split(/[·•・‧\s]+/).filter(Boolean);
-    return parts.length >= 2 ? [parts[0], parts[parts.length - 1]] : undefined;
-  }
-  if (text.includes(',')) {
-    const [surname, rest] = text.split(',');
-    const given = rest.trim().split(/\s+/)[0];
-    return given ? [given, surname.trim()] : undefined;
-  }
-  const parts = text.trim().split(/\s+/);
-  return parts.length >= 2 ? [parts[0], parts[parts.length - 1]] : undefined;
-}
-
-/** Recombined real given names and surnames, in the scripts of the file. */
-function namesakes(persons: Person[], count: number): Person[] {
-  const rand = prng(42);
-  const byScript = new Map<string, Array<[string, string]>>();
-  for (const p of persons) for (const f of p.forms) {
-    const gs = givenAndSurname(f.text, f.script);
-    if (!gs) continue;
-    const list = byScript.get(f.script) ?? [];
-    list.push(gs);
-    byScript.set(f.script, list);
-  }
-  // A recombination that gives back a real person's own given name and surname is that person, not a namesake.
-  const plain = (given: string, surname: string): string => `${given} ${surname}`.toLowerCase().replace(/[\s\p{P}]+/gu, ' ');
-  const real = new Set(persons.flatMap((p) => p.forms.flatMap((f) => {
-    const gs = givenAndSurname(f.text, f.script);
-    return gs ? [plain(...gs)] : [];
-  })));
-  const plan: Array<[string, number]> = [['Latn', Math.round(count * 0.6)], ['Cyrl', Math.round(count * 0.3)], ['Hani', count - Math.round(count * 0.6) - Math.round(count * 0.3)]];
-  const out: Person[] = [];
-  for (const [script, n] of plan) {
-    const list = byScript.get(script) ?? [];
-    for (let i = 0, tries = 0; i < n && tries < n * 20; tries++) {
-      const given = list[Math.floor(rand() * list.length)][0];
-      const surname = list[Math.floor(rand() * list.length)][1];
-      const text = script === 'Hani' ? `${given}·${surname}` : `${given} ${surname}`;
-      if (real.has(plain(given, surname))) continue;
-      out.push({ id: `synthetic-${script}-${i}`, forms: [{ text, script }] });
-      i++;
-    }
-  }
-  return out;
-}
-
-interface Figures { pairs: number; lookup: number; at1: number; at10: number; candidates: number; baselineAt1: number; baselineAt10: number }
-
-function evaluate(persons: Person[], distractors: Person[]): Figures {
-  const indexed = [...persons, ...distractors].map((p) => ({ id: p.id, form: p.forms.find((f) => f.script === 'Latn') ?? p.forms[0] }));
-  const byKey = new Map<string, Set<number>>();
-  const tokenIndex = new Map<string, Set<number>>();
-  indexed.forEach((entry, i) => {
-    for (const k of nameKeys(entry.form.text)) {
-      const set = byKey.get(k) ?? new Set();
-      set.add(i);
-      byKey.set(k, set);
-    }
-    for (const t of entry.form.text.toLowerCase().split(/[\s\p{P}]+/u).filter(Boolean)) {
-      const set = tokenIndex.get(t) ?? new Set();
-      set.add(i);
-      tokenIndex.set(t, set);
-    }
-  });
-  let pairs = 0, lookup = 0, at1 = 0, at10 = 0, candidates = 0, baselineAt1 = 0, baselineAt10 = 0;
-  persons.forEach((person, target) => {
-    const own = indexed[target].form;
-    for (const query of person.forms) {
-      if (query.script === own.script) continue;
-      pairs++;
-      const found = new Set<number>();
-      for (const k of queryKeys(query.text)) for (const i of byKey.get(k) ?? []) found.add(i);
-      candidates += found.size;
-      if (found.has(target)) lookup++;
-      const ranked = [...found].map((i) => ({ i, s: matchPerson(query.text, [indexed[i].form]).score })).sort((a, b) => b.s - a.s || a.i - b.i);
-      const rank = ranked.findIndex((r) => r.i === target);
-      if (rank === 0) at1++;
-      if (rank >= 0 && rank < 10) at10++;
-      // Baseline: exact lower-case token overlap, as a plain full-text search would find.
-      const overlap = new Map<number, number>();
-      for (const t of query.text.toLowerCase().split(/[\s\p{P}]+/u).filter(Boolean)) for (const i of tokenIndex.get(t) ?? []) overlap.set(i, (overlap.get(i) ?? 0) + 1);
-      const baseRank = [...overlap].sort((a, b) => b[1] - a[1] || a[0] - b[0]).findIndex(([i]) => i === target);
-      if (baseRank === 0) baselineAt1++;
-      if (baseRank >= 0 && baseRank < 10) baselineAt10++;
-    }
-  });
-  return { pairs, lookup: lookup / pairs, at1: at1 / pairs, at10: at10 / pairs, candidates: candidates / pairs, baselineAt1: baselineAt1 / pairs, baselineAt10: baselineAt10 / pairs };
-}
-
-function report(figures: Figures): string {
-  const f = (x: number): string => x.toFixed(3);
-  return `${figures.pairs} cross-script pairs: key lookup recall ${f(figures.lookup)}, recall@1 ${f(figures.at1)}, recall@10 ${f(figures.at10)}, ` +
-    `${figures.candidates.toFixed(1)} candidates per query; baseline (exact token overlap) recall@1 ${f(figures.baselineAt1)}, recall@10 ${f(figures.baselineAt10)}`;
-}
+// ---- recall on real name forms (the protocol is shared with bench/search.bench.ts) ----------
 
 test('recall on names-dev: one form indexed, every form in another script as query', (t) => {
   const persons = loadPersons();

@@ -94,6 +94,15 @@ describe(`search by any form of a name (${BACKEND})`, () => {
     assert.equal((await first('Zhanargul Zhumatai'))?.person.id, ids.zhanargul);
   });
 
+  it('rebuilds the same keys on worker threads as in this one', async () => {
+    const keys = async () => (await t.app.ctx.db.selectFrom('person_name_keys').select(['person_id', 'case_id', 'key']).orderBy('person_id').orderBy('key').execute());
+    const inThread = await keys();
+    await t.app.ctx.db.deleteFrom('person_name_keys').execute();
+    const count = await reindexAllPersons(t.app.ctx, await loadSearchKey(t.app.ctx), { pageSize: 2, threads: 2 });
+    assert.ok(count >= 6);
+    assert.deepEqual(await keys(), inThread);
+  });
+
   it('keeps only hashed keys in the store: nothing of a name is readable there', async () => {
     const rows = await t.app.ctx.db.selectFrom('person_name_keys').selectAll().execute();
     assert.ok(rows.length > 0);

@@ -1,32 +1,108 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { listNamesOfPersons } from '../persons/persons.repository.ts';
+import { sealContext, type FieldCipher } from '../keys/field-cipher.ts';
 import type { ServiceContext } from '../services.ts';
 import { nameKeys } from './name-keys.ts';
+import { startKeyPool, type KeyPool } from './name-index-pool.ts';
 import type { SearchKey } from './search-keys.ts';
-import { listPersonIdsAfter, replaceNameKeys } from './search.repository.ts';
+import { personsStillAt, readIndexPage, replaceNameKeys, replaceNameKeysOfPersons, withRebuildCache, type IndexPagePerson, type SealedPersonName } from './search.repository.ts';
+
+/** A person's distinct name keys, hashed: each key hashed once, however many forms share it. */
+function hashedKeysOf(key: SearchKey, texts: Iterable<string>): Set<string> {
+  const plain = new Set<string>();
+  for (const text of texts) for (const nameKey of nameKeys(text)) plain.add(nameKey);
+  const hashed = new Set<string>();
+  for (const nameKey of plain) hashed.add(key.hash(nameKey));
+  return hashed;
+}
 
 /** Indexes a person's names in the caller's transaction (load the key with loadSearchKey before it). */
 export async function indexPersonNames(trx: Kysely<Database>, key: SearchKey, person: { id: string; case_id: string; names: Array<{ text: string }> }): Promise<void> {
-  const keys = person.names.flatMap((name) => nameKeys(name.text)).map((nameKey) => key.hash(nameKey));
-  await replaceNameKeys(trx, person.id, person.case_id, keys);
+  await replaceNameKeys(trx, person.id, person.case_id, [...hashedKeysOf(key, person.names.map((name) => name.text))]);
+}
+
+/** A page of the rebuild: its persons and their sealed names. */
+export interface KeyPage {
+  persons: Array<{ id: string; case_id: string }>;
+  names: SealedPersonName[];
+}
+
+/**
+ * The rows of a page's index, flat: (person_id, case_id, hashed key) after one another. Opens the
+ * sealed names itself, so it can run on a worker thread with copies of the keys (name-index-worker.ts).
+ */
+export function keyRowsOfPage(page: KeyPage, cipher: FieldCipher, key: SearchKey): string[] {
+  const texts = new Map<string, string[]>();
+  for (const name of page.names) {
+    const list = texts.get(name.person_id) ?? texts.set(name.person_id, []).get(name.person_id)!;
+    list.push(cipher.open(name.text, sealContext('person_names', 'text', name.id)));
+  }
+  const rows: string[] = [];
+  for (const person of page.persons) for (const hashed of hashedKeysOf(key, texts.get(person.id) ?? [])) rows.push(person.id, person.case_id, hashed);
+  return rows;
+}
+
+export interface ReindexOptions {
+  /** Persons per page; each page is one transaction. */
+  pageSize?: number;
+  /**
+   * Worker threads that open the names and compute the keys while this one reads and writes.
+   * None by default: on a busy 2-core machine they cost more than they gave
+   * (bench/RESULTS.md, issue 6); worth trying with idle cores to spare.
+   */
+  threads?: number;
 }
 
 /**
  * Rebuilds every person's name keys (`vigil search reindex`): for a store whose persons were written
- * before search existed, or by the bulk loader. A page of persons per transaction.
+ * before search existed, or by the bulk loader. A page of persons per transaction, its keys written
+ * in a few multi-row inserts; with `threads`, pages are keyed on worker threads while earlier ones
+ * are written. A person changed since its page was read is left alone: that change indexed it in its
+ * own transaction. The third argument may be the page size alone.
  */
-export async function reindexAllPersons(ctx: ServiceContext, key: SearchKey, pageSize = 500): Promise<number> {
-  let after = '';
-  let count = 0;
-  for (;;) {
-    const page = await listPersonIdsAfter(ctx.db, after, pageSize);
-    if (page.length === 0) return count;
-    const names = await listNamesOfPersons(ctx.db, ctx.cipher, page.map((person) => person.id));
-    await ctx.db.transaction().execute(async (trx) => {
-      for (const person of page) await indexPersonNames(trx, key, { ...person, names: names.get(person.id) ?? [] });
-    });
-    count += page.length;
-    after = page.at(-1)!.id;
+export async function reindexAllPersons(ctx: ServiceContext, key: SearchKey, options: number | ReindexOptions = {}): Promise<number> {
+  const { pageSize = 5000, threads } = typeof options === 'number' ? { pageSize: options } : options;
+  if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError('pageSize must be a whole number ≥ 1');
+  return withRebuildCache(ctx.db, ctx.dialect, () => rebuild(ctx, key, pageSize, threads ?? 0));
+}
+
+async function rebuild(ctx: ServiceContext, key: SearchKey, pageSize: number, poolSize: number): Promise<number> {
+  let pool: KeyPool | null = null;
+  let poolTried = false;
+  try {
+    let after = '';
+    let count = 0;
+    const pending: Array<{ persons: IndexPagePerson[]; rows: Promise<string[]> }> = [];
+    let exhausted = false;
+    for (;;) {
+      while (!exhausted && pending.length < Math.max(2, (pool?.size ?? 0) * 2)) {
+        const page = await readIndexPage(ctx.db, after, pageSize);
+        if (page.persons.length === 0) {
+          exhausted = true;
+          break;
+        }
+        after = page.persons.at(-1)!.id;
+        if (!poolTried && poolSize > 0) {
+          poolTried = true;
+          pool = await startKeyPool(poolSize, ctx.cipher, key);
+        }
+        const job: KeyPage = { persons: page.persons.map(({ id, case_id }) => ({ id, case_id })), names: page.names };
+        const rows = pool ? pool.run(job) : Promise.resolve(keyRowsOfPage(job, ctx.cipher, key));
+        rows.catch(() => {}); // surfaces where it is awaited, never as an unhandled rejection
+        pending.push({ persons: page.persons, rows });
+        if (!pool) break; // in this thread: write each page as soon as it is keyed
+      }
+      const next = pending.shift();
+      if (!next) return count;
+      const rows = await next.rows;
+      await ctx.db.transaction().execute(async (trx) => {
+        const still = await personsStillAt(trx, ctx.dialect, next.persons);
+        const kept = still.size === next.persons.length ? rows : rows.filter((_, i) => still.has(rows[i - (i % 3)]!));
+        await replaceNameKeysOfPersons(trx, ctx.dialect, [...still], kept);
+      });
+      count += next.persons.length;
+    }
+  } finally {
+    await (pool as KeyPool | null)?.close();
   }
 }

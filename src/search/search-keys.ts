@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { loadSealedSecret } from '../keys/deployment-secrets.ts';
@@ -9,10 +9,20 @@ import type { ServiceContext } from '../services.ts';
  * cut to 128 bits. A seized database shows which persons share a key, never what the key spells.
  */
 export class SearchKey {
-  constructor(private readonly key: Buffer) {}
+  // A key object, made once: Node then skips importing the raw key on every hash.
+  private readonly keyObject: KeyObject;
+
+  constructor(private readonly key: Buffer) {
+    this.keyObject = createSecretKey(key);
+  }
 
   hash(nameKey: string): string {
-    return createHmac('sha256', this.key).update(nameKey).digest().subarray(0, 16).toString('base64url');
+    return createHmac('sha256', this.keyObject).update(nameKey).digest().subarray(0, 16).toString('base64url');
+  }
+
+  /** The key, to build the same SearchKey on a worker thread of this process (name-index-pool.ts); never logged or stored. */
+  keyMaterial(): Uint8Array {
+    return new Uint8Array(this.key);
   }
 }
 

@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { inCaseScope, type CaseScope } from '../access/access.repository.ts';
+import type { Dialect } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 
 /** The SQL of name search: a person's hashed name keys, and the persons a query's keys find. */
@@ -29,7 +30,101 @@ export async function findCandidates(db: Db, keys: string[], scope: CaseScope, l
   return rows.map((row) => row.person_id);
 }
 
-/** One page of persons, in id order after `after`: for rebuilding the index. */
-export async function listPersonIdsAfter(db: Db, after: string, limit: number): Promise<Array<{ id: string; case_id: string }>> {
-  return db.selectFrom('persons').select(['id', 'case_id']).where('id', '>', after).orderBy('id').limit(limit).execute();
+// ---------------------------------------------------------------------------------------------
+// Rebuilding the index page by page
+
+export interface IndexPagePerson {
+  id: string;
+  case_id: string;
+  version: number;
+}
+
+/** A name as stored (text sealed), for the rebuild to open and key off the main thread. */
+export interface SealedPersonName {
+  id: string;
+  person_id: string;
+  text: string;
+}
+
+/** One page of persons in id order after `after`, with their names (sealed, in position order). */
+export async function readIndexPage(db: Db, after: string, limit: number): Promise<{ persons: IndexPagePerson[]; names: SealedPersonName[] }> {
+  const persons = await db.selectFrom('persons').select(['id', 'case_id', 'version']).where('id', '>', after).orderBy('id').limit(limit).execute();
+  if (persons.length === 0) return { persons, names: [] };
+  // By range, not by a list of ids: one walk of the (person_id, position) index.
+  const names = await db
+    .selectFrom('person_names')
+    .select(['id', 'person_id', 'text'])
+    .where('person_id', '>', after)
+    .where('person_id', '<=', persons.at(-1)!.id)
+    .orderBy('person_id')
+    .orderBy('position')
+    .execute();
+  return { persons, names };
+}
+
+/**
+ * Of the given persons, those still at the version read with their names, locked against a change
+ * until the transaction ends on PostgreSQL (on SQLite the transaction holds the one write lock).
+ */
+export async function personsStillAt(db: Db, dialect: Dialect, persons: IndexPagePerson[]): Promise<Set<string>> {
+  const still = new Set<string>();
+  const expected = new Map(persons.map((person) => [person.id, person.version]));
+  const ids = [...expected.keys()];
+  for (let i = 0; i < ids.length; i += 5000) {
+    let query = db.selectFrom('persons').select(['id', 'version']).where('id', 'in', ids.slice(i, i + 5000));
+    if (dialect === 'postgres') query = query.forShare();
+    for (const row of await query.execute()) if (expected.get(row.id) === row.version) still.add(row.id);
+  }
+  return still;
+}
+
+/**
+ * Replaces the keys of many persons at once: `rows` is flat (person_id, case_id, key, person_id, …),
+ * and names every person's keys, so the persons in `personIds` lose any key not among them.
+ */
+export async function replaceNameKeysOfPersons(db: Db, dialect: Dialect, personIds: string[], rows: string[]): Promise<void> {
+  for (let i = 0; i < personIds.length; i += 5000) await db.deleteFrom('person_name_keys').where('person_id', 'in', personIds.slice(i, i + 5000)).execute();
+  if (dialect === 'postgres') {
+    // One statement for any number of rows: three arrays, unnested.
+    const column = (c: number) => rows.filter((_, i) => i % 3 === c);
+    await sql`insert into person_name_keys (person_id, case_id, key) select * from unnest(${column(0)}::text[], ${column(1)}::text[], ${column(2)}::text[])`.execute(db);
+    return;
+  }
+  // SQLite binds at most 32,766 values a statement.
+  const perStatement = 3 * 3000;
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const values: Array<{ person_id: string; case_id: string; key: string }> = [];
+    for (let j = i; j < Math.min(rows.length, i + perStatement); j += 3) values.push({ person_id: rows[j]!, case_id: rows[j + 1]!, key: rows[j + 2]! });
+    await db.insertInto('person_name_keys').values(values).execute();
+  }
+}
+
+/** Of the candidates, those a search's filters keep, with their case numbers (for ranking ties). */
+export async function filterCandidatePersons(
+  db: Db,
+  ids: string[],
+  filter: { status?: string | undefined; ethnicity?: string | undefined; risk?: string | undefined; includeRetracted?: boolean | undefined },
+): Promise<Array<{ id: string; case_number: string }>> {
+  if (ids.length === 0) return [];
+  let query = db.selectFrom('persons').select(['id', 'case_number']).where('id', 'in', ids);
+  if (filter.status) query = query.where('current_status', '=', filter.status);
+  if (filter.ethnicity) query = query.where('ethnicity', '=', filter.ethnicity);
+  if (filter.risk) query = query.where('risk', '=', filter.risk);
+  if (!filter.includeRetracted) query = query.where('retracted_at', 'is', null);
+  return query.execute();
+}
+
+/**
+ * Runs a rebuild with a 256 MiB page cache on SQLite, then restores the cache size: with the
+ * default, every key inserted into the (key, person_id) index reads and decrypts a page again.
+ */
+export async function withRebuildCache<T>(db: Db, dialect: Dialect, run: () => Promise<T>): Promise<T> {
+  if (dialect !== 'sqlite') return run();
+  const before = (await sql<{ cache_size: number }>`pragma cache_size`.execute(db)).rows[0]?.cache_size;
+  await sql`pragma cache_size = -262144`.execute(db);
+  try {
+    return await run();
+  } finally {
+    if (typeof before === 'number') await sql.raw(`pragma cache_size = ${Math.trunc(before)}`).execute(db);
+  }
 }

@@ -1,16 +1,16 @@
 import { listScope } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
 import { InvalidInputError } from '../lib/errors.ts';
-import { listPersonsByIds } from '../persons/persons.repository.ts';
+import { listNamesOfPersons, listPersonsByIds } from '../persons/persons.repository.ts';
 import { hidePersonSecrets, statusLoader } from '../persons/persons.service.ts';
 import type { Person } from '../persons/persons.types.ts';
 import type { ServiceContext } from '../services.ts';
 import { queryKeys } from './name-keys.ts';
 import { matchPerson } from './name-match.ts';
-import { applyFilters, readSearchFilters } from './search-filters.ts';
+import { applyFilters, hasSearchFilters, readSearchFilters } from './search-filters.ts';
 import { collapseMergedHits } from './duplicates.service.ts';
 import type { SearchKey } from './search-keys.ts';
-import { findCandidates } from './search.repository.ts';
+import { filterCandidatePersons, findCandidates } from './search.repository.ts';
 import type { SearchQuery } from './search.schemas.ts';
 import { searchText, type TextHit } from './text-search.service.ts';
 
@@ -47,18 +47,26 @@ export async function searchPersons(ctx: ServiceContext, key: SearchKey, princip
   if (keys.length === 0) return [];
   const scope = await listScope(ctx, principal);
   const ids = await findCandidates(ctx.db, keys, scope, MAX_CANDIDATES);
-  const persons = await listPersonsByIds(
-    ctx.db,
-    ctx.cipher,
-    ids,
-    { status: query.status, ethnicity: query.ethnicity, risk: query.risk, includeRetracted: query.include_retracted, scope },
-    statusLoader(ctx),
-  );
-  const hits = applyFilters(persons, filters)
-    .map((person) => ({ person: hidePersonSecrets(person), ...matchPerson(text, person.names) }))
+  const filter = { status: query.status, ethnicity: query.ethnicity, risk: query.risk, includeRetracted: query.include_retracted };
+  const limit = query.limit ?? 20;
+  // Place and dates are sealed: with those filters every candidate is read in full and filtered first.
+  // Otherwise candidates are ranked on their names alone, and only the persons shown are read in full
+  // (a few more than the limit, since merged records collapse into their survivors).
+  const kept = hasSearchFilters(filters)
+    ? applyFilters(await listPersonsByIds(ctx.db, ctx.cipher, ids, { ...filter, scope }, statusLoader(ctx)), filters)
+    : await filterCandidatePersons(ctx.db, ids, filter);
+  const names = await listNamesOfPersons(ctx.db, ctx.cipher, kept.map((person) => person.id));
+  const ranked = kept
+    .map((person) => ({ id: person.id, case_number: person.case_number, ...matchPerson(text, names.get(person.id) ?? []) }))
     .filter((hit) => hit.score >= MIN_SCORE)
-    .sort((a, b) => b.score - a.score || a.person.case_number.localeCompare(b.person.case_number));
-  return collapseMergedHits(ctx, scope, hits, query.limit ?? 20);
+    .sort((a, b) => b.score - a.score || a.case_number.localeCompare(b.case_number))
+    .slice(0, limit * 2);
+  const persons = new Map((await listPersonsByIds(ctx.db, ctx.cipher, ranked.map((hit) => hit.id), { ...filter, scope }, statusLoader(ctx))).map((person) => [person.id, person]));
+  const hits = ranked.flatMap((hit) => {
+    const person = persons.get(hit.id);
+    return person ? [{ person: hidePersonSecrets(person), score: hit.score, explanation: hit.explanation }] : [];
+  });
+  return collapseMergedHits(ctx, scope, hits, limit);
 }
 
 /**
