@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { reindexAllPersons } from '../src/search/name-index.ts';
+import { queryKeys } from '../src/search/name-keys.ts';
 import { loadSearchKey } from '../src/search/search-keys.ts';
+import { findCandidates } from '../src/search/search.repository.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 const name = (text: string, script: string, lang: string, kind = 'primary') => ({ text, script, lang, kind });
@@ -108,5 +110,36 @@ describe(`search by any form of a name (${BACKEND})`, () => {
     assert.ok(rows.length > 0);
     for (const row of rows) assert.match(row.key, /^[A-Za-z0-9_-]{22}$/);
     assert.ok(!JSON.stringify(rows).toLowerCase().includes('zhan'));
+  });
+  it('bounds the work of a query: rare keys first, a common name only through its first two keys, the scope checked on the rows read', async () => {
+    // Bounds scaled down so that a dozen persons make a key "common" (the defaults read thousands of rows).
+    const bounds = { keyRowCap: 5, rowBudget: 12, commonKeyScan: 40 };
+    const made: Record<string, string[]> = { ablimit: [] };
+    for (let i = 0; i < 10; i++) {
+      const response = await t.api('POST', '/api/v1/persons', { body: personInput({ names: [name('Tursun Ablimit', 'Latn', 'ug')] }) });
+      assert.equal(response.status, 201, response.text);
+      made.ablimit!.push(response.body.id);
+    }
+    const rare = await t.api('POST', '/api/v1/persons', { body: personInput({ names: [name('Tursun Kurbanjan', 'Latn', 'ug')] }) });
+    const key = await loadSearchKey(t.app.ctx);
+    const hashed = (q: string) => queryKeys(q).map((k) => key.hash(k));
+    const db = t.app.ctx.db;
+    const everyone = { all: true } as const;
+    const dense = { all: false, userId: t.users.researcher.id, now: new Date().toISOString(), dense: true } as const;
+    const stranger = { all: false, userId: t.users.viewer.id, now: new Date().toISOString(), dense: true } as const;
+    // The rare surname decides: the ten namesakes sharing only the common given name are never read.
+    for (const scope of [everyone, dense]) assert.deepEqual(await findCandidates(db, hashed('Tursun Kurbanjan'), scope, 20, bounds), [rare.body.id]);
+    // Every key common: persons with both of the first two keys, within the scan.
+    const common = await findCandidates(db, hashed('Tursun Ablimit'), everyone, 20, bounds);
+    assert.deepEqual([...common].sort(), [...made.ablimit!].sort());
+    assert.equal((await findCandidates(db, hashed('Tursun Ablimit'), everyone, 4, bounds)).length, 4, 'at most the limit');
+    assert.deepEqual([...(await findCandidates(db, hashed('Tursun Ablimit'), dense, 20, bounds))].sort(), [...made.ablimit!].sort());
+    // Need-to-know holds on every path: a user in none of these cases gets none of them.
+    for (const q of ['Tursun Kurbanjan', 'Tursun Ablimit', 'Tursun']) assert.deepEqual(await findCandidates(db, hashed(q), stranger, 20, bounds), [], q);
+    // A member of few cases seeks within them, whatever the bounds.
+    const few = { all: false, userId: t.users.researcher.id, now: new Date().toISOString() } as const;
+    assert.equal((await findCandidates(db, hashed('Tursun'), few, 50, bounds)).length, 11);
+    // And through the API the rare name still comes first.
+    assert.equal((await first('Tursun Kurbanjan'))?.person.id, rare.body.id);
   });
 });

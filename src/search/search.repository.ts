@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { inCaseScope, type CaseScope } from '../access/access.repository.ts';
 import type { Dialect } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
@@ -14,20 +14,80 @@ export async function replaceNameKeys(db: Db, personId: string, caseId: string, 
   for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto('person_name_keys').values(rows.slice(i, i + CHUNK)).execute();
 }
 
-/** Persons sharing the most keys with the query first, within what the reader may see; at most `limit`. */
-export async function findCandidates(db: Db, keys: string[], scope: CaseScope, limit: number): Promise<string[]> {
+/**
+ * How much of the index one query reads: rows of one key counted at most (a key with more is
+ * common, read only in the last resort); key rows read in all, over the query's rarest keys; rows of
+ * a common key walked at most while looking for persons who also have the query's next key.
+ */
+export interface CandidateBounds {
+  keyRowCap: number;
+  rowBudget: number;
+  commonKeyScan: number;
+}
+export const CANDIDATE_BOUNDS: CandidateBounds = { keyRowCap: 2_000, rowBudget: 6_000, commonKeyScan: 10_000 };
+
+/**
+ * Persons sharing the most keys with the query first, within what the reader may see; at most
+ * `limit`. The work is bounded whatever the store's size: a member of few cases seeks the query's
+ * keys within those cases only; anyone else (the operator, a member of very many cases) reads the
+ * rows of the query's rarest keys, at most rowBudget of them (a rare key tells more than a
+ * common one), and the scope is checked on those rows alone. When every key is common (a name
+ * shared by thousands), candidates are persons with both of the query's first two keys, found
+ * within the first commonKeyScan rows of the first: among that many namesakes no order is right.
+ */
+export async function findCandidates(db: Db, keys: string[], scope: CaseScope, limit: number, bounds = CANDIDATE_BOUNDS): Promise<string[]> {
   if (keys.length === 0) return [];
-  const rows = await db
-    .selectFrom('person_name_keys')
-    .select(['person_id', (eb) => eb.fn.countAll<number>().as('hits')])
-    .where('key', 'in', keys)
-    .where((eb) => inCaseScope(eb, 'person_name_keys.case_id', scope))
-    .groupBy('person_id')
-    .orderBy('hits', 'desc')
-    .orderBy('person_id')
+  if (!scope.all && !scope.dense) return rankRows(db, db.selectFrom('person_name_keys').select(['person_id', 'case_id']).where('key', 'in', keys), scope, limit);
+  const counts = await countKeyRows(db, keys, bounds.keyRowCap + 1);
+  const rarest = keys.map((key, i) => ({ key, rows: counts[i]! })).sort((a, b) => a.rows - b.rows);
+  const chosen: string[] = [];
+  let total = 0;
+  for (const { key, rows } of rarest) {
+    if (rows > bounds.keyRowCap || total + rows > bounds.rowBudget) break;
+    chosen.push(key);
+    total += rows;
+  }
+  if (chosen.length > 0) return rankRows(db, db.selectFrom('person_name_keys').select(['person_id', 'case_id']).where('key', 'in', chosen), scope, limit);
+  const [first, second] = keys as [string, string | undefined];
+  const head = db.selectFrom('person_name_keys').select(['person_id', 'case_id']).where('key', '=', first).limit(second ? bounds.commonKeyScan : bounds.keyRowCap);
+  const rows = second
+    ? db
+        .selectFrom(head.as('head'))
+        .select(['head.person_id', 'head.case_id'])
+        .where(({ exists, selectFrom }) => exists(selectFrom('person_name_keys as other').select('other.person_id').whereRef('other.person_id', '=', 'head.person_id').where('other.key', '=', second)))
+    : db.selectFrom(head.as('head')).select(['head.person_id', 'head.case_id']);
+  const found = await db
+    .selectFrom(rows.as('r'))
+    .select('r.person_id')
+    .where((eb) => inCaseScope(eb, 'r.case_id', scope))
     .limit(limit)
     .execute();
-  return rows.map((row) => row.person_id);
+  return found.map((row) => row.person_id);
+}
+
+type KeyRows = SelectQueryBuilder<Database, 'person_name_keys', { person_id: string; case_id: string }>;
+
+/** Of the given key rows, the persons in scope with the most rows (keys shared) first. */
+async function rankRows(db: Db, rows: KeyRows, scope: CaseScope, limit: number): Promise<string[]> {
+  const ranked = await db
+    .selectFrom(rows.as('r'))
+    .select(['r.person_id', (eb) => eb.fn.countAll<number>().as('hits')])
+    .where((eb) => inCaseScope(eb, 'r.case_id', scope))
+    .groupBy('r.person_id')
+    .orderBy('hits', 'desc')
+    .orderBy('r.person_id')
+    .limit(limit)
+    .execute();
+  return ranked.map((row) => row.person_id);
+}
+
+/** How many rows each key has, each counted up to `cap` (from the index alone). */
+async function countKeyRows(db: Db, keys: string[], cap: number): Promise<number[]> {
+  const parts = keys.map((key, i) => sql<{ i: number; n: number }>`select ${sql.lit(i)} as i, count(*) as n from (select 1 as one from person_name_keys where key = ${key} limit ${sql.lit(cap)}) as ${sql.raw(`k${i}`)}`);
+  const result = await sql<{ i: number; n: number | string }>`${sql.join(parts, sql` union all `)}`.execute(db);
+  const counts = new Array<number>(keys.length).fill(0);
+  for (const row of result.rows) counts[Number(row.i)] = Number(row.n);
+  return counts;
 }
 
 // ---------------------------------------------------------------------------------------------
