@@ -4,7 +4,7 @@
  * measured in the same run, since the machine is shared and a ratio holds where a time drifts.
  *
  *   npm run bench:search -- [--persons 1000000] [--db postgres://…] [--regenerate] [--quick] [--store-only]
- *                           [--only recall,index,latency]
+ *                           [--only recall,index,latency,text] [--keep-text-index]
  *
  * The synthetic store is kept in bench/data/search-<backend>-N (and the schema bench_search_N on
  * PostgreSQL) until --regenerate; its name index is rebuilt on every run, since that is measured.
@@ -29,6 +29,9 @@ import { getPersonSummary } from '../src/persons/persons.service.ts';
 import { reindexAllPersons } from '../src/search/name-index.ts';
 import { loadSearchKey, type SearchKey } from '../src/search/search-keys.ts';
 import { searchPersons } from '../src/search/search.service.ts';
+import { reindexAllText } from '../src/search/text-index.ts';
+import { searchText } from '../src/search/text-search.service.ts';
+import { systemPrincipal } from '../src/auth/roles.ts';
 import { openStore, type Store } from '../src/store.ts';
 import {
   loadNamePersons,
@@ -49,7 +52,8 @@ const { values: args } = parseArgs({
     regenerate: { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
     'store-only': { type: 'boolean', default: false },
-    only: { type: 'string', default: 'recall,index,latency' },
+    only: { type: 'string', default: 'recall,index,latency,text' },
+    'keep-text-index': { type: 'boolean', default: false },
   },
 });
 const PERSONS = Number(args.persons);
@@ -397,6 +401,59 @@ async function latencySection(env: Env): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 4. Full text (notes, status notes, sources…): the blind index's build, size and query latency
+
+/**
+ * Words of the synthetic notes (a handful of sentences repeated over the whole store, so every
+ * word but the last is very common: the worst case for a keyword index) and one word found nowhere.
+ */
+const TEXT_QUERIES = ['relative abroad', 'detainee', 'phone contact', 'secure line', 'reprisals parents', 'officials refused', 'photo', 'family informed', 'brother', 'zzyzx'];
+
+async function textSection(env: Env): Promise<void> {
+  const { app, key, member } = env;
+  const ctx = app.ctx;
+  if (!args['keep-text-index']) {
+    log('text: rebuilding the full-text index…');
+    const start = performance.now();
+    const records = await reindexAllText(ctx, key);
+    const seconds = ms(start) / 1000;
+    const rows = Number((await ctx.db.selectFrom('text_search_keys').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    let bytes: number | null = null;
+    if (app.database.sqlite) {
+      bytes = (app.database.sqlite.prepare("select sum(pgsize) as b from dbstat where name = 'text_search_keys' or name like 'sqlite_autoindex_text_search_keys%' or name like 'text_search_keys%'").get() as { b: number }).b;
+    } else {
+      bytes = Number((await sql<{ b: string }>`select pg_total_relation_size('text_search_keys') as b`.execute(ctx.db)).rows[0]!.b);
+    }
+    results.text_index = { records, seconds, records_per_second: records / seconds, rows, bytes };
+    out(`4. full-text index rebuild: ${fmt(records)} records with text in ${seconds.toFixed(1)} s (${fmt(records / seconds)} records/s), ${fmt(rows)} key rows, ${bytes === null ? '?' : `${fmt(bytes / 2 ** 20, 1)} MiB`}`);
+  }
+  const operator = systemPrincipal('bench');
+  const rounds = args.quick ? 10 : 50;
+  const keyHash = key.hash('t:bench');
+  const timings: Record<string, number[]> = { member: [], operator: [] };
+  const select: number[] = [];
+  let hits = 0;
+  for (const q of TEXT_QUERIES) await searchText(ctx, key, member, q, { limit: 20 });
+  log(`text: ${rounds} rounds of ${TEXT_QUERIES.length} queries…`);
+  for (let round = 0; round < rounds; round++) {
+    for (const q of TEXT_QUERIES) {
+      for (const [label, principal] of [['member', member], ['operator', operator]] as const) {
+        const start = performance.now();
+        hits += (await searchText(ctx, key, principal, q, { limit: 20 })).length;
+        timings[label]!.push(ms(start));
+      }
+      const start = performance.now();
+      await ctx.db.selectFrom('text_search_keys').select('record_id').where('key', '=', keyHash).limit(1).execute();
+      select.push(ms(start));
+    }
+  }
+  results.text_latency = { queries: TEXT_QUERIES, rounds, member_ms: percentiles(timings.member!), operator_ms: percentiles(timings.operator!), baseline_single_key_select_ms: percentiles(select) };
+  out(`   full-text query latency, ${TEXT_QUERIES.length} queries × ${rounds} (${fmt(hits / (2 * rounds * TEXT_QUERIES.length), 1)} hits each, limit 20) — ms p50 / p95 / p99, target p95 < 100`);
+  out(`   searchText as a member of every case: ${pct(percentiles(timings.member!))}; as the operator: ${pct(percentiles(timings.operator!))}`);
+  out(`   baseline, same run: one single-key select on text_search_keys: ${pct(percentiles(select))}`);
+}
+
+// ---------------------------------------------------------------------------------------------
 // 3. Recall on real cross-script name pairs
 
 /** Baseline: a plain SQLite FTS5 trigram index of the same forms, queried with each word of the query (OR), ranked by bm25. */
@@ -450,8 +507,7 @@ async function main(): Promise<void> {
     const env: Env = { app, key: await loadSearchKey(app.ctx), member, token: marker.token, marker };
     if (only.has('index')) await indexSection(env);
     if (only.has('latency')) await latencySection(env);
-    // The full-text section (searchText / reindexAllText, issue 6's "full-text p95 < 100 ms") goes
-    // here, as textSection(env), once that search is merged: build time and size, then latency.
+    if (only.has('text')) await textSection(env);
   } finally {
     await app.stop();
   }

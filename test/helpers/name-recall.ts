@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { nameKeys, queryKeys } from '../../src/search/name-keys.ts';
 import { matchPerson } from '../../src/search/name-match.ts';
+import { MAX_CANDIDATES } from '../../src/search/search.service.ts';
 
 /**
  * The recall protocol on real name forms (test/fixtures/names-dev.tsv), shared by
@@ -121,23 +122,31 @@ export function measureRecall(persons: readonly NamePerson[], distractors: reado
   return { pairs, found: found / pairs, at1: at1 / pairs, at10: at10 / pairs, candidates: candidates / pairs };
 }
 
-/** Vigil's name search, in memory: candidates by shared key, then ranked by matchPerson (as searchPersons does). */
-export const nameKeyRanker: Ranker = (indexed) => {
-  const byKey = new Map<string, Set<number>>();
-  indexed.forEach((entry, i) => {
-    for (const k of nameKeys(entry.form.text)) {
-      const set = byKey.get(k) ?? new Set();
-      set.add(i);
-      byKey.set(k, set);
-    }
-  });
-  return (query) => {
-    const found = new Set<number>();
-    for (const k of queryKeys(query)) for (const i of byKey.get(k) ?? []) found.add(i);
-    const ranked = [...found].map((i) => ({ i, s: matchPerson(query, [indexed[i].form]).score })).sort((a, b) => b.s - a.s || a.i - b.i);
-    return { ranked: ranked.map((r) => r.i), candidates: found.size };
+/**
+ * Vigil's name search, in memory: candidates by shared key, the `cap` sharing the most keys kept
+ * (MAX_CANDIDATES, as findCandidates does), then ranked by matchPerson (as searchPersons does).
+ */
+export function nameKeyRankerWithCap(cap: number): Ranker {
+  return (indexed) => {
+    const byKey = new Map<string, Set<number>>();
+    indexed.forEach((entry, i) => {
+      for (const k of nameKeys(entry.form.text)) {
+        const set = byKey.get(k) ?? new Set();
+        set.add(i);
+        byKey.set(k, set);
+      }
+    });
+    return (query) => {
+      const shared = new Map<number, number>();
+      for (const k of queryKeys(query)) for (const i of byKey.get(k) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
+      const kept = [...shared].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, cap).map(([i]) => i);
+      const ranked = kept.map((i) => ({ i, s: matchPerson(query, [indexed[i]!.form]).score })).sort((a, b) => b.s - a.s || a.i - b.i);
+      return { ranked: ranked.map((r) => r.i), candidates: shared.size };
+    };
   };
-};
+}
+
+export const nameKeyRanker: Ranker = nameKeyRankerWithCap(MAX_CANDIDATES);
 
 const words = (text: string): string[] => text.toLowerCase().split(/[\s\p{P}]+/u).filter(Boolean);
 
