@@ -134,6 +134,10 @@ describe(`search by any form of a name (${BACKEND})`, () => {
     assert.deepEqual([...common].sort(), [...made.ablimit!].sort());
     assert.equal((await findCandidates(db, hashed('Tursun Ablimit'), everyone, 4, bounds)).length, 4, 'at most the limit');
     assert.deepEqual([...(await findCandidates(db, hashed('Tursun Ablimit'), dense, 20, bounds))].sort(), [...made.ablimit!].sort());
+    // A key no one has (a typo, an unknown word) does not stand for the rare keys, nor break the common path.
+    const withUnknown = [...hashed('Tursun Ablimit'), key.hash('no such key')];
+    assert.deepEqual([...(await findCandidates(db, [key.hash('no such key'), ...hashed('Tursun Ablimit')], everyone, 20, bounds))].sort(), [...made.ablimit!].sort());
+    assert.deepEqual([...(await findCandidates(db, withUnknown, everyone, 20, bounds))].sort(), [...made.ablimit!].sort());
     // Need-to-know holds on every path: a user in none of these cases gets none of them.
     for (const q of ['Tursun Kurbanjan', 'Tursun Ablimit', 'Tursun']) assert.deepEqual(await findCandidates(db, hashed(q), stranger, 20, bounds), [], q);
     // A member of few cases seeks within them, whatever the bounds.

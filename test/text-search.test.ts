@@ -139,7 +139,6 @@ describe(`full-text search (${BACKEND})`, () => {
     assert.equal(await found('Qurbanjan', ids.person, t.tokens.admin), undefined);
     assert.equal(await found('Marat Tekes', ids.testimony, t.tokens.viewer), undefined);
     // …but the viewer does find what is not secret in their case.
-    assert.ok(await found('herder', ids.person, t.tokens.viewer));
     assert.ok(await found('Dabancheng', ids.source, t.tokens.viewer));
     assert.equal(await found('Dabancheng', ids.source, t.tokens.admin), undefined);
     // Organisation-wide sources are for every reader.
@@ -301,6 +300,9 @@ describe(`full-text search (${BACKEND})`, () => {
     }
     const keys = await t.app.ctx.db.selectFrom('text_search_keys').select('key').execute();
     for (const row of keys) assert.match(row.key, /^[A-Za-z0-9_-]{22}$/);
+    // A plaintext column (the occupation) is never hashed beside sealed text: a copy of the database could
+    // line its values up with their keys and read that word wherever a sealed note holds it.
+    assert.equal(await found('herder', ids.person), undefined);
   });
 
   it('lets an admin through break-glass read a secret note, audited as such', async () => {

@@ -177,7 +177,8 @@ export async function mergePerson(ctx: ServiceContext, principal: Principal, id:
     throw new UnprocessableError(`${survivor.case_number} is itself merged into another record: merge into that one`, { into: 'is itself merged' });
   }
   if (await hasMergedRecords(ctx.db, id)) {
-    throw new UnprocessableError('other records are merged into this one: merge the other record into it instead', { into: 'this person is a survivor' });
+    // Said alike whether the records merged into it are readable or not: the message must not tell of an unreadable case.
+    throw new UnprocessableError('this record cannot be merged: it is the survivor of another merge', { into: 'this person is a survivor' });
   }
   const pair = await findDistinctPair(ctx.db, ctx.cipher, id, into);
   if (pair && !pair.undone_at) throw new UnprocessableError('these two were marked as different people: undo that first', { into: 'marked as a different person' });

@@ -3,10 +3,10 @@ import { InvalidInputError } from '../lib/errors.ts';
 import type { Person } from '../persons/persons.types.ts';
 
 /**
- * The search filters that need the person's sealed or derived fields, applied in memory to the
- * (at most MAX_CANDIDATES) persons a name search has already found and decrypted: place (hometown
- * or residence, both sealed, so SQL cannot compare them) and a date range over the date of the
- * person's current status entry.
+ * The search filters that compare folded text or derived dates, applied in memory to the (at most
+ * MAX_CANDIDATES) persons a name search has already found: place (hometown or residence, folded for
+ * case, diacritics and width, which SQL cannot do alike on both databases) and a date range over the
+ * date of the person's current status entry.
  */
 
 export const MAX_PLACE = 200;

@@ -24,7 +24,7 @@ export interface CandidateBounds {
   rowBudget: number;
   commonKeyScan: number;
 }
-export const CANDIDATE_BOUNDS: CandidateBounds = { keyRowCap: 2_000, rowBudget: 6_000, commonKeyScan: 10_000 };
+export const CANDIDATE_BOUNDS: CandidateBounds = { keyRowCap: 1_000, rowBudget: 3_000, commonKeyScan: 5_000 };
 
 /**
  * Persons sharing the most keys with the query first, within what the reader may see; at most
@@ -43,12 +43,16 @@ export async function findCandidates(db: Db, keys: string[], scope: CaseScope, l
   const chosen: string[] = [];
   let total = 0;
   for (const { key, rows } of rarest) {
+    // A key no one has (a typo, an unknown surname) tells nothing: it must not stand for the rare keys.
+    if (rows === 0) continue;
     if (rows > bounds.keyRowCap || total + rows > bounds.rowBudget) break;
     chosen.push(key);
     total += rows;
   }
   if (chosen.length > 0) return rankRows(db, db.selectFrom('person_name_keys').select(['person_id', 'case_id']).where('key', 'in', chosen), scope, limit);
-  const [first, second] = keys as [string, string | undefined];
+  const present = keys.filter((_, i) => counts[i]! > 0);
+  if (present.length === 0) return [];
+  const [first, second] = present as [string, string | undefined];
   const head = db.selectFrom('person_name_keys').select(['person_id', 'case_id']).where('key', '=', first).limit(second ? bounds.commonKeyScan : bounds.keyRowCap);
   const rows = second
     ? db

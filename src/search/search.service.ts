@@ -21,7 +21,7 @@ import { searchText, type TextHit } from './text-search.service.ts';
  */
 
 /** How many candidates one query may score: bounds the work of any query. */
-export const MAX_CANDIDATES = 150;
+export const MAX_CANDIDATES = 100;
 /** Below this a candidate is not a match. */
 export const MIN_SCORE = 0.5;
 export const MAX_QUERY = 200;

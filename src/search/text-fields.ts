@@ -29,11 +29,13 @@ function fields(kind: keyof typeof FIELD_CLASSES, list: Array<[name: string, sea
 }
 
 export const TEXT_ENTITIES: readonly TextEntity[] = [
-  { entity: 'person', table: 'persons', personColumn: 'id', fields: fields('person', [['occupation', false], ['hometown', false], ['residence', false], ['notes', true]]) },
-  { entity: 'source', table: 'sources', personColumn: null, fields: fields('source', [['title', true], ['publisher', false], ['confidential_identity', true]]) },
-  { entity: 'event', table: 'events', personColumn: null, fields: fields('event', [['title', true], ['description', true], ['place', false]]) },
-  { entity: 'status_entry', table: 'status_entries', personColumn: 'person_id', fields: fields('status_entry', [['note', true], ['place', false]]) },
-  { entity: 'intervention', table: 'interventions', personColumn: 'person_id', fields: fields('intervention', [['note', true], ['response', true], ['addressee', false]]) },
+  // Sealed fields only: a plaintext column (a place, an occupation, a publisher) hashed into the same keys would let
+  // a copy of the database line its values up with their keys, and so read those words inside sealed notes.
+  { entity: 'person', table: 'persons', personColumn: 'id', fields: fields('person', [['notes', true]]) },
+  { entity: 'source', table: 'sources', personColumn: null, fields: fields('source', [['title', true], ['confidential_identity', true]]) },
+  { entity: 'event', table: 'events', personColumn: null, fields: fields('event', [['title', true], ['description', true]]) },
+  { entity: 'status_entry', table: 'status_entries', personColumn: 'person_id', fields: fields('status_entry', [['note', true]]) },
+  { entity: 'intervention', table: 'interventions', personColumn: 'person_id', fields: fields('intervention', [['note', true], ['response', true]]) },
   { entity: 'evidence', table: 'evidence_items', personColumn: null, fields: fields('evidence', [['description', true], ['file_name', true]]) },
 ];
 

@@ -72,20 +72,21 @@ export async function searchText(
   return answer.map(({ secretFields: _s, case_id: _c, breakGlass: _b, ...hit }) => hit);
 }
 
-type SecretAccess = (caseId: string | null) => Promise<{ secrets: boolean; breakGlass: boolean }>;
+type SecretAccess = (caseId: string | null) => Promise<{ read: boolean; secrets: boolean; breakGlass: boolean }>;
 
-/** Whether the reader receives a case's secret fields, asked once per case (the SQL already filtered; this is the service's own check). */
+/**
+ * Whether the reader may read a case, and receives its secret fields, asked once per case of the
+ * records found (the SQL filtered on the index's case; this is the service's own check on the record's).
+ */
 function secretAccess(ctx: ServiceContext, principal: Principal): SecretAccess {
-  const known = new Map<string | null, Promise<{ secrets: boolean; breakGlass: boolean }>>();
+  const known = new Map<string | null, Promise<{ read: boolean; secrets: boolean; breakGlass: boolean }>>();
   return (caseId) => {
     let access = known.get(caseId);
     if (!access) {
       access =
-        principal.role === 'viewer'
-          ? Promise.resolve({ secrets: false, breakGlass: false })
-          : caseId === null
-            ? Promise.resolve({ secrets: true, breakGlass: false })
-            : caseAccess(ctx, principal, caseId).then((a) => ({ secrets: a.read && a.secrets, breakGlass: a.breakGlass }));
+        caseId === null
+          ? Promise.resolve({ read: true, secrets: principal.role !== 'viewer', breakGlass: false })
+          : caseAccess(ctx, principal, caseId).then((a) => ({ read: a.read, secrets: a.read && a.secrets && principal.role !== 'viewer', breakGlass: a.breakGlass }));
       known.set(caseId, access);
     }
     return access;
@@ -99,8 +100,9 @@ function secretAccess(ctx: ServiceContext, principal: Principal): SecretAccess {
  */
 async function rankRecord(record: TextRecord, terms: TextTerm[], secretsOf: SecretAccess) {
   const kind = textEntity(record.entity);
-  const hasSecret = kind.fields.some((field) => field.secret && record.fields[field.name]);
-  const access = hasSecret ? await secretsOf(record.case_id) : { secrets: false, breakGlass: false };
+  const access = await secretsOf(record.case_id);
+  // The index's case could be stale (a record moved while the index was rebuilt): the record's own case decides.
+  if (!access.read) return null;
   const fields = kind.fields
     .filter((field) => record.fields[field.name] && (!field.secret || access.secrets))
     .map((field) => {
