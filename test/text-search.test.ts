@@ -4,21 +4,13 @@ import { sql } from 'kysely';
 import { loadSearchKey } from '../src/search/search-keys.ts';
 import { systemPrincipal } from '../src/auth/roles.ts';
 import { reindexAllText } from '../src/search/text-index.ts';
-import { searchText, snippetAround } from '../src/search/text-search.service.ts';
+import { searchText, snippetAround, type TextHit } from '../src/search/text-search.service.ts';
 import { findTextMatches } from '../src/search/text-search.repository.ts';
 import { queryTextKeys, textKeys } from '../src/search/text-keys.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
 import { postMultipart } from './helpers/uploads.ts';
 
-interface Hit {
-  entity: string;
-  id: string;
-  person_id: string | null;
-  case_number: string | null;
-  field: string;
-  snippet: string;
-  score: number;
-}
+type Hit = TextHit;
 
 describe('text keys (pure)', () => {
   const same = (a: string, b: string) => assert.deepEqual(queryTextKeys(a), queryTextKeys(b), `${a} ≠ ${b}`);
