@@ -252,15 +252,34 @@ function tokensOf(text: string): NameToken[] {
 
 /** How well a query matches a person's name forms: the best form wins, tokens in any order. */
 export function matchPerson(query: string, names: Array<{ text: string; script?: string }>): NameMatch {
+  return personMatcher(query)(names);
+}
+
+/**
+ * matchPerson for one query and many persons (a search's candidates): a name form shared by several of
+ * them (namesakes) is compared with the query once.
+ */
+export function personMatcher(query: string): (names: Array<{ text: string; script?: string }>) => NameMatch {
   const q = tokensOf(query);
+  const byForm = new Map<string, Pairing>();
+  const matchText = (text: string, tokens: NameToken[]): Pairing => {
+    let m = byForm.get(text);
+    if (m === undefined) byForm.set(text, (m = matchForm(q, tokens)));
+    return m;
+  };
+  return (names) => bestForm(q, names, matchText);
+}
+
+function bestForm(q: NameToken[], names: Array<{ text: string; script?: string }>, matchText: (text: string, tokens: NameToken[]) => Pairing): NameMatch {
   if (q.length === 0 || !Array.isArray(names)) return { score: 0, explanation: '' };
   let best: Pairing | undefined;
   let bestScript: string | undefined;
   // A person has a handful of forms; cap the work for pathological records.
   for (const form of names.slice(0, 50)) {
-    const tokens = tokensOf(form?.text ?? '');
+    const text = form?.text ?? '';
+    const tokens = tokensOf(text);
     if (tokens.length === 0) continue;
-    const m = matchForm(q, tokens);
+    const m = matchText(text, tokens);
     if (best === undefined || m.score > best.score) {
       best = m;
       bestScript = form.script;

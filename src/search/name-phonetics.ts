@@ -24,7 +24,6 @@ export const MAX_INPUT_CHARS = 200;
 export const MAX_TOKENS = 10;
 const MAX_VARIANTS = 4;
 
-const VOWELS = new Set(['a', 'e', 'i', 'o', 'u', 'y']);
 const COARSE: Record<string, string> = {
   b: 'B', p: 'B', f: 'B',
   k: 'K', g: 'K', q: 'K', h: 'K',
@@ -45,8 +44,9 @@ export function coarseSkeleton(canon: string, limit = Infinity): string {
   return out;
 }
 
-export function isVowel(ch: string): boolean {
-  return VOWELS.has(ch);
+export function isVowel(ch: string | undefined): boolean {
+  // Compared, not looked up: the edit distance asks this for every letter pair of every comparison.
+  return ch === 'a' || ch === 'e' || ch === 'i' || ch === 'o' || ch === 'u' || ch === 'y';
 }
 
 // ---- cleaning and tokenising ------------------------------------------------------------
@@ -244,7 +244,24 @@ export function pinyinRunToken(run: NameToken[]): NameToken {
   return { text: syllables.join(' '), script: 'Latn', variants: expand(syllables.map(pinyinSegments).flat()), role: 'main', syllable: false };
 }
 
+// Names repeat their words (Memet, Abdurehim, Tursun…) across thousands of persons: each word is read once.
+// A plain bounded map, emptied when full; the readings are never changed after they are made, so sharing them is safe.
+const readings = new Map<string, string[]>();
+const MAX_READINGS = 20_000;
+
+/** A word's readings in Vigil's canonical Latin, most likely first (at most MAX_VARIANTS). */
 export function canonical(word: string, script: NameScript): string[] {
+  const memo = `${script}:${word}`;
+  let variants = readings.get(memo);
+  if (variants === undefined) {
+    variants = readWord(word, script);
+    if (readings.size >= MAX_READINGS) readings.clear();
+    readings.set(memo, variants);
+  }
+  return variants;
+}
+
+function readWord(word: string, script: NameScript): string[] {
   switch (script) {
     case 'Latn': return expand(latinSegments(word));
     case 'Cyrl': return expand(mapChars(word, CYRILLIC));

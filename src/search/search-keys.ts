@@ -16,8 +16,18 @@ export class SearchKey {
     this.keyObject = createSecretKey(key);
   }
 
+  // Phonetic keys are few and shared by many names (a rebuild hashes millions of them): each is hashed once.
+  // Emptied when full; it lives in this process's memory only, like the names being keyed.
+  private readonly hashes = new Map<string, string>();
+
   hash(nameKey: string): string {
-    return createHmac('sha256', this.keyObject).update(nameKey).digest().subarray(0, 16).toString('base64url');
+    let hashed = this.hashes.get(nameKey);
+    if (hashed === undefined) {
+      hashed = createHmac('sha256', this.keyObject).update(nameKey).digest().subarray(0, 16).toString('base64url');
+      if (this.hashes.size >= MAX_REMEMBERED) this.hashes.clear();
+      this.hashes.set(nameKey, hashed);
+    }
+    return hashed;
   }
 
   /** The key, to build the same SearchKey on a worker thread of this process (name-index-pool.ts); never logged or stored. */
@@ -25,6 +35,8 @@ export class SearchKey {
     return new Uint8Array(this.key);
   }
 }
+
+const MAX_REMEMBERED = 50_000;
 
 const loaded = new WeakMap<Kysely<Database>, Promise<SearchKey>>();
 

@@ -6,7 +6,7 @@ import { hidePersonSecrets, statusLoader } from '../persons/persons.service.ts';
 import type { Person } from '../persons/persons.types.ts';
 import type { ServiceContext } from '../services.ts';
 import { queryKeys } from './name-keys.ts';
-import { matchPerson } from './name-match.ts';
+import { personMatcher } from './name-match.ts';
 import { applyFilters, hasSearchFilters, readSearchFilters } from './search-filters.ts';
 import { collapseMergedHits } from './duplicates.service.ts';
 import type { SearchKey } from './search-keys.ts';
@@ -46,7 +46,7 @@ export async function searchPersons(ctx: ServiceContext, key: SearchKey, princip
   const keys = queryKeys(text).map((nameKey) => key.hash(nameKey));
   if (keys.length === 0) return [];
   const scope = await listScope(ctx, principal);
-  const ids = await findCandidates(ctx.db, keys, scope, MAX_CANDIDATES);
+  const ids = await findCandidates(ctx.db, ctx.dialect, keys, scope, MAX_CANDIDATES);
   const filter = { status: query.status, ethnicity: query.ethnicity, risk: query.risk, includeRetracted: query.include_retracted };
   const limit = query.limit ?? 20;
   // Place and dates are sealed: with those filters every candidate is read in full and filtered first.
@@ -56,8 +56,9 @@ export async function searchPersons(ctx: ServiceContext, key: SearchKey, princip
     ? applyFilters(await listPersonsByIds(ctx.db, ctx.cipher, ids, { ...filter, scope }, statusLoader(ctx)), filters)
     : await filterCandidatePersons(ctx.db, ids, filter);
   const names = await listNamesOfPersons(ctx.db, ctx.cipher, kept.map((person) => person.id));
+  const match = personMatcher(text);
   const ranked = kept
-    .map((person) => ({ id: person.id, case_number: person.case_number, ...matchPerson(text, names.get(person.id) ?? []) }))
+    .map((person) => ({ id: person.id, case_number: person.case_number, ...match(names.get(person.id) ?? []) }))
     .filter((hit) => hit.score >= MIN_SCORE)
     .sort((a, b) => b.score - a.score || a.case_number.localeCompare(b.case_number))
     .slice(0, limit * 2);
