@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { sealContext, type FieldCipher } from '../keys/field-cipher.ts';
@@ -5,7 +6,7 @@ import type { ServiceContext } from '../services.ts';
 import { nameKeys } from './name-keys.ts';
 import { startKeyPool, type KeyPool } from './name-index-pool.ts';
 import type { SearchKey } from './search-keys.ts';
-import { personsStillAt, readIndexPage, replaceNameKeys, replaceNameKeysOfPersons, withRebuildCache, type IndexPagePerson, type SealedPersonName } from './search.repository.ts';
+import { personsStillAt, readIndexPage, replaceNameKeys, replaceNameKeysOfPersons, withoutLookupIndex, withRebuildCache, type IndexPagePerson, type SealedPersonName } from './search.repository.ts';
 
 /** A person's distinct name keys, hashed: each key hashed once, however many forms share it. */
 function hashedKeysOf(key: SearchKey, texts: Iterable<string>): Set<string> {
@@ -46,9 +47,8 @@ export interface ReindexOptions {
   /** Persons per page; each page is one transaction. */
   pageSize?: number;
   /**
-   * Worker threads that open the names and compute the keys while this one reads and writes.
-   * None by default: on a busy 2-core machine they cost more than they gave
-   * (bench/RESULTS.md, issue 6); worth trying with idle cores to spare.
+   * Worker threads that open the names and compute the keys while this one reads and writes:
+   * by default one fewer than the cores (at most 3; none on one core).
    */
   threads?: number;
 }
@@ -58,12 +58,14 @@ export interface ReindexOptions {
  * before search existed, or by the bulk loader. A page of persons per transaction, its keys written
  * in a few multi-row inserts; with `threads`, pages are keyed on worker threads while earlier ones
  * are written. A person changed since its page was read is left alone: that change indexed it in its
- * own transaction. The third argument may be the page size alone.
+ * own transaction. A first build (the index empty) on SQLite lays the keys down without the lookup
+ * index and makes that index at the end (withoutLookupIndex). The third argument may be the page size alone.
  */
 export async function reindexAllPersons(ctx: ServiceContext, key: SearchKey, options: number | ReindexOptions = {}): Promise<number> {
   const { pageSize = 5000, threads } = typeof options === 'number' ? { pageSize: options } : options;
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError('pageSize must be a whole number ≥ 1');
-  return withRebuildCache(ctx.db, ctx.dialect, () => rebuild(ctx, key, pageSize, threads ?? 0));
+  const poolSize = threads ?? Math.min(3, availableParallelism() - 1);
+  return withRebuildCache(ctx.db, ctx.dialect, () => withoutLookupIndex(ctx.db, ctx.dialect, () => rebuild(ctx, key, pageSize, poolSize)));
 }
 
 async function rebuild(ctx: ServiceContext, key: SearchKey, pageSize: number, poolSize: number): Promise<number> {
@@ -82,7 +84,8 @@ async function rebuild(ctx: ServiceContext, key: SearchKey, pageSize: number, po
           break;
         }
         after = page.persons.at(-1)!.id;
-        if (!poolTried && poolSize > 0) {
+        // Threads pay only for a big store: a first page that fills up.
+        if (!poolTried && poolSize > 0 && page.persons.length === pageSize) {
           poolTried = true;
           pool = await startKeyPool(poolSize, ctx.cipher, key);
         }

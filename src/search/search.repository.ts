@@ -35,8 +35,10 @@ export const CANDIDATE_BOUNDS: CandidateBounds = { keyRowCap: 1_000, rowBudget: 
  * shared by thousands), candidates are persons with both of the query's first two keys, found
  * within the first commonKeyScan rows of the first: among that many namesakes no order is right.
  */
-export async function findCandidates(db: Db, keys: string[], scope: CaseScope, limit: number, bounds = CANDIDATE_BOUNDS): Promise<string[]> {
+export async function findCandidates(db: Db, dialect: Dialect, keys: string[], scope: CaseScope, limit: number, bounds = CANDIDATE_BOUNDS): Promise<string[]> {
   if (keys.length === 0) return [];
+  // While a first build lays the index down without its lookup index, it finds nothing yet: answer nothing, at once.
+  if (!(await hasLookupIndex(db, dialect))) return [];
   if (!scope.all && !scope.dense) return rankRows(db, db.selectFrom('person_name_keys').select(['person_id', 'case_id']).where('key', 'in', keys), scope, limit);
   const counts = await countKeyRows(db, keys, bounds.keyRowCap + 1);
   const rarest = keys.map((key, i) => ({ key, rows: counts[i]! })).sort((a, b) => a.rows - b.rows);
@@ -176,6 +178,39 @@ export async function filterCandidatePersons(
   if (filter.risk) query = query.where('risk', '=', filter.risk);
   if (!filter.includeRetracted) query = query.where('retracted_at', 'is', null);
   return query.execute();
+}
+
+/** The (key, case_id, person_id) index every lookup goes through (migration 2026-11-29T1520). */
+const LOOKUP_INDEX = 'person_name_keys_key_case_idx';
+
+async function hasLookupIndex(db: Db, dialect: Dialect): Promise<boolean> {
+  if (dialect !== 'sqlite') return true;
+  const found = await sql<{ one: number }>`select 1 as one from sqlite_master where type = 'index' and name = ${LOOKUP_INDEX}`.execute(db);
+  return found.rows.length > 0;
+}
+
+/** Puts the lookup index back where a first build was stopped before it could (see withoutLookupIndex). */
+export async function restoreLookupIndex(db: Db, dialect: Dialect): Promise<void> {
+  if (dialect === 'sqlite') await sql`create index if not exists ${sql.raw(LOOKUP_INDEX)} on person_name_keys (key, case_id, person_id)`.execute(db);
+}
+
+/**
+ * Runs a first build of the index (SQLite, the table empty) without its lookup index, then makes the
+ * index in one sorted pass. Kept up row by row, that index costs more than everything else the build
+ * does: each page of keys lands on thousands of its pages (keys are random hashes), which every commit
+ * encrypts and writes again. Meanwhile a lookup finds nothing (findCandidates), as it would in an empty
+ * index. A build stopped midway leaves the index away: opening the store puts it back (store.ts).
+ */
+export async function withoutLookupIndex<T>(db: Db, dialect: Dialect, run: () => Promise<T>): Promise<T> {
+  if (dialect !== 'sqlite') return run();
+  const empty = (await db.selectFrom('person_name_keys').select('key').limit(1).execute()).length === 0;
+  if (!empty || !(await hasLookupIndex(db, dialect))) return run();
+  await sql`drop index ${sql.raw(LOOKUP_INDEX)}`.execute(db);
+  try {
+    return await run();
+  } finally {
+    await restoreLookupIndex(db, dialect);
+  }
 }
 
 /**
