@@ -67,16 +67,14 @@ export interface TextCandidate {
 }
 
 /**
- * The first key's rows the reader may match: entity, record_id, case_id, secret; at most `cap`.
- * A member of few cases starts from their cases (a seek per case on key and case); the operator and
- * members of very many cases read the key's first `cap` rows in index order and check each one's
- * case, so a query reads at most `cap` rows of a key whatever the store's size.
+ * The first key's rows to check: entity, record_id, case_id, secret; at most `cap`. A member of few
+ * cases starts from their cases (a seek per case on key and case); the operator and members of very
+ * many cases take the first `cap` rows the key's index yields, whoever's they are, so a query reads
+ * at most `cap` rows of a key whatever the store's size (findTextMatches checks each row's case).
  */
 function candidateRows(key: string, scope: TextScope, cap: number): RawBuilder<unknown> {
   const { cases } = scope;
-  if (cases.all || cases.dense) {
-    return sql`(select * from (select entity, record_id, case_id, secret from text_search_keys where key = ${key} limit ${cap}) k where ${visible('k', scope)})`;
-  }
+  if (cases.all || cases.dense) return sql`(select entity, record_id, case_id, secret from text_search_keys where key = ${key} limit ${cap})`;
   // A literal: PostgreSQL would read a bare parameter in a select list as text.
   const allow = sql.lit(scope.secrets === 'none' ? 0 : 1);
   const { userId, now } = cases;
@@ -94,11 +92,12 @@ function candidateRows(key: string, scope: TextScope, cap: number): RawBuilder<u
 }
 
 /**
- * Records holding every key: the first key's rows (the rarest, at most `cap` of them) are the
- * candidates; each other key is a point lookup per candidate. `newestFirst` (for a first key of at
- * most `cap` rows) checks every candidate and answers the newest matches; otherwise the candidates
- * are checked in index order and the query stops at `limit` matches: sorting a common key's
- * candidates would check all of them, for an order that means little among so many.
+ * Records holding every key that the reader may match: the first key's rows (the rarest, at most
+ * `cap` of them) are the candidates; each other key is a point lookup per candidate, and only then
+ * are the candidate's case and record looked up. `newestFirst` (for a first key of at most `cap`
+ * rows) checks every candidate and answers the newest matches; otherwise the candidates are checked
+ * in the order read and the query stops at `limit` matches: sorting a common key's candidates would
+ * check all of them, for an order that means little among so many.
  */
 export async function findTextMatches(
   db: Db,
@@ -108,16 +107,18 @@ export async function findTextMatches(
 ): Promise<TextCandidate[]> {
   if (keys.length === 0) return [];
   const [first, ...rest] = keys;
+  // `offset 0` (SQLite wants a limit before it) keeps PostgreSQL from making a join of it that reads every row of the key.
   const others = rest.map(
-    (key) => sql`exists (select 1 from text_search_keys o where o.record_id = c.record_id and o.entity = c.entity and o.key = ${key} and (o.secret = 0 or ${secretsIn('c.case_id', scope)}))`,
+    (key) =>
+      sql`exists (select 1 from text_search_keys o where o.record_id = c.record_id and o.entity = c.entity and o.key = ${key} and (o.secret = 0 or ${secretsIn('c.case_id', scope)}) limit 1 offset 0)`,
   );
   // The other keys first (a seek each), in a query of their own: its limit, never reached, keeps SQLite
-  // from merging it into the outer query, which would look them up after each candidate's record.
+  // from merging it into the outer query, which would look them up after each candidate's case and record.
   const candidates = candidateRows(first!, scope, options.cap);
   const holdingAll = others.length ? sql`(select * from ${candidates} c where ${sql.join(others, sql` and `)} limit ${options.cap})` : candidates;
   // A record with the first key in a secret field and another has a row for each: the secret one is left out.
   const once = sql`(c.secret = 0 or not exists (select 1 from text_search_keys d where d.record_id = c.record_id and d.entity = c.entity and d.key = ${first} and d.secret = 0))`;
-  const conditions = [once, ...(options.includeRetracted ? [] : [notRetracted('c')])];
+  const conditions = [visible('c', scope), once, ...(options.includeRetracted ? [] : [notRetracted('c')])];
   const order = options.newestFirst ? sql`order by c.record_id desc` : sql``;
   const result = await sql<TextCandidate>`select c.entity, c.record_id from ${holdingAll} c where ${sql.join(conditions, sql` and `)} ${order} limit ${options.limit}`.execute(db);
   return result.rows;
