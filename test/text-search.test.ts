@@ -265,7 +265,7 @@ describe(`full-text search (${BACKEND})`, () => {
     const keys = ['almaty', 'aunt'].map((word) => key.hash(`t:${word.slice(0, 5)}`));
     const now = new Date().toISOString();
     const asMember = (userId: string, dense: boolean, secrets: 'member' | 'none') =>
-      findTextMatches(t.app.ctx.db, keys, { cases: { all: false, userId, now, dense }, secrets }, { cap: 2000, limit: 10, includeRetracted: false });
+      findTextMatches(t.app.ctx.db, keys, { cases: { all: false, userId, now, dense }, secrets }, { cap: 2000, limit: 10, includeRetracted: false, newestFirst: true });
     for (const dense of [false, true]) {
       assert.ok((await asMember(t.users.researcher.id, dense, 'member')).some((m) => m.record_id === ids.person), `dense ${dense}`);
       assert.deepEqual(await asMember(t.users.researcher.id, dense, 'none'), [], `no secrets, dense ${dense}`);
@@ -305,5 +305,51 @@ describe(`full-text search (${BACKEND})`, () => {
     assert.equal(hit?.field, 'notes');
     const audited = await t.app.ctx.db.selectFrom('audit_entries').selectAll().where('action', '=', 'person.read_secret').where('actor', '=', `user:${t.users.admin.id}`).execute();
     assert.ok(audited.some((entry) => String(entry.detail).includes('break_glass')), JSON.stringify(audited));
+  });
+
+  it('reads a common first key in index order, stops at the limit, and keeps need-to-know and secrets as strict', async () => {
+    // Every row below holds "Tarbagatai"; the matches also hold "hearing", some only in a secret field.
+    const status = async (personId: string, note: string, token = t.tokens.researcher) =>
+      created(await t.api('POST', `/api/v1/persons/${personId}/statuses`, { token, body: { status: 'detained', date: '2022-01', note } }));
+    const source = async (title: string, identity: string) =>
+      created(await t.api('POST', '/api/v1/sources', { body: { kind: 'testimony', title, person_id: ids.person, confidential: true, confidential_identity: identity } }));
+    const open = [await status(ids.person!, 'Tarbagatai hearing adjourned'), await status(ids.person!, 'Tarbagatai hearing held in secret')];
+    await status(ids.person!, 'Tarbagatai only');
+    const both = await source('Tarbagatai hearing transcript', 'Tarbagatai court clerk'); // the first key in a secret field and another
+    const secretOnly = await source('Tarbagatai report', 'a hearing witness'); // "hearing" only in the secret field
+    const person = await t.api('GET', `/api/v1/persons/${ids.person}`);
+    assert.equal((await t.api('PATCH', `/api/v1/persons/${ids.person}`, { body: { notes: 'Tarbagatai hearing: the family was not told', version: person.body.version } })).status, 200);
+    const otherCase = await status(ids.other!, 'Tarbagatai hearing adjourned', t.tokens.coordinator);
+
+    const key = await loadSearchKey(t.app.ctx);
+    const keys = queryTextKeys('Tarbagatai hearing').map((k) => key.hash(k));
+    const now = new Date().toISOString();
+    type Scope = Parameters<typeof findTextMatches>[2];
+    const find = (scope: Scope, options: { cap?: number; limit?: number; newestFirst: boolean }) =>
+      findTextMatches(t.app.ctx.db, keys, scope, { cap: options.cap ?? 100, limit: options.limit ?? 50, includeRetracted: false, newestFirst: options.newestFirst });
+    const operator: Scope = { cases: { all: true }, secrets: 'all' };
+    const member = (user: 'researcher' | 'coordinator' | 'viewer' | 'admin', secrets: 'member' | 'none' = 'member') => (dense: boolean): Scope => ({ cases: { all: false, userId: t.users[user].id, now, dense }, secrets });
+    const withSecrets = [...open, both, secretOnly, ids.person!];
+    const readers: Array<[string, (dense: boolean) => Scope, string[]]> = [
+      ['operator', () => operator, [...withSecrets, otherCase]],
+      ['coordinator, in both cases', member('coordinator'), [...withSecrets, otherCase]],
+      ['researcher', member('researcher'), withSecrets],
+      ['admin through the break-glass opened above', member('admin'), withSecrets],
+      ['researcher, no secrets', member('researcher', 'none'), [...open, both]],
+      ['viewer member', member('viewer'), [...open, both]],
+    ];
+    for (const [label, scope, expected] of readers) {
+      for (const dense of [false, true]) {
+        for (const newestFirst of [true, false]) {
+          const matched = (await find(scope(dense), { newestFirst })).map((m) => m.record_id);
+          if (newestFirst) assert.deepEqual(matched, [...matched].sort().reverse(), `${label}: newest first`);
+          assert.deepEqual(matched.sort(), [...expected].sort(), `${label}, dense ${dense}, newest first ${newestFirst}`);
+        }
+      }
+    }
+    // A common key: the walk reads at most `cap` rows of it and stops at `limit` matches.
+    assert.equal((await find(operator, { limit: 2, newestFirst: false })).length, 2);
+    const capped = await find(operator, { cap: 3, newestFirst: false });
+    assert.ok(capped.length <= 3 && capped.every((m) => [...withSecrets, otherCase].includes(m.record_id)), JSON.stringify(capped));
   });
 });

@@ -34,16 +34,25 @@ export interface TextScope {
   secrets: 'all' | 'none' | 'member';
 }
 
+/**
+ * Whether the reader receives the secrets of the case in `column`. A member of very many cases has
+ * each case looked up (a list of their memberships would be read whole on every query).
+ */
+function secretsIn(column: string, scope: TextScope): RawBuilder<boolean> {
+  if (scope.secrets === 'none') return sql<boolean>`1 = 0`;
+  if (scope.secrets === 'all' || scope.cases.all) return sql<boolean>`1 = 1`;
+  const { userId, now, dense } = scope.cases;
+  const ref = sql.ref(column);
+  const member = dense
+    ? sql`exists (select 1 from case_members m where m.case_id = ${ref} and m.user_id = ${userId} and m.role <> 'viewer')`
+    : sql`${ref} in (select case_id from case_members where user_id = ${userId} and role <> 'viewer')`;
+  return sql<boolean>`(${ref} is null or ${member} or ${ref} in (select case_id from break_glass where user_id = ${userId} and expires_at > ${now}))`;
+}
+
 function visible(alias: string, scope: TextScope): RawBuilder<boolean> {
   const ref = (column: string) => sql.ref(`${alias}.${column}`);
-  const readable = sql<boolean>`(${ref('secret')} = 0 and ${inCaseScope(expressionBuilder<Database, 'text_search_keys'>(), `${alias}.case_id`, scope.cases, true)})`;
-  if (scope.secrets === 'none') return readable;
-  if (scope.secrets === 'all' || scope.cases.all) return sql<boolean>`(${readable} or ${ref('secret')} = 1)`;
-  const { userId, now } = scope.cases;
-  const secretCases = sql<boolean>`(${ref('case_id')} is null
-    or ${ref('case_id')} in (select case_id from case_members where user_id = ${userId} and role <> 'viewer')
-    or ${ref('case_id')} in (select case_id from break_glass where user_id = ${userId} and expires_at > ${now}))`;
-  return sql<boolean>`(${readable} or (${ref('secret')} = 1 and ${secretCases}))`;
+  const readable = inCaseScope(expressionBuilder<Database, 'text_search_keys'>(), `${alias}.case_id`, scope.cases, true);
+  return sql<boolean>`((${ref('secret')} = 0 and ${readable}) or (${ref('secret')} = 1 and ${secretsIn(`${alias}.case_id`, scope)}))`;
 }
 
 /** Whether the record a row names is live: each kind's own table says (ids never repeat across kinds' rows of one entity). */
@@ -58,25 +67,16 @@ export interface TextCandidate {
 }
 
 /**
- * The first key's rows the reader may match, at most `cap`, each with `secrets_ok`:
- * whether the reader may match the record's secret rows too (the same for every row of a record).
- * A member of few cases starts from their cases (a seek per case on key and case) and keeps the
- * newest; the operator and members of very many cases walk the key's rows, checking each one's
- * case, and keep the first `cap` they may see.
+ * The first key's rows to check: entity, record_id, case_id, secret; at most `cap`. A member of few
+ * cases starts from their cases (a seek per case on key and case); the operator and members of very
+ * many cases take the first `cap` rows the key's index yields, whoever's they are, so a query reads
+ * at most `cap` rows of a key whatever the store's size (findTextMatches checks each row's case).
  */
 function candidateRows(key: string, scope: TextScope, cap: number): RawBuilder<unknown> {
+  const { cases } = scope;
+  if (cases.all || cases.dense) return sql`(select entity, record_id, case_id, secret from text_search_keys where key = ${key} limit ${cap})`;
   // A literal: PostgreSQL would read a bare parameter in a select list as text.
   const allow = sql.lit(scope.secrets === 'none' ? 0 : 1);
-  const { cases } = scope;
-  if (cases.all || cases.dense) {
-    const secretsOk = cases.all
-      ? sql`${allow}`
-      : sql`case when ${allow} = 1 and (k.case_id is null
-          or exists (select 1 from case_members m where m.case_id = k.case_id and m.user_id = ${cases.userId} and m.role <> 'viewer')
-          or exists (select 1 from break_glass g where g.case_id = k.case_id and g.user_id = ${cases.userId} and g.expires_at > ${cases.now})) then 1 else 0 end`;
-    // In index order, not newest first: sorting every row of a common key would cost more than the cap saves.
-    return sql`(select k.entity, k.record_id, ${secretsOk} as secrets_ok from text_search_keys k where k.key = ${key} and ${visible('k', scope)} limit ${cap})`;
-  }
   const { userId, now } = cases;
   const readable = sql`(select case_id, max(secrets_ok) as secrets_ok from (
       select case_id, case when role <> 'viewer' then ${allow} else 0 end as secrets_ok from case_members where user_id = ${userId}
@@ -84,26 +84,43 @@ function candidateRows(key: string, scope: TextScope, cap: number): RawBuilder<u
       select case_id, ${allow} as secrets_ok from break_glass where user_id = ${userId} and expires_at > ${now}
     ) g group by case_id)`;
   return sql`(select * from (
-      select k.entity, k.record_id, v.secrets_ok from ${readable} v join text_search_keys k on k.key = ${key} and k.case_id = v.case_id
+      select k.entity, k.record_id, k.case_id, k.secret from ${readable} v join text_search_keys k on k.key = ${key} and k.case_id = v.case_id
         where k.secret = 0 or v.secrets_ok = 1
       union all
-      select k.entity, k.record_id, ${allow} as secrets_ok from text_search_keys k where k.key = ${key} and k.case_id is null and (k.secret = 0 or ${allow} = 1)
-    ) u order by record_id desc limit ${cap})`;
+      select k.entity, k.record_id, k.case_id, k.secret from text_search_keys k where k.key = ${key} and k.case_id is null and (k.secret = 0 or ${allow} = 1)
+    ) u limit ${cap})`;
 }
 
 /**
- * Records holding every key, newest first: the first key's rows (the rarest, at most `cap` of
- * them) are the candidates; each other key is a point lookup per candidate.
+ * Records holding every key that the reader may match: the first key's rows (the rarest, at most
+ * `cap` of them) are the candidates; each other key is a point lookup per candidate, and only then
+ * are the candidate's case and record looked up. `newestFirst` (for a first key of at most `cap`
+ * rows) checks every candidate and answers the newest matches; otherwise the candidates are checked
+ * in the order read and the query stops at `limit` matches: sorting a common key's candidates would
+ * check all of them, for an order that means little among so many.
  */
-export async function findTextMatches(db: Db, keys: string[], scope: TextScope, options: { cap: number; limit: number; includeRetracted: boolean }): Promise<TextCandidate[]> {
+export async function findTextMatches(
+  db: Db,
+  keys: string[],
+  scope: TextScope,
+  options: { cap: number; limit: number; includeRetracted: boolean; newestFirst: boolean },
+): Promise<TextCandidate[]> {
   if (keys.length === 0) return [];
   const [first, ...rest] = keys;
+  // `offset 0` (SQLite wants a limit before it) keeps PostgreSQL from making a join of it that reads every row of the key.
   const others = rest.map(
-    (key) => sql`exists (select 1 from text_search_keys o where o.record_id = c.record_id and o.entity = c.entity and o.key = ${key} and (o.secret = 0 or c.secrets_ok = 1))`,
+    (key) =>
+      sql`exists (select 1 from text_search_keys o where o.record_id = c.record_id and o.entity = c.entity and o.key = ${key} and (o.secret = 0 or ${secretsIn('c.case_id', scope)}) limit 1 offset 0)`,
   );
-  const conditions = [...others, ...(options.includeRetracted ? [] : [notRetracted('c')])];
-  const where = conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
-  const result = await sql<TextCandidate>`select distinct c.entity, c.record_id from ${candidateRows(first!, scope, options.cap)} c ${where} order by c.record_id desc limit ${options.limit}`.execute(db);
+  // The other keys first (a seek each), in a query of their own: its limit, never reached, keeps SQLite
+  // from merging it into the outer query, which would look them up after each candidate's case and record.
+  const candidates = candidateRows(first!, scope, options.cap);
+  const holdingAll = others.length ? sql`(select * from ${candidates} c where ${sql.join(others, sql` and `)} limit ${options.cap})` : candidates;
+  // A record with the first key in a secret field and another has a row for each: the secret one is left out.
+  const once = sql`(c.secret = 0 or not exists (select 1 from text_search_keys d where d.record_id = c.record_id and d.entity = c.entity and d.key = ${first} and d.secret = 0))`;
+  const conditions = [visible('c', scope), once, ...(options.includeRetracted ? [] : [notRetracted('c')])];
+  const order = options.newestFirst ? sql`order by c.record_id desc` : sql``;
+  const result = await sql<TextCandidate>`select c.entity, c.record_id from ${holdingAll} c where ${sql.join(conditions, sql` and `)} ${order} limit ${options.limit}`.execute(db);
   return result.rows;
 }
 

@@ -9,11 +9,12 @@ import { countKeyRows, findTextMatches, loadTextRecords, type TextRecord, type T
 /**
  * Full-text search over sealed free text through its blind index (text-index.ts): the query's
  * terms are hashed like the text's words, the rarest term's records (at most MAX_TEXT_CANDIDATES,
- * newest first, within what the reader may see) are narrowed by the other terms in SQL, and only
- * the records returned are opened, to rank them and cut a snippet around the first matching word.
+ * within what the reader may see) are narrowed by the other terms in SQL, and only the records
+ * returned are opened, to rank them and cut a snippet around the first matching word. The newest
+ * matches come first when the rarest term is rare; when it is common, the first found.
  */
 
-/** Records the rarest term may bring: bounds the work of any query. */
+/** Rows of the rarest term read at most: bounds the work of any query. */
 export const MAX_TEXT_CANDIDATES = 2000;
 export const SNIPPET_CHARS = 160;
 
@@ -47,12 +48,12 @@ export async function searchText(
   if (counts.includes(0)) return [];
   const order = hashed.map((h, i) => ({ ...h, count: counts[i]! })).sort((a, b) => a.count - b.count);
   const scope: TextScope = { cases: await listScope(ctx, principal), secrets: principal.system ? 'all' : principal.role === 'viewer' ? 'none' : 'member' };
-  // A few more than asked, so the ranking has some choice among the newest matches.
+  // A few more than asked, so the ranking has some choice among the matches.
   const matches = await findTextMatches(
     ctx.db,
     order.map((h) => h.key),
     scope,
-    { cap: MAX_TEXT_CANDIDATES, limit: Math.min(limit * 2, 200), includeRetracted: opts.includeRetracted ?? false },
+    { cap: MAX_TEXT_CANDIDATES, limit: Math.min(limit * 2, 200), includeRetracted: opts.includeRetracted ?? false, newestFirst: order[0]!.count <= MAX_TEXT_CANDIDATES },
   );
   const byEntity = new Map<string, string[]>();
   for (const m of matches) byEntity.set(m.entity, [...(byEntity.get(m.entity) ?? []), m.record_id]);
