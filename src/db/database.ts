@@ -46,6 +46,9 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
       max: 10,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
+    // Vigil's queries are short lookups: JIT compiling one (past jit_above_cost) took 25–37 ms where running it took
+    // about 1 ms (issue 6, full-text search). Sent on each new connection before anything else it runs.
+    pool.on('connect', (client) => void client.query('set jit = off').catch(() => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', sqlite: null, close: () => db.destroy() };
   }
