@@ -14,7 +14,7 @@ import { BACKEND, createProcessStore } from './helpers/test-app.ts';
 
 /**
  * `vigil search reindex` killed for real in the middle of a first build: on SQLite the build runs
- * without the lookup index (search.repository.ts, withoutLookupIndex), so the kill leaves it away;
+ * without the lookup index (rebuild.repository.ts, withoutLookupIndex), so the kill leaves it away;
  * opening the store puts it back, and a rebuild then finds every person again.
  */
 describe(`name index: a first build killed midway (${BACKEND})`, () => {

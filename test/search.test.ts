@@ -4,7 +4,8 @@ import { sql } from 'kysely';
 import { reindexAllPersons } from '../src/search/name-index.ts';
 import { queryKeys } from '../src/search/name-keys.ts';
 import { loadSearchKey } from '../src/search/search-keys.ts';
-import { findCandidates, restoreLookupIndex, withoutLookupIndex } from '../src/search/search.repository.ts';
+import { NAME_LOOKUP, restoreLookupIndexes, withoutLookupIndex } from '../src/search/rebuild.repository.ts';
+import { findCandidates } from '../src/search/search.repository.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 const name = (text: string, script: string, lang: string, kind = 'primary') => ({ text, script, lang, kind });
@@ -113,7 +114,7 @@ describe(`search by any form of a name (${BACKEND})`, () => {
     const keys = await db.selectFrom('person_name_keys').selectAll().execute();
     await db.deleteFrom('person_name_keys').execute();
     await assert.rejects(
-      withoutLookupIndex(db, dialect, async () => {
+      withoutLookupIndex(db, dialect, NAME_LOOKUP, async () => {
         // SQLite drops the index for the build (PostgreSQL keeps it); a lookup meanwhile answers at once.
         assert.equal(await lookupIndex(), dialect !== 'sqlite');
         await db.insertInto('person_name_keys').values(keys).execute();
@@ -127,8 +128,10 @@ describe(`search by any form of a name (${BACKEND})`, () => {
     // A store whose index a killed build left away gets it back when opened (test/name-index-crash.test.ts).
     if (dialect === 'sqlite') {
       await sql`drop index person_name_keys_key_case_idx`.execute(db);
-      await restoreLookupIndex(db, dialect);
+      await sql`drop index text_search_keys_key_idx`.execute(db);
+      await restoreLookupIndexes(db, dialect);
       assert.ok(await lookupIndex());
+      assert.equal((await sql`select name from sqlite_master where name = 'text_search_keys_key_idx'`.execute(db)).rows.length, 1);
     }
   });
 

@@ -247,11 +247,22 @@ describe(`full-text search (${BACKEND})`, () => {
     assert.equal(many.status, 200);
   });
 
-  it('rebuilds the index for records written before it existed', async () => {
+  it('rebuilds the index for records written before it existed: the same keys as the records wrote', async () => {
+    const rows = () =>
+      t.app.ctx.db.selectFrom('text_search_keys').select(['entity', 'record_id', 'case_id', 'secret', 'key']).orderBy('record_id').orderBy('entity').orderBy('key').orderBy('secret').execute();
+    const written = await rows();
     await t.app.ctx.db.deleteFrom('text_search_keys').execute();
     assert.equal(await found('Yining prison', ids.source!), undefined);
     const count = await reindexAllText(t.app.ctx, await loadSearchKey(t.app.ctx), 3);
     assert.ok(count >= 11, String(count));
+    assert.deepEqual((await rows()).map((row) => ({ ...row, secret: Number(row.secret) })), written.map((row) => ({ ...row, secret: Number(row.secret) })));
+    if (t.app.ctx.dialect === 'sqlite') {
+      const index = await sql`select name from sqlite_master where name = 'text_search_keys_key_idx'`.execute(t.app.ctx.db);
+      assert.equal(index.rows.length, 1, 'the first build made its lookup index again');
+    }
+    // Rebuilt over itself (the table full): nothing changes.
+    await reindexAllText(t.app.ctx, await loadSearchKey(t.app.ctx), 5);
+    assert.equal((await rows()).length, written.length);
     assert.ok(await found('Yining prison', ids.source!));
     assert.ok(await found('Almaty', ids.person));
     assert.ok(await found('拘留', ids.chinese!));

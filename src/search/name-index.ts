@@ -6,7 +6,8 @@ import type { ServiceContext } from '../services.ts';
 import { nameKeys } from './name-keys.ts';
 import { startKeyPool, type KeyPool } from './name-index-pool.ts';
 import type { SearchKey } from './search-keys.ts';
-import { personsStillAt, readIndexPage, replaceNameKeys, replaceNameKeysOfPersons, withoutLookupIndex, withRebuildCache, type IndexPagePerson, type SealedPersonName } from './search.repository.ts';
+import { NAME_LOOKUP, recordsStillAt, withoutLookupIndex, withRebuildCache } from './rebuild.repository.ts';
+import { readIndexPage, replaceNameKeys, replaceNameKeysOfPersons, type IndexPagePerson, type SealedPersonName } from './search.repository.ts';
 
 /** A person's distinct name keys, hashed: each key hashed once, however many forms share it. */
 function hashedKeysOf(key: SearchKey, texts: Iterable<string>): Set<string> {
@@ -65,7 +66,7 @@ export async function reindexAllPersons(ctx: ServiceContext, key: SearchKey, opt
   const { pageSize = 5000, threads } = typeof options === 'number' ? { pageSize: options } : options;
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError('pageSize must be a whole number ≥ 1');
   const poolSize = threads ?? Math.min(3, availableParallelism() - 1);
-  return withRebuildCache(ctx.db, ctx.dialect, () => withoutLookupIndex(ctx.db, ctx.dialect, () => rebuild(ctx, key, pageSize, poolSize)));
+  return withRebuildCache(ctx.db, ctx.dialect, () => withoutLookupIndex(ctx.db, ctx.dialect, NAME_LOOKUP, () => rebuild(ctx, key, pageSize, poolSize)));
 }
 
 async function rebuild(ctx: ServiceContext, key: SearchKey, pageSize: number, poolSize: number): Promise<number> {
@@ -99,7 +100,7 @@ async function rebuild(ctx: ServiceContext, key: SearchKey, pageSize: number, po
       if (!next) return count;
       const rows = await next.rows;
       await ctx.db.transaction().execute(async (trx) => {
-        const still = await personsStillAt(trx, ctx.dialect, next.persons);
+        const still = await recordsStillAt(trx, ctx.dialect, 'persons', next.persons);
         const kept = still.size === next.persons.length ? rows : rows.filter((_, i) => still.has(rows[i - (i % 3)]!));
         await replaceNameKeysOfPersons(trx, ctx.dialect, [...still], kept);
       });

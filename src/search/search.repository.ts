@@ -2,6 +2,7 @@ import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { inCaseScope, type CaseScope } from '../access/access.repository.ts';
 import type { Dialect } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
+import { hasLookupIndex, NAME_LOOKUP } from './rebuild.repository.ts';
 
 /** The SQL of name search: a person's hashed name keys, and the persons a query's keys find. */
 
@@ -38,7 +39,7 @@ export const CANDIDATE_BOUNDS: CandidateBounds = { keyRowCap: 1_000, rowBudget: 
 export async function findCandidates(db: Db, dialect: Dialect, keys: string[], scope: CaseScope, limit: number, bounds = CANDIDATE_BOUNDS): Promise<string[]> {
   if (keys.length === 0) return [];
   // While a first build lays the index down without its lookup index, it finds nothing yet: answer nothing, at once.
-  if (!(await hasLookupIndex(db, dialect))) return [];
+  if (!(await hasLookupIndex(db, dialect, NAME_LOOKUP))) return [];
   if (!scope.all && !scope.dense) return rankRows(db, db.selectFrom('person_name_keys').select(['person_id', 'case_id']).where('key', 'in', keys), scope, limit);
   const counts = await countKeyRows(db, keys, bounds.keyRowCap + 1);
   const rarest = keys.map((key, i) => ({ key, rows: counts[i]! })).sort((a, b) => a.rows - b.rows);
@@ -129,22 +130,6 @@ export async function readIndexPage(db: Db, after: string, limit: number): Promi
 }
 
 /**
- * Of the given persons, those still at the version read with their names, locked against a change
- * until the transaction ends on PostgreSQL (on SQLite the transaction holds the one write lock).
- */
-export async function personsStillAt(db: Db, dialect: Dialect, persons: IndexPagePerson[]): Promise<Set<string>> {
-  const still = new Set<string>();
-  const expected = new Map(persons.map((person) => [person.id, person.version]));
-  const ids = [...expected.keys()];
-  for (let i = 0; i < ids.length; i += 5000) {
-    let query = db.selectFrom('persons').select(['id', 'version']).where('id', 'in', ids.slice(i, i + 5000));
-    if (dialect === 'postgres') query = query.forShare();
-    for (const row of await query.execute()) if (expected.get(row.id) === row.version) still.add(row.id);
-  }
-  return still;
-}
-
-/**
  * Replaces the keys of many persons at once: `rows` is flat (person_id, case_id, key, person_id, …),
  * and names every person's keys, so the persons in `personIds` lose any key not among them.
  */
@@ -181,56 +166,4 @@ export async function filterCandidatePersons(
   if (filter.risk) query = query.where('risk', '=', filter.risk);
   if (!filter.includeRetracted) query = query.where('retracted_at', 'is', null);
   return query.execute();
-}
-
-/** The (key, case_id, person_id) index every lookup goes through (migration 2026-11-29T1520). */
-const LOOKUP_INDEX = 'person_name_keys_key_case_idx';
-
-async function hasLookupIndex(db: Db, dialect: Dialect): Promise<boolean> {
-  if (dialect !== 'sqlite') return true;
-  const found = await sql<{ one: number }>`select 1 as one from sqlite_master where type = 'index' and name = ${LOOKUP_INDEX}`.execute(db);
-  return found.rows.length > 0;
-}
-
-/** Puts the lookup index back where a first build was stopped before it could (see withoutLookupIndex). */
-export async function restoreLookupIndex(db: Db, dialect: Dialect): Promise<void> {
-  if (dialect === 'sqlite') await sql`create index if not exists ${sql.raw(LOOKUP_INDEX)} on person_name_keys (key, case_id, person_id)`.execute(db);
-}
-
-/**
- * Runs a first build of the index (SQLite, the table empty) without its lookup index, then makes the
- * index in one sorted pass. Kept up row by row, that index costs more than everything else the build
- * does: each page of keys lands on thousands of its pages (keys are random hashes), which every commit
- * encrypts and writes again. Meanwhile a lookup finds nothing (findCandidates), as it would in an empty
- * index. A build stopped midway leaves the index away: opening the store puts it back (store.ts).
- */
-export async function withoutLookupIndex<T>(db: Db, dialect: Dialect, run: () => Promise<T>): Promise<T> {
-  if (dialect !== 'sqlite') return run();
-  const empty = (await db.selectFrom('person_name_keys').select('key').limit(1).execute()).length === 0;
-  if (!empty || !(await hasLookupIndex(db, dialect))) return run();
-  await sql`drop index ${sql.raw(LOOKUP_INDEX)}`.execute(db);
-  try {
-    return await run();
-  } finally {
-    await restoreLookupIndex(db, dialect);
-  }
-}
-
-/**
- * Runs a rebuild on SQLite with a 256 MiB page cache (with the default, every key inserted into an
- * index reads and decrypts a page again) and the write-ahead log copied into the file every 64 MiB
- * rather than every 4 MiB (each copy ends in an fsync; a page of the rebuild writes about 3 MiB),
- * then restores both settings.
- */
-export async function withRebuildCache<T>(db: Db, dialect: Dialect, run: () => Promise<T>): Promise<T> {
-  if (dialect !== 'sqlite') return run();
-  const setting = async (name: string) => Number((await sql.raw<Record<string, number>>(`pragma ${name}`).execute(db)).rows[0]?.[name]);
-  const before = { cache_size: await setting('cache_size'), wal_autocheckpoint: await setting('wal_autocheckpoint') };
-  await sql`pragma cache_size = -262144`.execute(db);
-  await sql`pragma wal_autocheckpoint = 16384`.execute(db);
-  try {
-    return await run();
-  } finally {
-    for (const [name, value] of Object.entries(before)) if (Number.isFinite(value)) await sql.raw(`pragma ${name} = ${Math.trunc(value)}`).execute(db);
-  }
 }

@@ -2,22 +2,10 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { ServiceContext } from '../services.ts';
 import { loadSearchKey, type SearchKey } from './search-keys.ts';
-import { TEXT_ENTITIES, textEntity, type TextEntityName } from './text-fields.ts';
+import { readVersionsAfter, recordsStillAt, replaceTextKeysOfRecords, TEXT_LOOKUP, withoutLookupIndex, withRebuildCache, type TextKeyRow } from './rebuild.repository.ts';
+import { TEXT_ENTITIES, textEntity, type TextEntity, type TextEntityName } from './text-fields.ts';
 import { textKeys } from './text-keys.ts';
-import { listTextRecordsAfter, replaceTextKeys } from './text-search.repository.ts';
-
-/**
- * Replaces the text keys of one record's one secrecy class, in the caller's transaction (load the
- * key with loadSearchKey before it): the keys of `texts`, hashed; no text leaves as such.
- */
-export async function indexText(
-  trx: Kysely<Database>,
-  key: SearchKey,
-  doc: { entity: string; id: string; case_id: string | null; secret: boolean; texts: Array<string | null | undefined> },
-): Promise<void> {
-  const keys = textKeys(...doc.texts).map((material) => key.hash(material));
-  await replaceTextKeys(trx, doc, keys);
-}
+import { loadTextRecords, replaceTextKeys } from './text-search.repository.ts';
 
 const textOf = (fields: object, name: string): string | null => {
   const value = (fields as Record<string, unknown>)[name];
@@ -25,20 +13,27 @@ const textOf = (fields: object, name: string): string | null => {
 };
 
 /**
- * Indexes a record's searchable fields (text-fields.ts) as they now are: its non-secret and its
- * secret fields as two sets, so a reader without secrets never matches the latter.
+ * A record's searchable fields (text-fields.ts) as keys, hashed: its non-secret and its secret
+ * fields as two sets, so a reader without secrets never matches the latter.
  */
+function hashedTextKeys(key: SearchKey, kind: TextEntity, fields: object): Array<{ secret: boolean; keys: string[] }> {
+  const sets: Array<{ secret: boolean; keys: string[] }> = [];
+  for (const secret of [false, true]) {
+    const own = kind.fields.filter((field) => field.secret === secret);
+    if (own.length > 0) sets.push({ secret, keys: textKeys(...own.map((field) => textOf(fields, field.name))).map((material) => key.hash(material)) });
+  }
+  return sets;
+}
+
+/** Indexes a record's searchable fields as they now are, in the caller's transaction. */
 export async function indexRecordText(
   trx: Kysely<Database>,
   key: SearchKey,
   entity: TextEntityName,
   record: { id: string; case_id: string | null; fields: object },
 ): Promise<void> {
-  const kind = textEntity(entity);
-  for (const secret of [false, true]) {
-    const own = kind.fields.filter((field) => field.secret === secret);
-    if (own.length === 0) continue;
-    await indexText(trx, key, { entity, id: record.id, case_id: record.case_id, secret, texts: own.map((field) => textOf(record.fields, field.name)) });
+  for (const { secret, keys } of hashedTextKeys(key, textEntity(entity), record.fields)) {
+    await replaceTextKeys(trx, { entity, id: record.id, case_id: record.case_id, secret }, keys);
   }
 }
 
@@ -53,20 +48,35 @@ export function searchKeyIn(ctx: Pick<ServiceContext, 'cipher'>, trx: Kysely<Dat
 
 /**
  * Rebuilds the text keys of every record of every kind (`vigil search reindex`): for a store
- * written before full-text search existed, or by the bulk loader. A page of records per transaction.
+ * written before full-text search existed, or by the bulk loader. A page of records per
+ * transaction, its keys written in one statement; a record changed since its page was read is left
+ * alone (that change indexed it). A first build on SQLite runs without the lookup index
+ * (rebuild.repository.ts, withoutLookupIndex).
  */
-export async function reindexAllText(ctx: ServiceContext, key: SearchKey, pageSize = 500): Promise<number> {
+export async function reindexAllText(ctx: ServiceContext, key: SearchKey, pageSize = 2000): Promise<number> {
+  return withRebuildCache(ctx.db, ctx.dialect, () => withoutLookupIndex(ctx.db, ctx.dialect, TEXT_LOOKUP, () => rebuildText(ctx, key, pageSize)));
+}
+
+async function rebuildText(ctx: ServiceContext, key: SearchKey, pageSize: number): Promise<number> {
   let count = 0;
   for (const kind of TEXT_ENTITIES) {
     let after = '';
     for (;;) {
-      const page = await listTextRecordsAfter(ctx.db, ctx.cipher, kind.entity, after, pageSize);
-      if (page.length === 0) break;
+      // Versions first: a record changed after this read is skipped below, whatever its text was when read.
+      const versions = await readVersionsAfter(ctx.db, kind.table, after, pageSize);
+      if (versions.length === 0) break;
+      const rows: TextKeyRow[] = [];
+      for (const record of await loadTextRecords(ctx.db, ctx.cipher, kind.entity, versions.map((v) => v.id))) {
+        for (const { secret, keys } of hashedTextKeys(key, kind, record.fields)) {
+          for (const hashed of new Set(keys)) rows.push({ record_id: record.id, case_id: record.case_id, secret: secret ? 1 : 0, key: hashed });
+        }
+      }
       await ctx.db.transaction().execute(async (trx) => {
-        for (const record of page) await indexRecordText(trx, key, kind.entity, record);
+        const still = await recordsStillAt(trx, ctx.dialect, kind.table, versions);
+        await replaceTextKeysOfRecords(trx, ctx.dialect, kind.entity, [...still], still.size === versions.length ? rows : rows.filter((row) => still.has(row.record_id)));
       });
-      count += page.length;
-      after = page.at(-1)!.id;
+      count += versions.length;
+      after = versions.at(-1)!.id;
     }
   }
   return count;

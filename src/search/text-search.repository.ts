@@ -169,10 +169,3 @@ export async function loadTextRecords(db: Db, cipher: FieldCipher, entity: strin
   const rows = await textSelect(db, kind).where('r.id', 'in', ids).execute();
   return rows.map((row) => toTextRecord(cipher, kind, row));
 }
-
-/** One page of a kind's records in id order after `after`: for rebuilding the index. */
-export async function listTextRecordsAfter(db: Db, cipher: FieldCipher, entity: string, after: string, limit: number): Promise<TextRecord[]> {
-  const kind = textEntity(entity);
-  const rows = await textSelect(db, kind).where('r.id', '>', after).orderBy('r.id').limit(limit).execute();
-  return rows.map((row) => toTextRecord(cipher, kind, row));
-}
