@@ -240,4 +240,18 @@ describe(`duplicate detection, merge and review (${BACKEND})`, () => {
     assert.ok(rows.length >= 1);
     assert.doesNotMatch(JSON.stringify(rows), /different mothers/);
   });
+
+  it("shows a merged record's survivor in a filtered search only if the survivor passes the filters", async () => {
+    const merged = await create('filteredMerged', { names: [name('Гүлбаһрам Тохтасын', 'Cyrl', 'kk')], ethnicity: 'kazakh' });
+    const survivor = await create('filteredSurvivor', { names: [name('Gulbahram Toxtasin', 'Latn', 'en')], ethnicity: 'uyghur' });
+    const merge = await t.api('POST', `/api/v1/persons/${merged.id}/merge`, { body: { into: survivor.id, reason: 'same woman' } });
+    assert.equal(merge.status, 200, merge.text);
+    const found = async (filter: string) =>
+      ((await t.api('GET', `/api/v1/search?q=${encodeURIComponent('Гүлбаһрам Тохтасын')}&in=names${filter}`)).body.items as Array<{ person: { id: string } }>).map((hit) => hit.person.id);
+    assert.deepEqual(await found(''), [survivor.id]);
+    assert.deepEqual(await found('&ethnicity=uyghur'), [survivor.id]);
+    // The merged record passes ethnicity=kazakh, its survivor does not: neither is shown.
+    assert.deepEqual(await found('&ethnicity=kazakh'), []);
+    assert.deepEqual(await found('&place=nowhere-at-all'), []);
+  });
 });

@@ -6,7 +6,7 @@ import { NotFoundError, RetractedRecordError, StaleVersionError, StateConflictEr
 import { newId } from '../lib/ids.ts';
 import { recordChange } from '../records/changes.ts';
 import { assertCurrentVersion } from '../records/versioning.ts';
-import { findPersonById, listNamesOfPersons, listPersonsByIds, updatePersonFields } from '../persons/persons.repository.ts';
+import { findPersonById, listNamesOfPersons, listPersonsByIds, updatePersonFields, type PersonFilter } from '../persons/persons.repository.ts';
 import type { CreatePersonInput } from '../persons/persons.schemas.ts';
 import { hidePersonSecrets, statusLoader } from '../persons/persons.service.ts';
 import { normaliseName, type Person } from '../persons/persons.types.ts';
@@ -133,19 +133,24 @@ export async function listMergedFrom(ctx: ServiceContext, principal: Principal, 
 
 /**
  * Name search shows the survivor rather than a merged record: a hit on a merged record counts for
- * its survivor (when the reader may see it), saying so; each person once, best score first.
+ * its survivor (when the reader may see it and it passes the search's filters — else the hit is
+ * dropped), saying so; each person once, best score first.
  */
 export async function collapseMergedHits<T extends { person: Person; score: number; explanation: string }>(
   ctx: ServiceContext,
-  scope: CaseScope,
+  filter: Omit<PersonFilter, 'afterSeq' | 'limit'>,
+  keep: (persons: Person[]) => Person[],
   hits: T[],
   limit: number,
 ): Promise<T[]> {
   const survivorIds = [...new Set(hits.flatMap((hit) => (hit.person.duplicate_of ? [hit.person.duplicate_of] : [])))];
   if (survivorIds.length === 0) return hits.slice(0, limit);
-  const survivors = new Map((await listPersonsByIds(ctx.db, ctx.cipher, survivorIds, { scope }, statusLoader(ctx))).map((p) => [p.id, hidePersonSecrets(p)]));
+  const survivors = new Map(keep(await listPersonsByIds(ctx.db, ctx.cipher, survivorIds, filter, statusLoader(ctx))).map((p) => [p.id, hidePersonSecrets(p)]));
+  // A survivor the reader may see but the filters leave out takes its merged records with it.
+  const filteredOut = new Set(survivors.size === survivorIds.length ? [] : (await listPersonsByIds(ctx.db, ctx.cipher, survivorIds, { scope: filter.scope }, statusLoader(ctx))).map((p) => p.id).filter((id) => !survivors.has(id)));
   const best = new Map<string, T>();
   for (const hit of hits) {
+    if (hit.person.duplicate_of && filteredOut.has(hit.person.duplicate_of)) continue;
     const survivor = hit.person.duplicate_of ? survivors.get(hit.person.duplicate_of) : undefined;
     const shown = survivor ? { ...hit, person: survivor, explanation: `${hit.explanation} (via merged record ${hit.person.case_number})` } : hit;
     const seen = best.get(shown.person.id);

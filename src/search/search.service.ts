@@ -67,7 +67,7 @@ export async function searchPersons(ctx: ServiceContext, key: SearchKey, princip
     const person = persons.get(hit.id);
     return person ? [{ person: hidePersonSecrets(person), score: hit.score, explanation: hit.explanation }] : [];
   });
-  return collapseMergedHits(ctx, scope, hits, limit);
+  return collapseMergedHits(ctx, { ...filter, scope }, (persons) => applyFilters(persons, filters), hits, limit);
 }
 
 /**
