@@ -7,7 +7,6 @@ import { checkDataKeys, openFieldCipher } from './keys/keyring.ts';
 import { listDataKeys, saveKeySalt, readKeySalt } from './keys/keys.repository.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import type { ServiceContext } from './services.ts';
-import { restoreLookupIndexes } from './search/rebuild.repository.ts';
 
 export interface Store {
   ctx: ServiceContext;
@@ -45,8 +44,6 @@ export async function openStoreWithKey(config: StoreConfig, options: StoreOption
   const { database, key } = config.dbUrl ? await openPostgres(config, options.dbSchema) : await openSqlite(config, notices);
   try {
     const migrated = await migrateToLatest(database.db);
-    // A first search-index build stopped midway leaves its lookup index away (search/rebuild.repository.ts).
-    await restoreLookupIndexes(database.db, database.dialect);
     if (key.newSalt && database.dialect === 'postgres') await saveKeySalt(database.db, key.newSalt);
     const cipher = await openFieldCipher(database.db, clock, key.key, (await listDataKeys(database.db, database.dialect)) ?? []);
     const ctx: ServiceContext = { db: database.db, dialect: database.dialect, clock, cipher, audit: createAuditLog(database.db, database.dialect, clock, database.sqlite) };

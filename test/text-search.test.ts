@@ -256,10 +256,6 @@ describe(`full-text search (${BACKEND})`, () => {
     const count = await reindexAllText(t.app.ctx, await loadSearchKey(t.app.ctx), 3);
     assert.ok(count >= 11, String(count));
     assert.deepEqual((await rows()).map((row) => ({ ...row, secret: Number(row.secret) })), written.map((row) => ({ ...row, secret: Number(row.secret) })));
-    if (t.app.ctx.dialect === 'sqlite') {
-      const index = await sql`select name from sqlite_master where name = 'text_search_keys_key_idx'`.execute(t.app.ctx.db);
-      assert.equal(index.rows.length, 1, 'the first build made its lookup index again');
-    }
     // Rebuilt over itself (the table full): nothing changes.
     await reindexAllText(t.app.ctx, await loadSearchKey(t.app.ctx), 5);
     assert.equal((await rows()).length, written.length);

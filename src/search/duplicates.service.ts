@@ -76,7 +76,7 @@ async function findCandidatesFor(
   const keys = [...new Set(subject.names.slice(0, 30).flatMap((name) => nameKeys(name.text)))].map((nameKey) => key.hash(nameKey));
   if (keys.length === 0) return [];
   const scope = await listScope(ctx, principal);
-  const ids = (await findCandidates(ctx.db, ctx.dialect, keys, scope, budget + exclude.size)).filter((id) => !exclude.has(id)).slice(0, budget);
+  const ids = (await findCandidates(ctx.db, keys, scope, budget + exclude.size)).filter((id) => !exclude.has(id)).slice(0, budget);
   // A record merged into another is represented by its survivor.
   const persons = (await listPersonsByIds(ctx.db, ctx.cipher, ids, { scope }, statusLoader(ctx))).filter((p) => p.duplicate_of === null);
   if (persons.length === 0) return [];

@@ -5,22 +5,22 @@ import { sealContext, type FieldCipher } from '../keys/field-cipher.ts';
 import type { ServiceContext } from '../services.ts';
 import { nameKeys } from './name-keys.ts';
 import { startKeyPool, type KeyPool } from './name-index-pool.ts';
-import type { SearchKey } from './search-keys.ts';
-import { NAME_LOOKUP, recordsStillAt, withoutLookupIndex, withRebuildCache } from './rebuild.repository.ts';
+import { rebuildHasher, type SearchKey } from './search-keys.ts';
+import { inWriteTransaction, recordsStillAt, withRebuildCache } from './rebuild.repository.ts';
 import { readIndexPage, replaceNameKeys, replaceNameKeysOfPersons, type IndexPagePerson, type SealedPersonName } from './search.repository.ts';
 
 /** A person's distinct name keys, hashed: each key hashed once, however many forms share it. */
-function hashedKeysOf(key: SearchKey, texts: Iterable<string>): Set<string> {
+function hashedKeysOf(hash: (nameKey: string) => string, texts: Iterable<string>): Set<string> {
   const plain = new Set<string>();
   for (const text of texts) for (const nameKey of nameKeys(text)) plain.add(nameKey);
   const hashed = new Set<string>();
-  for (const nameKey of plain) hashed.add(key.hash(nameKey));
+  for (const nameKey of plain) hashed.add(hash(nameKey));
   return hashed;
 }
 
 /** Indexes a person's names in the caller's transaction (load the key with loadSearchKey before it). */
 export async function indexPersonNames(trx: Kysely<Database>, key: SearchKey, person: { id: string; case_id: string; names: Array<{ text: string }> }): Promise<void> {
-  await replaceNameKeys(trx, person.id, person.case_id, [...hashedKeysOf(key, person.names.map((name) => name.text))]);
+  await replaceNameKeys(trx, person.id, person.case_id, [...hashedKeysOf((nameKey) => key.hash(nameKey), person.names.map((name) => name.text))]);
 }
 
 /** A page of the rebuild: its persons and their sealed names. */
@@ -33,14 +33,14 @@ export interface KeyPage {
  * The rows of a page's index, flat: (person_id, case_id, hashed key) after one another. Opens the
  * sealed names itself, so it can run on a worker thread with copies of the keys (name-index-worker.ts).
  */
-export function keyRowsOfPage(page: KeyPage, cipher: FieldCipher, key: SearchKey): string[] {
+export function keyRowsOfPage(page: KeyPage, cipher: FieldCipher, hash: (nameKey: string) => string): string[] {
   const texts = new Map<string, string[]>();
   for (const name of page.names) {
     const list = texts.get(name.person_id) ?? texts.set(name.person_id, []).get(name.person_id)!;
     list.push(cipher.open(name.text, sealContext('person_names', 'text', name.id)));
   }
   const rows: string[] = [];
-  for (const person of page.persons) for (const hashed of hashedKeysOf(key, texts.get(person.id) ?? [])) rows.push(person.id, person.case_id, hashed);
+  for (const person of page.persons) for (const hashed of hashedKeysOf(hash, texts.get(person.id) ?? [])) rows.push(person.id, person.case_id, hashed);
   return rows;
 }
 
@@ -57,19 +57,19 @@ export interface ReindexOptions {
 /**
  * Rebuilds every person's name keys (`vigil search reindex`): for a store whose persons were written
  * before search existed, or by the bulk loader. A page of persons per transaction, its keys written
- * in a few multi-row inserts; with `threads`, pages are keyed on worker threads while earlier ones
- * are written. A person changed since its page was read is left alone: that change indexed it in its
- * own transaction. A first build (the index empty) on SQLite lays the keys down without the lookup
- * index and makes that index at the end (withoutLookupIndex). The third argument may be the page size alone.
+ * in one statement; pages are keyed on worker threads while earlier ones are written (on a store of
+ * more than one page). A person changed since its page was read is left alone: that change indexed
+ * it in its own transaction. The third argument may be the page size alone.
  */
 export async function reindexAllPersons(ctx: ServiceContext, key: SearchKey, options: number | ReindexOptions = {}): Promise<number> {
   const { pageSize = 5000, threads } = typeof options === 'number' ? { pageSize: options } : options;
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError('pageSize must be a whole number ≥ 1');
   const poolSize = threads ?? Math.min(3, availableParallelism() - 1);
-  return withRebuildCache(ctx.db, ctx.dialect, () => withoutLookupIndex(ctx.db, ctx.dialect, NAME_LOOKUP, () => rebuild(ctx, key, pageSize, poolSize)));
+  return withRebuildCache(ctx.db, ctx.dialect, () => rebuild(ctx, key, pageSize, poolSize));
 }
 
 async function rebuild(ctx: ServiceContext, key: SearchKey, pageSize: number, poolSize: number): Promise<number> {
+  const hash = rebuildHasher(key);
   let pool: KeyPool | null = null;
   let poolTried = false;
   try {
@@ -91,7 +91,7 @@ async function rebuild(ctx: ServiceContext, key: SearchKey, pageSize: number, po
           pool = await startKeyPool(poolSize, ctx.cipher, key);
         }
         const job: KeyPage = { persons: page.persons.map(({ id, case_id }) => ({ id, case_id })), names: page.names };
-        const rows = pool ? pool.run(job) : Promise.resolve(keyRowsOfPage(job, ctx.cipher, key));
+        const rows = pool ? pool.run(job) : Promise.resolve(keyRowsOfPage(job, ctx.cipher, hash));
         rows.catch(() => {}); // surfaces where it is awaited, never as an unhandled rejection
         pending.push({ persons: page.persons, rows });
         if (!pool) break; // in this thread: write each page as soon as it is keyed
@@ -99,7 +99,7 @@ async function rebuild(ctx: ServiceContext, key: SearchKey, pageSize: number, po
       const next = pending.shift();
       if (!next) return count;
       const rows = await next.rows;
-      await ctx.db.transaction().execute(async (trx) => {
+      await inWriteTransaction(ctx.db, ctx.dialect, async (trx) => {
         const still = await recordsStillAt(trx, ctx.dialect, 'persons', next.persons);
         const kept = still.size === next.persons.length ? rows : rows.filter((_, i) => still.has(rows[i - (i % 3)]!));
         await replaceNameKeysOfPersons(trx, ctx.dialect, [...still], kept);

@@ -4,44 +4,50 @@ import type { Database } from '../db/schema.ts';
 
 /**
  * The SQL that rebuilding the search indexes shares (`vigil search reindex`): the settings a
- * rebuild runs with on SQLite, and a first build laid down without its lookup index.
+ * rebuild runs with on SQLite, its page transactions, and the version check that leaves alone a
+ * record changed since its page was read.
  */
 
 type Db = Kysely<Database>;
 
-/** An index every query of a search goes through; the same as its migration makes. */
-export interface LookupIndex {
-  table: 'person_name_keys' | 'text_search_keys';
-  name: string;
-  columns: string;
-}
-
-/** Migration 2026-11-29T1520. */
-export const NAME_LOOKUP: LookupIndex = { table: 'person_name_keys', name: 'person_name_keys_key_case_idx', columns: 'key, case_id, person_id' };
-/** Migration 2026-11-29T1500. */
-export const TEXT_LOOKUP: LookupIndex = { table: 'text_search_keys', name: 'text_search_keys_key_idx', columns: 'key, case_id, record_id, entity, secret' };
-
-export async function hasLookupIndex(db: Db, dialect: Dialect, index: LookupIndex): Promise<boolean> {
-  if (dialect !== 'sqlite') return true;
-  const found = await sql<{ one: number }>`select 1 as one from sqlite_master where type = 'index' and name = ${index.name}`.execute(db);
-  return found.rows.length > 0;
-}
-
-/** Puts back the lookup indexes a first build was stopped before it could make again (see withoutLookupIndex). */
-export async function restoreLookupIndexes(db: Db, dialect: Dialect): Promise<void> {
-  if (dialect !== 'sqlite') return;
-  for (const index of [NAME_LOOKUP, TEXT_LOOKUP]) await sql.raw(`create index if not exists ${index.name} on ${index.table} (${index.columns})`).execute(db);
-}
-
-/** A page of a table's records in id order after `after`, with the version each is at. */
-export async function readVersionsAfter(db: Db, table: VersionedTable, after: string, limit: number): Promise<RecordVersion[]> {
-  return (db as unknown as Kysely<Record<VersionedTable, RecordVersion>>).selectFrom(table).select(['id', 'version']).where('id', '>', after).orderBy('id').limit(limit).execute();
+/**
+ * Runs one page of a rebuild in a transaction that takes the write lock first. On SQLite a plain
+ * `begin` reads before it writes, and a write committed by another process in between (the
+ * server) fails the page at once with SQLITE_BUSY_SNAPSHOT; `begin immediate` waits for the lock
+ * (busy_timeout) before reading anything.
+ */
+export async function inWriteTransaction<T>(db: Db, dialect: Dialect, run: (trx: Db) => Promise<T>): Promise<T> {
+  if (dialect !== 'sqlite') return db.transaction().execute(run);
+  return db.connection().execute(async (connection) => {
+    await sql`begin immediate`.execute(connection);
+    try {
+      const result = await run(connection);
+      await sql`commit`.execute(connection);
+      return result;
+    } catch (error) {
+      await sql`rollback`.execute(connection);
+      throw error;
+    }
+  });
 }
 
 export type VersionedTable = 'persons' | 'sources' | 'events' | 'status_entries' | 'interventions' | 'evidence_items';
 export interface RecordVersion {
   id: string;
   version: number;
+}
+type VersionedDb = Kysely<Record<VersionedTable, RecordVersion>>;
+
+export interface TextKeyRow {
+  record_id: string;
+  case_id: string | null;
+  secret: 0 | 1;
+  key: string;
+}
+
+/** A page of a table's records in id order after `after`, with the version each is at. */
+export async function readVersionsAfter(db: Db, table: VersionedTable, after: string, limit: number): Promise<RecordVersion[]> {
+  return (db as unknown as VersionedDb).selectFrom(table).select(['id', 'version']).where('id', '>', after).orderBy('id').limit(limit).execute();
 }
 
 /**
@@ -53,7 +59,7 @@ export async function recordsStillAt(db: Db, dialect: Dialect, table: VersionedT
   const still = new Set<string>();
   const expected = new Map(records.map((record) => [record.id, record.version]));
   const ids = [...expected.keys()];
-  const any = db as unknown as Kysely<Record<VersionedTable, RecordVersion>>;
+  const any = db as unknown as VersionedDb;
   for (let i = 0; i < ids.length; i += 5000) {
     let query = any.selectFrom(table).select(['id', 'version']).where('id', 'in', ids.slice(i, i + 5000));
     if (dialect === 'postgres') query = query.forShare();
@@ -79,33 +85,6 @@ export async function replaceTextKeysOfRecords(db: Db, dialect: Dialect, entity:
   const json = JSON.stringify(rows.map((row) => [row.record_id, row.case_id, row.secret, row.key]));
   await sql`insert into text_search_keys (entity, record_id, case_id, secret, key)
     select ${entity}, value ->> 0, value ->> 1, value ->> 2, value ->> 3 from json_each(${json})`.execute(db);
-}
-
-export interface TextKeyRow {
-  record_id: string;
-  case_id: string | null;
-  secret: 0 | 1;
-  key: string;
-}
-
-/**
- * Runs a first build of an index (SQLite, its table empty) without its lookup index, then makes the
- * index in one sorted pass. Kept up row by row, that index costs more than everything else the build
- * does: each page of keys lands on thousands of its pages (keys are random hashes), which every commit
- * encrypts and writes again. Meanwhile a query finds nothing (it asks hasLookupIndex first), as it
- * would in an empty index. A build stopped midway leaves the index away: opening the store puts it
- * back (store.ts).
- */
-export async function withoutLookupIndex<T>(db: Db, dialect: Dialect, index: LookupIndex, run: () => Promise<T>): Promise<T> {
-  if (dialect !== 'sqlite') return run();
-  const empty = (await sql`select 1 from ${sql.table(index.table)} limit 1`.execute(db)).rows.length === 0;
-  if (!empty || !(await hasLookupIndex(db, dialect, index))) return run();
-  await sql.raw(`drop index ${index.name}`).execute(db);
-  try {
-    return await run();
-  } finally {
-    await restoreLookupIndexes(db, dialect);
-  }
 }
 
 /**

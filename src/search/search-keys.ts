@@ -16,18 +16,8 @@ export class SearchKey {
     this.keyObject = createSecretKey(key);
   }
 
-  // Phonetic keys are few and shared by many names (a rebuild hashes millions of them): each is hashed once.
-  // Emptied when full; it lives in this process's memory only, like the names being keyed.
-  private readonly hashes = new Map<string, string>();
-
   hash(nameKey: string): string {
-    let hashed = this.hashes.get(nameKey);
-    if (hashed === undefined) {
-      hashed = createHmac('sha256', this.keyObject).update(nameKey).digest().subarray(0, 16).toString('base64url');
-      if (this.hashes.size >= MAX_REMEMBERED) this.hashes.clear();
-      this.hashes.set(nameKey, hashed);
-    }
-    return hashed;
+    return createHmac('sha256', this.keyObject).update(nameKey).digest().subarray(0, 16).toString('base64url');
   }
 
   /** The key, to build the same SearchKey on a worker thread of this process (name-index-pool.ts); never logged or stored. */
@@ -36,7 +26,23 @@ export class SearchKey {
   }
 }
 
-const MAX_REMEMBERED = 50_000;
+/**
+ * `key.hash` remembering what it hashed, for one rebuild: phonetic keys and text stems are few and
+ * shared by many records, so a rebuild hashing millions of them hashes each once. Made per rebuild
+ * and dropped with it: a key of a secret field must not stay in a long-lived process's memory.
+ */
+export function rebuildHasher(key: SearchKey, limit = 50_000): (material: string) => string {
+  const hashes = new Map<string, string>();
+  return (material) => {
+    let hashed = hashes.get(material);
+    if (hashed === undefined) {
+      hashed = key.hash(material);
+      if (hashes.size >= limit) hashes.clear();
+      hashes.set(material, hashed);
+    }
+    return hashed;
+  };
+}
 
 const loaded = new WeakMap<Kysely<Database>, Promise<SearchKey>>();
 

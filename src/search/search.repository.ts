@@ -2,7 +2,6 @@ import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { inCaseScope, type CaseScope } from '../access/access.repository.ts';
 import type { Dialect } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
-import { hasLookupIndex, NAME_LOOKUP } from './rebuild.repository.ts';
 
 /** The SQL of name search: a person's hashed name keys, and the persons a query's keys find. */
 
@@ -36,10 +35,8 @@ export const CANDIDATE_BOUNDS: CandidateBounds = { keyRowCap: 1_000, rowBudget: 
  * shared by thousands), candidates are persons with both of the query's first two keys, found
  * within the first commonKeyScan rows of the first: among that many namesakes no order is right.
  */
-export async function findCandidates(db: Db, dialect: Dialect, keys: string[], scope: CaseScope, limit: number, bounds = CANDIDATE_BOUNDS): Promise<string[]> {
+export async function findCandidates(db: Db, keys: string[], scope: CaseScope, limit: number, bounds = CANDIDATE_BOUNDS): Promise<string[]> {
   if (keys.length === 0) return [];
-  // While a first build lays the index down without its lookup index, it finds nothing yet: answer nothing, at once.
-  if (!(await hasLookupIndex(db, dialect, NAME_LOOKUP))) return [];
   if (!scope.all && !scope.dense) return rankRows(db, db.selectFrom('person_name_keys').select(['person_id', 'case_id']).where('key', 'in', keys), scope, limit);
   const counts = await countKeyRows(db, keys, bounds.keyRowCap + 1);
   const rarest = keys.map((key, i) => ({ key, rows: counts[i]! })).sort((a, b) => a.rows - b.rows);

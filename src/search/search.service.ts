@@ -46,7 +46,7 @@ export async function searchPersons(ctx: ServiceContext, key: SearchKey, princip
   const keys = queryKeys(text).map((nameKey) => key.hash(nameKey));
   if (keys.length === 0) return [];
   const scope = await listScope(ctx, principal);
-  const ids = await findCandidates(ctx.db, ctx.dialect, keys, scope, MAX_CANDIDATES);
+  const ids = await findCandidates(ctx.db, keys, scope, MAX_CANDIDATES);
   const filter = { status: query.status, ethnicity: query.ethnicity, risk: query.risk, includeRetracted: query.include_retracted };
   const limit = query.limit ?? 20;
   // Place and dates are sealed: with those filters every candidate is read in full and filtered first.

@@ -1,7 +1,6 @@
 import { auditSecretRead, caseAccess, listScope } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
 import type { ServiceContext } from '../services.ts';
-import { hasLookupIndex, TEXT_LOOKUP } from './rebuild.repository.ts';
 import type { SearchKey } from './search-keys.ts';
 import { textEntity } from './text-fields.ts';
 import { matchTerm, queryTextTerms, textPieces, type TextTerm } from './text-keys.ts';
@@ -42,8 +41,6 @@ export async function searchText(
 ): Promise<TextHit[]> {
   const terms = queryTextTerms(q);
   if (terms.length === 0) return [];
-  // While a first build lays the index down without its lookup index, it finds nothing yet: answer nothing, at once.
-  if (!(await hasLookupIndex(ctx.db, ctx.dialect, TEXT_LOOKUP))) return [];
   const limit = opts.limit ?? 20;
   const hashed = terms.map((term) => ({ term, key: key.hash(term.key) }));
   // The rarest term first: its rows are the candidates.
