@@ -19,6 +19,7 @@ import { personPages } from './persons/persons.pages.ts';
 import { personRoutes } from './persons/persons.routes.ts';
 import { relationPages } from './relations/relations.pages.ts';
 import { relationRoutes } from './relations/relations.routes.ts';
+import { reportPages } from './reports/reports.pages.ts';
 import { reportRoutes } from './reports/reports.routes.ts';
 import { sourceRoutes } from './sources/sources.routes.ts';
 import type { ServiceContext } from './services.ts';
@@ -91,6 +92,7 @@ const ROUTES = [
   accessPages,
   personPages,
   searchPages,
+  reportPages,
   duplicatePages,
   statusPages,
   sourcePages,

@@ -8,6 +8,7 @@ import { insertCitations } from '../src/sources/citations.repository.ts';
 import { insertAlertOnce } from '../src/watch/alerts.repository.ts';
 import { runDeadlineSweep } from '../src/watch/alerts.service.ts';
 import { BACKEND, startTestApp, type TestApp } from './helpers/test-app.ts';
+import { prepareSessions, session, webClient } from './helpers/web-client.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The pure builder, on plain snapshots.
@@ -556,7 +557,8 @@ describe(`WGEID report API and the appeal draft on resolving an alert (${BACKEND
       ['/api/v1/persons/not-a-uuid/reports/wgeid', 400, 'invalid_input'],
       [`/api/v1/persons/${MISSING_ID}/reports/wgeid`, 404, 'not_found'],
       [`/api/v1/persons/${person}'%20or%201=1--/reports/wgeid`, 400, 'invalid_input'],
-      [`/api/v1/persons/${person}/reports/wgeid?format=html`, 400, 'invalid_input'],
+      [`/api/v1/persons/${person}/reports/wgeid?format=pdf`, 400, 'invalid_input'],
+      [`/api/v1/persons/${person}/reports/wgeid?format=html&format=json`, 400, 'invalid_input'],
       [`/api/v1/persons/${person}/reports/wgeid?person_id=${MISSING_ID}`, 400, 'invalid_input'],
       [`/api/v1/persons/${person}/reports/wgeid?format=${'x'.repeat(5000)}`, 400, 'invalid_input'],
       [`/api/v1/persons/${person}/reports/nonsense`, 404, null],
@@ -570,6 +572,60 @@ describe(`WGEID report API and the appeal draft on resolving an alert (${BACKEND
     assert.equal((await report(person, t.tokens.researcher, '?format=json')).status, 200);
     const afterCount = await t.app.ctx.db.selectFrom('interventions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     assert.equal(Number(afterCount.n), Number(before.n));
+  });
+
+  it('the document to send: every element with footnotes to its sources, confidential sources unnamed, nothing fetched', async () => {
+    const { person } = await completeCase();
+    const api = await fetch(`${t.url}/api/v1/persons/${person}/reports/wgeid?format=html`, { headers: { authorization: `Bearer ${t.tokens.researcher}` } });
+    assert.equal(api.status, 200);
+    assert.match(api.headers.get('content-type') ?? '', /^text\/html/);
+    assert.match(api.headers.get('content-disposition') ?? '', /^attachment; filename="wgeid-VG-\d+\.html"$/);
+    const html = await api.text();
+    assert.match(html, /^<!doctype html>/);
+    assert.match(html, /Urgent appeal: enforced disappearance/);
+    for (const label of ['Identity of the disappeared person', 'Date of the disappearance', 'Place of arrest', 'Forces believed responsible', 'Actions taken to locate the person', 'Submitted by']) {
+      assert.ok(html.includes(label), label);
+    }
+    assert.ok(html.includes('Toli County Public Security Bureau'));
+    // Footnotes: numbered links to the supporting documents, the confidential one listed without its title.
+    assert.match(html, /<sup class="refs"><a href="#source-1">1<\/a>/);
+    assert.match(html, /<li id="source-1">/);
+    assert.ok(html.includes('Confidential source (identity withheld)'));
+    assert.ok(!html.includes(CONFIDENTIAL_TITLE) && !html.includes(CONFIDENTIAL_IDENTITY));
+    // The owner's national id is in it, flagged; nothing in it asks another host for anything.
+    assert.ok(html.includes(NATIONAL_ID));
+    assert.ok(html.includes('Contains a confidential identifier'));
+    assert.doesNotMatch(html, /\b(?:src|href)="(?:https?:)?\/\//);
+    assert.doesNotMatch(html, /<script/i);
+    // A viewer member's copy has no national id.
+    const viewerCopy = await (await fetch(`${t.url}/api/v1/persons/${person}/reports/wgeid?format=html`, { headers: { authorization: `Bearer ${t.tokens.viewer}` } })).text();
+    assert.ok(!viewerCopy.includes(NATIONAL_ID));
+  });
+
+  it('the page flags each missing element with a link to where it is filled, escapes the record, and refuses what it cannot show', async () => {
+    await prepareSessions(t);
+    const web = webClient(t);
+    const person = await created('/api/v1/persons', { names: [{ text: '<img src=x onerror=alert(1)> Ерлан', script: 'Cyrl', lang: 'kk' }] });
+    const page = await web.request('GET', `/persons/${person}/reports/wgeid`, { cookie: session(t) });
+    assert.equal(page.status, 200, page.html.slice(0, 300));
+    assert.ok(!page.html.includes('<img src=x'), 'the name is escaped');
+    assert.ok(page.html.includes('&lt;img src=x onerror=alert(1)'));
+    assert.ok(page.html.includes('4 of the six required elements are missing'));
+    for (const [key, href] of [['b', `/persons/${person}#timeline`], ['c', `/persons/${person}#timeline`], ['d', `/persons/${person}#events`], ['e', `/persons/${person}#interventions`]] as const) {
+      assert.match(page.html, new RegExp(`<li id="element-${key}" class="missing">[\\s\\S]*?<a href="${href}">fill it in</a>`), key);
+    }
+    assert.ok(page.html.includes(`href="/persons/${person}/reports/wgeid?format=html"`));
+    const download = await web.request('GET', `/persons/${person}/reports/wgeid?format=html`, { cookie: session(t) });
+    assert.equal(download.status, 200);
+    assert.match(download.headers.get('content-disposition') ?? '', /^attachment;/);
+    assert.ok(download.html.includes('[MISSING') || download.html.includes('Not yet known'));
+    // The person's page links to it.
+    assert.ok((await web.request('GET', `/persons/${person}`, { cookie: session(t) })).html.includes(`href="/persons/${person}/reports/wgeid"`));
+    // A non-member, a bad id, no session.
+    assert.equal((await web.request('GET', `/persons/${person}/reports/wgeid`, { cookie: session(t, 'coordinator') })).status, 404);
+    assert.equal((await web.request('GET', `/persons/not-an-id/reports/wgeid`, { cookie: session(t) })).status, 404);
+    assert.equal((await web.request('GET', `/persons/${MISSING_ID}/reports/wgeid`, { cookie: session(t) })).status, 404);
+    assert.notEqual((await web.request('GET', `/persons/${person}/reports/wgeid`)).status, 200);
   });
 
   it('a retracted person gets no communication (409), the case stays readable', async () => {

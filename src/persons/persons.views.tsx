@@ -605,6 +605,8 @@ export function PersonView(props: {
         {props.access.breakGlass ? <Notice kind="warn">{i18n.t('access.break_glass_open')}</Notice> : null}
         <p class="person-access">
           <a href={`/persons/${person.case_id}/access`}>{i18n.t('access.link')}</a>
+          {' · '}
+          <a href={`/persons/${person.id}/reports/wgeid`}>{i18n.t('wgeid.link')}</a>
         </p>
       </header>
 

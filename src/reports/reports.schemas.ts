@@ -3,7 +3,7 @@ import { Enum } from '../http/schemas.ts';
 import { WGEID_ELEMENT_KEYS } from './wgeid.ts';
 
 export const WgeidReportQuery = Type.Object(
-  { format: Type.Optional(Enum(['json'] as const, 'json only for now; the HTML and PDF document come with the report generator (issue 7)')) },
+  { format: Type.Optional(Enum(['json', 'html'] as const, 'json (the default), or html: the document to send, with footnotes to its sources')) },
   { additionalProperties: false },
 );
 export type WgeidReportQuery = Static<typeof WgeidReportQuery>;
