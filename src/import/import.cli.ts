@@ -7,6 +7,7 @@ interface ImportFlags extends StoreFlags {
   skipBad?: boolean;
   duplicates: boolean;
   format?: string;
+  coordinator?: string;
 }
 
 export function registerImportCommand(program: Command, out: Out): void {
@@ -18,10 +19,11 @@ export function registerImportCommand(program: Command, out: Out): void {
       .option('--dry-run', 'check every row and report; write nothing')
       .option('--skip-bad', 'write the good rows even when some are bad')
       .option('--no-duplicates', 'do not look for likely duplicates already in the store')
-      .option('--format <format>', 'csv or json (default: by the file name)'),
+      .option('--format <format>', 'csv or json (default: by the file name)')
+      .option('--coordinator <email>', 'make this user coordinator of every imported case'),
   ).action(async (file: string, flags: ImportFlags) => {
     const summary = await withStore(flags, (store) =>
-      importFile(store.ctx, file, { dryRun: Boolean(flags.dryRun), skipBad: Boolean(flags.skipBad), duplicates: flags.duplicates, format: flags.format }, terminalOutput()),
+      importFile(store.ctx, file, { dryRun: Boolean(flags.dryRun), skipBad: Boolean(flags.skipBad), duplicates: flags.duplicates, format: flags.format, coordinator: flags.coordinator }, terminalOutput()),
     );
     out(describe(summary));
     if (summary.bad > 0) {

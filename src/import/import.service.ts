@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { findUserByEmail, upsertMember } from '../access/access.repository.ts';
 import { systemPrincipal, type Principal } from '../auth/roles.ts';
 import { validate } from '../http/validation.ts';
 import { InvalidInputError } from '../lib/errors.ts';
@@ -22,6 +23,8 @@ export interface ImportOptions {
   /** Report likely duplicates already in the store, per new row (issue 6). */
   duplicates: boolean;
   format?: string | undefined;
+  /** A user (by email) made coordinator of every imported case, as the creator of a case is; else only break-glass opens them. */
+  coordinator?: string | undefined;
   /** Rows per transaction. */
   batchSize?: number;
 }
@@ -68,16 +71,18 @@ export async function importFile(ctx: ServiceContext, path: string, options: Imp
   const operator = systemPrincipal('cli');
   const format = formatOf(path, options.format);
   const bytesTotal = (await stat(path)).size;
+  const coordinator = options.coordinator === undefined ? null : await findUserByEmail(ctx.db, options.coordinator);
+  if (coordinator === undefined || coordinator?.disabled_at) throw new ImportFileError(`--coordinator ${options.coordinator} names no active user`);
   const summary: ImportSummary = { rows: 0, bad: 0, imported: 0, present: 0, skipped: 0, possibleDuplicates: 0, written: false };
   let complete = false;
   try {
-    const checked = await runPass(ctx, operator, { path, format, bytesTotal, options, output, write: false });
+    const checked = await runPass(ctx, operator, { path, format, bytesTotal, options, output, write: false, coordinatorId: null });
     Object.assign(summary, checked);
     if (options.dryRun || (checked.bad > 0 && !options.skipBad) || checked.imported === 0) {
       complete = true;
       return summary;
     }
-    const written = await runPass(ctx, operator, { path, format, bytesTotal, options, output, write: true });
+    const written = await runPass(ctx, operator, { path, format, bytesTotal, options, output, write: true, coordinatorId: coordinator?.id ?? null });
     if (written.bad !== checked.bad || written.rows !== checked.rows) {
       throw new ImportFileError(`the file changed while it was imported (${written.imported} persons were written); check it and import it again`);
     }
@@ -102,6 +107,7 @@ export async function importFile(ctx: ServiceContext, path: string, options: Imp
         imported: summary.imported,
         present: summary.present,
         skipped: summary.skipped,
+        coordinator: coordinator?.id ?? null,
       },
     });
   }
@@ -115,6 +121,7 @@ interface Pass {
   output: ImportOutput;
   /** false: check and report; true: write the good rows (reported already). */
   write: boolean;
+  coordinatorId: string | null;
 }
 
 async function runPass(ctx: ServiceContext, operator: Principal, pass: Pass): Promise<Omit<ImportSummary, 'written'>> {
@@ -131,7 +138,7 @@ async function runPass(ctx: ServiceContext, operator: Principal, pass: Pass): Pr
     const fresh = batch.filter((row) => !known.has(row.external_id));
     counts.present += batch.length - fresh.length;
     counts.imported += fresh.length;
-    if (write) await writeRows(ctx, operator, fresh);
+    if (write) await writeRows(ctx, operator, fresh, pass.coordinatorId);
     else if (options.duplicates) counts.possibleDuplicates += await reportDuplicates(ctx, operator, fresh, note);
     batch = [];
   };
@@ -201,7 +208,7 @@ function describeField(value: Record<string, unknown>, field: string, label: str
   return `${label} ${message}`;
 }
 
-async function writeRows(ctx: ServiceContext, operator: Principal, rows: CheckedRow[]): Promise<void> {
+async function writeRows(ctx: ServiceContext, operator: Principal, rows: CheckedRow[], coordinatorId: string | null): Promise<void> {
   if (rows.length === 0) return;
   const searchKey = await loadSearchKey(ctx);
   await ctx.db.transaction().execute(async (trx) => {
@@ -209,6 +216,7 @@ async function writeRows(ctx: ServiceContext, operator: Principal, rows: Checked
       const id = newId();
       const names = row.person.names.map(normaliseName);
       await writeNewPerson(ctx, trx, operator, searchKey, { id, case_id: id, names, fields: newPersonFields(row.person), external_id: row.external_id });
+      if (coordinatorId) await upsertMember(trx, { case_id: id, user_id: coordinatorId, role: 'coordinator', added_at: ctx.clock.now().toISOString(), added_by: operator.actor });
       for (const status of row.statuses) await writeStatusEntry(ctx, trx, operator, { personId: id, caseId: id }, status);
     }
   });
