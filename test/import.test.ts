@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { parse } from 'csv-parse/sync';
 import { createApp, type App } from '../src/app.ts';
 import { createToken } from '../src/auth/tokens.service.ts';
 import { readConfig } from '../src/config.ts';
@@ -322,24 +323,7 @@ describe(`vigil import and CSV export (${BACKEND})`, () => {
 });
 
 function readCsvExport(text: string): Array<Record<string, string>> {
-  // The export's own quoting (RFC 4180), read back the simple way a test can check by eye.
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
-    else if (ch === '\n') row.push(cell), rows.push(row), (row = []), (cell = '');
-    else cell += ch;
-  }
-  const [header, ...body] = rows;
-  return body.map((cells) => Object.fromEntries((header ?? []).map((column, index) => [column, cells[index] ?? ''])));
+  return parse(text, { columns: true }) as Array<Record<string, string>>;
 }
 
 async function exportedRows(store: ProcessStore): Promise<Array<Record<string, string>>> {
