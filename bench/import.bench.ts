@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   let notes = 0;
   try {
     const started = performance.now();
-    const summary = await importFile(target.ctx, csv, { dryRun: false, skipBad: false, duplicates: args.duplicates }, { note: () => (notes += 1) });
+    const summary = await importFile(target.ctx, csv, { dryRun: false, skipBad: false, duplicateRows: args.duplicates ? PERSONS : 0 }, { note: () => (notes += 1) });
     const importMs = performance.now() - started;
     if (summary.imported !== PERSONS || !summary.written) throw new Error(`imported ${summary.imported} of ${PERSONS}: ${JSON.stringify(summary)}`);
     console.log(`import bench: ${PERSONS.toLocaleString('en')} persons, CSV ${(statSync(csv).size / 1e6).toFixed(1)} MB, SQLite, load ${loadavg()[0]!.toFixed(2)}`);

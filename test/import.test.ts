@@ -236,7 +236,7 @@ describe(`vigil import and CSV export (${BACKEND})`, () => {
     const rows = Array.from({ length: 100_000 }, (_, i) => goodRow(i + 1));
     rows[77_776] = csvRow({ external_id: 'row-77777', names: 'Latn:en:primary:Late Bad', birth: 'last spring' });
     writeFileSync(file, [HEADER, ...rows].join('\n') + '\n');
-    const refused = await vigil(['import', file, '--no-duplicates', ...target.storeArgs]);
+    const refused = await vigil(['import', file, '--duplicates', '0', ...target.storeArgs]);
     assert.equal(refused.status, 1);
     assert.deepEqual(refused.stderr.trim().split('\n'), ['line 77778: birth is not an EDTF date (e.g. 2021, 2021-02-19, 2021-02~, 2021-01/2021-03)', 'vigil: 1 bad row; nothing written']);
     assert.equal(await countPersons(target), 0);
@@ -319,6 +319,15 @@ describe(`vigil import and CSV export (${BACKEND})`, () => {
     assert.match(result.stderr, /^line 2: possible duplicate of VG-000001 \(score 0\.\d\d\)$/m);
     assert.doesNotMatch(result.stderr, /^line 3:/m);
     assert.match(result.stdout, /imported 2 rows: 2 new/);
+
+    // Bounded: only the first ROWS new rows are checked, and the report says so.
+    const more = join(target.dataDir, 'more.csv');
+    const dupe = (id: string) => csvRow({ external_id: id, names: 'Cyrl:kk:primary:Жанаргүл Жұматай', sex: 'female', birth: '1970~' });
+    writeFileSync(more, [HEADER, dupe('m1'), dupe('m2')].join('\n'));
+    const bounded = await vigil(['import', more, '--dry-run', '--duplicates', '1', ...target.storeArgs]);
+    assert.match(bounded.stderr, /^line 2: possible duplicate of VG-000001/m);
+    assert.doesNotMatch(bounded.stderr, /^line 3: possible duplicate/m);
+    assert.match(bounded.stderr, /likely duplicates were looked for in the first 1 new rows only/);
   });
 });
 

@@ -5,7 +5,7 @@ import { importFile, type ImportOutput, type ImportSummary } from './import.serv
 interface ImportFlags extends StoreFlags {
   dryRun?: boolean;
   skipBad?: boolean;
-  duplicates: boolean;
+  duplicates: string;
   format?: string;
   coordinator?: string;
 }
@@ -18,12 +18,13 @@ export function registerImportCommand(program: Command, out: Out): void {
       .argument('<file>', 'the file to import')
       .option('--dry-run', 'check every row and report; write nothing')
       .option('--skip-bad', 'write the good rows even when some are bad')
-      .option('--no-duplicates', 'do not look for likely duplicates already in the store')
+      .option('--duplicates <rows>', 'look for likely duplicates already in the store for the first ROWS new rows (0: none)', '1000')
       .option('--format <format>', 'csv or json (default: by the file name)')
       .option('--coordinator <email>', 'make this user coordinator of every imported case'),
   ).action(async (file: string, flags: ImportFlags) => {
+    if (!/^\d{1,9}$/.test(flags.duplicates)) throw new CliError('--duplicates takes a number of rows (0: none)');
     const summary = await withStore(flags, (store) =>
-      importFile(store.ctx, file, { dryRun: Boolean(flags.dryRun), skipBad: Boolean(flags.skipBad), duplicates: flags.duplicates, format: flags.format, coordinator: flags.coordinator }, terminalOutput()),
+      importFile(store.ctx, file, { dryRun: Boolean(flags.dryRun), skipBad: Boolean(flags.skipBad), duplicateRows: Number(flags.duplicates), format: flags.format, coordinator: flags.coordinator }, terminalOutput()),
     );
     out(describe(summary));
     if (summary.bad > 0) {

@@ -9,8 +9,9 @@ import { textFlags } from '../lib/text.ts';
 import { CreatePersonBody, type CreatePersonInput } from '../persons/persons.schemas.ts';
 import { newPersonFields, writeNewPerson } from '../persons/persons.service.ts';
 import { normaliseName } from '../persons/persons.types.ts';
-import { checkDraftDuplicates } from '../search/duplicates.service.ts';
+import { checkDraftDuplicates, QUICK_BUDGET } from '../search/duplicates.service.ts';
 import { loadSearchKey } from '../search/search-keys.ts';
+import { withRebuildCache } from '../search/search.repository.ts';
 import type { ServiceContext } from '../services.ts';
 import { CreateStatusBody, type CreateStatusInput } from '../timeline/statuses.schemas.ts';
 import { writeStatusEntry } from '../timeline/statuses.service.ts';
@@ -21,8 +22,11 @@ export interface ImportOptions {
   dryRun: boolean;
   /** Write the good rows even when some are bad (the bad ones are still reported). */
   skipBad: boolean;
-  /** Report likely duplicates already in the store, per new row (issue 6). */
-  duplicates: boolean;
+  /**
+   * Report likely duplicates already in the store for the first this many new rows (issue 6); 0: none.
+   * Bounded because each check reads and scores candidates (tens of ms a row against a large store).
+   */
+  duplicateRows: number;
   format?: string | undefined;
   /** A user (by email) made coordinator of every imported case, as the creator of a case is; else only break-glass opens them. */
   coordinator?: string | undefined;
@@ -83,7 +87,10 @@ export async function importFile(ctx: ServiceContext, path: string, options: Imp
       complete = true;
       return summary;
     }
-    const written = await runPass(ctx, operator, { path, format, bytesTotal, options, output, write: true, coordinatorId: coordinator?.id ?? null });
+    // A large page cache on SQLite while writing, as the name-index rebuild does: each batch inserts into many indexes.
+    const written = await withRebuildCache(ctx.db, ctx.dialect, () =>
+      runPass(ctx, operator, { path, format, bytesTotal, options, output, write: true, coordinatorId: coordinator?.id ?? null }),
+    );
     if (written.bad !== checked.bad || written.rows !== checked.rows) {
       throw new ImportFileError(`the file changed while it was imported (${written.imported} persons were written); check it and import it again`);
     }
@@ -134,13 +141,23 @@ async function runPass(ctx: ServiceContext, operator: Principal, pass: Pass): Pr
   let batch: CheckedRow[] = [];
   let bytesRead = 0;
   let lastProgress = 0;
+  let duplicatesChecked = 0;
+  let boundNoted = false;
   const flush = async () => {
     const known = await findKnownExternalIds(ctx.db, batch.map((row) => row.external_id));
     const fresh = batch.filter((row) => !known.has(row.external_id));
     counts.present += batch.length - fresh.length;
     counts.imported += fresh.length;
     if (write) await writeRows(ctx, operator, fresh, pass.coordinatorId);
-    else if (options.duplicates) counts.possibleDuplicates += await reportDuplicates(ctx, operator, fresh, note);
+    else if (options.duplicateRows > 0) {
+      const checked = fresh.slice(0, Math.max(0, options.duplicateRows - duplicatesChecked));
+      duplicatesChecked += checked.length;
+      counts.possibleDuplicates += await reportDuplicates(ctx, operator, checked, note);
+      if (checked.length < fresh.length && !boundNoted) {
+        note(`likely duplicates were looked for in the first ${options.duplicateRows} new rows only (--duplicates ROWS)`);
+        boundNoted = true;
+      }
+    }
     batch = [];
   };
   for await (const source of readRows(pass.path, pass.format, (bytes) => (bytesRead += bytes))) {
@@ -235,7 +252,7 @@ async function writeRows(ctx: ServiceContext, operator: Principal, rows: Checked
 async function reportDuplicates(ctx: ServiceContext, operator: Principal, rows: CheckedRow[], note: (line: string) => void): Promise<number> {
   let found = 0;
   for (const row of rows) {
-    for (const candidate of await checkDraftDuplicates(ctx, operator, row.person, DUPLICATES_PER_ROW)) {
+    for (const candidate of await checkDraftDuplicates(ctx, operator, row.person, DUPLICATES_PER_ROW, QUICK_BUDGET)) {
       found += 1;
       note(`line ${row.line}: possible duplicate of ${candidate.person.case_number} (score ${candidate.score.toFixed(2)})`);
     }
