@@ -23,9 +23,9 @@ export function registerImportCommand(program: Command, out: Out): void {
       .option('--coordinator <email>', 'make this user coordinator of every imported case'),
   ).action(async (file: string, flags: ImportFlags) => {
     if (!/^\d{1,9}$/.test(flags.duplicates)) throw new CliError('--duplicates takes a number of rows (0: none)');
-    const summary = await withStore(flags, (store) =>
-      importFile(store.ctx, file, { dryRun: Boolean(flags.dryRun), skipBad: Boolean(flags.skipBad), duplicateRows: Number(flags.duplicates), format: flags.format, coordinator: flags.coordinator }, terminalOutput()),
-    );
+    const output = terminalOutput();
+    const options = { dryRun: Boolean(flags.dryRun), skipBad: Boolean(flags.skipBad), duplicateRows: Number(flags.duplicates), format: flags.format, coordinator: flags.coordinator };
+    const summary = await withStore(flags, (store) => importFile(store.ctx, file, options, output).finally(output.end));
     out(describe(summary));
     if (summary.bad > 0) {
       throw new CliError(`${summary.bad} bad row${summary.bad === 1 ? '' : 's'}${summary.written ? '; the good rows were written (--skip-bad)' : '; nothing written'}`);
@@ -40,7 +40,7 @@ function describe(summary: ImportSummary): string {
 }
 
 /** Notes on standard error; a progress line there too when it is a terminal (rows/s, share of the file read). */
-function terminalOutput(): ImportOutput {
+function terminalOutput(): ImportOutput & { end(): void } {
   const stderr = process.stderr;
   let shown = false;
   let started = { phase: '', at: 0 };
@@ -53,6 +53,7 @@ function terminalOutput(): ImportOutput {
       clear();
       stderr.write(`${line}\n`);
     },
+    end: clear,
     ...(stderr.isTTY
       ? {
           progress(phase, bytesRead, bytesTotal, rows) {
