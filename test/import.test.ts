@@ -165,6 +165,24 @@ describe(`vigil import and CSV export (${BACKEND})`, () => {
     assert.deepEqual(JSON.parse(readFileSync(unchanged, 'utf8')).persons, after.persons);
   });
 
+  it('JSON: a bad record is reported by its line, and nothing is written', async () => {
+    const target = await newStore('json_bad');
+    const lines = readFileSync(sourceJson, 'utf8').split('\n');
+    assert.equal(lines[1], '"persons":[', 'persons start on line 3, one a line');
+    lines[2] = lines[2]!.replaceAll('"status":"camp"', '"status":"camp_x"');
+    lines[3] = lines[3]!.replace('"sex":"male"', '"sex":"robot"');
+    lines[4] = `{"names": [${lines[4]!.endsWith('],') ? '],' : ','}`;
+    const file = join(target.dataDir, 'bad.json');
+    writeFileSync(file, lines.join('\n'));
+    const result = await vigil(['import', file, ...target.storeArgs]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^line 3: unknown timeline\.\d\.status "camp_x"/m);
+    assert.match(result.stderr, /^line 4: unknown sex "robot"/m);
+    assert.match(result.stderr, /^line 5: not valid JSON$/m);
+    assert.match(result.stderr, /vigil: 3 bad rows; nothing written/);
+    assert.equal(await countPersons(target), 0);
+  });
+
   it('imported persons are complete records: found by name search by the coordinator given, with history; audited once with counts', async () => {
     const target = await newStore('search');
     const tokens = await withApp(target, async (app) => ({
