@@ -39,6 +39,8 @@ export interface AuditLog {
    * PostgreSQL it holds the chain head's lock until that commit: call it late in the transaction.
    */
   appendIn(trx: Kysely<Database>, event: AuditEvent): Promise<void>;
+  /** Several entries in the caller's transaction, chained in order under one lock of the head (a bulk writer's batch). */
+  appendAllIn(trx: Kysely<Database>, events: AuditEvent[]): Promise<void>;
   /**
    * Appends on its own (group-committed with concurrent appends); resolves once committed. Never
    * await it inside a transaction: on SQLite that transaction holds the one connection it needs.
@@ -102,6 +104,11 @@ export function createAuditLog(db: Kysely<Database>, _dialect: Dialect, clock: C
     appendIn: async (trx, event) => {
       const entry = eventFields(event, clock.now().toISOString());
       await appendEntries(trx, (head) => chainEntries(head, [entry]));
+    },
+    appendAllIn: async (trx, events) => {
+      const at = clock.now().toISOString();
+      const entries = events.map((event) => eventFields(event, at));
+      if (entries.length) await appendEntries(trx, (head) => chainEntries(head, entries));
     },
     append: async (event) => commit(eventFields(event, clock.now().toISOString())),
   };

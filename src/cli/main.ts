@@ -13,7 +13,8 @@ import { registerCheckinCommand, registerWorkerCommand } from '../watch/watch.cl
 import { registerVaultCommands } from '../vault/vault.cli.ts';
 import { registerSearchCommands } from '../search/search.cli.ts';
 import { CliError, storeOptions, withStore, type StoreFlags } from './store-options.ts';
-import { exportCaseFiles } from '../export/export.service.ts';
+import { exportCaseFiles, exportPersonsCsv } from '../export/export.service.ts';
+import { registerImportCommand } from '../import/import.cli.ts';
 
 function buildProgram(out: (line: string) => void): Command {
   const program = new Command('vigil').description('Vigil: case files, early warning and proof').exitOverride();
@@ -54,16 +55,17 @@ function buildProgram(out: (line: string) => void): Command {
     program
       .command('export')
       .description('export every case file')
-      .option('--format <format>', 'json', 'json')
+      .option('--format <format>', 'json (every record, lossless) or csv (persons, one a row)', 'json')
       .option('--out <file>', 'write to a file instead of standard output'),
   ).action(async (flags: StoreFlags & { format: string; out?: string }) => {
-    if (flags.format !== 'json') throw new CliError(`unsupported export format "${flags.format}" (json)`);
+    if (flags.format !== 'json' && flags.format !== 'csv') throw new CliError(`unsupported export format "${flags.format}" (json, csv)`);
     await withStore(flags, async (h) => {
       const target = flags.out ? createWriteStream(flags.out, { mode: 0o600 }) : process.stdout;
-      await pipeline(Readable.from(exportCaseFiles(h.ctx)), target, { end: Boolean(flags.out) });
+      await pipeline(Readable.from(flags.format === 'csv' ? exportPersonsCsv(h.ctx) : exportCaseFiles(h.ctx)), target, { end: Boolean(flags.out) });
     });
   });
 
+  registerImportCommand(program, out);
   registerUserCommands(program, out);
   registerKeyCommands(program, out);
   registerAuditCommands(program, out);

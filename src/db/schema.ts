@@ -32,6 +32,8 @@ export interface PersonRow extends VersionedRow {
   duplicate_of: string | null;
   current_status: string | null;
   current_status_id: string | null;
+  /** Another system's id for this person, kept by import so a second import finds it (plain; unique). */
+  external_id: string | null;
 }
 
 export interface PersonNameRow {

@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import { presentActor } from '../actors/actors.presenter.ts';
 import { listActors } from '../actors/actors.service.ts';
 import { systemPrincipal, type Principal } from '../auth/roles.ts';
@@ -5,6 +6,7 @@ import { presentEvent } from '../events/events.presenter.ts';
 import { listEvents } from '../events/events.service.ts';
 import { presentIntervention } from '../interventions/interventions.presenter.ts';
 import { listInterventions } from '../interventions/interventions.service.ts';
+import { PERSON_CSV_COLUMNS, personToCsvRow } from '../import/person-csv.ts';
 import { presentPerson } from '../persons/persons.presenter.ts';
 import { getPerson, listPersons } from '../persons/persons.service.ts';
 import { presentRelation } from '../relations/relations.presenter.ts';
@@ -43,9 +45,11 @@ export async function* exportCaseFiles(ctx: ServiceContext): AsyncGenerator<stri
     const collections: Array<[string, AsyncGenerator<unknown>]> = [
       [
         'persons',
-        presentEach(everyRecord((q) => listPersons(ctx, operator, q)), async (listed) =>
-          presentPerson(await getPerson(ctx, operator, listed.id), { timeline: await listTimeline(ctx.db, ctx.cipher, listed.id, true) }),
-        ),
+        presentEach(everyRecord((q) => listPersons(ctx, operator, q)), async (listed) => {
+          const person = await getPerson(ctx, operator, listed.id);
+          // The external id lets a second import of this file find what the first one made (src/import).
+          return { ...presentPerson(person, { timeline: await listTimeline(ctx.db, ctx.cipher, listed.id, true) }), external_id: person.external_id };
+        }),
       ],
       ['sources', presentEach(everyRecord((q) => listSources(ctx, operator, q)), async (listed) => presentSource(await getSource(ctx, operator, listed.id)))],
       ['actors', presentEach(everyRecord((q) => listActors(ctx, operator, q)), presentActor)],
@@ -66,6 +70,28 @@ export async function* exportCaseFiles(ctx: ServiceContext): AsyncGenerator<stri
     complete = true;
   } finally {
     await ctx.audit.append({ actor: operator.actor, action: 'export.create', entity: 'export', detail: { format: 'json', complete, ...counts } });
+  }
+}
+
+/**
+ * The persons as CSV, one row each with its current status (src/import/person-csv.ts; docs/IMPORT.md),
+ * the columns `vigil import` reads back, every cell safe to open in a spreadsheet. Retracted persons
+ * are left out. Secret fields are opened, as in the JSON export; audited the same way.
+ */
+export async function* exportPersonsCsv(ctx: ServiceContext): AsyncGenerator<string> {
+  const operator: Principal = systemPrincipal('cli');
+  let persons = 0;
+  let complete = false;
+  try {
+    yield stringify([[...PERSON_CSV_COLUMNS]]);
+    for await (const listed of everyRecord((q) => listPersons(ctx, operator, q))) {
+      if (listed.retracted_at) continue;
+      yield stringify([personToCsvRow(await getPerson(ctx, operator, listed.id))]);
+      persons += 1;
+    }
+    complete = true;
+  } finally {
+    await ctx.audit.append({ actor: operator.actor, action: 'export.create', entity: 'export', detail: { format: 'csv', complete, persons } });
   }
 }
 

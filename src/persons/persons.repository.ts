@@ -52,6 +52,7 @@ function toPerson(cipher: FieldCipher, row: PersonRow, names: PersonName[], curr
     published: row.published === 1,
     duplicate_of: row.duplicate_of,
     current_status: current,
+    external_id: row.external_id,
     version: row.version,
     created_at: row.created_at,
     updated_at: row.updated_at,
@@ -63,7 +64,7 @@ function toPerson(cipher: FieldCipher, row: PersonRow, names: PersonName[], curr
 /** The stored form of the editable fields. */
 export type PersonFields = Omit<
   Person,
-  'id' | 'case_id' | 'case_number' | 'names' | 'current_status' | 'version' | 'created_at' | 'updated_at' | 'retracted_at' | 'retraction_reason'
+  'id' | 'case_id' | 'case_number' | 'names' | 'current_status' | 'external_id' | 'version' | 'created_at' | 'updated_at' | 'retracted_at' | 'retraction_reason'
 >;
 
 function fieldsToRow(cipher: FieldCipher, id: string, fields: Partial<PersonFields>): Partial<PersonRow> {
@@ -82,7 +83,7 @@ function fieldsToRow(cipher: FieldCipher, id: string, fields: Partial<PersonFiel
 export async function insertPerson(
   db: Db,
   cipher: FieldCipher,
-  person: { id: string; case_id: string; case_seq: number; at: string; birth_earliest: string | null; fields: PersonFields },
+  person: { id: string; case_id: string; case_seq: number; at: string; birth_earliest: string | null; fields: PersonFields; external_id?: string | null },
 ): Promise<void> {
   await db
     .insertInto('persons')
@@ -100,6 +101,7 @@ export async function insertPerson(
       retraction_reason: null,
       current_status: null,
       current_status_id: null,
+      external_id: person.external_id ?? null,
     })
     .execute();
 }

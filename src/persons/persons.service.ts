@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import { addCreatorAsCoordinator, caseAccess, accessWithMembership, caseScope, listScope, requireCaseRead, requireCaseWrite, type CaseAccess, asReadBy } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
 import { parseEdtf } from '../lib/edtf.ts';
@@ -7,9 +8,10 @@ import { retractRecord } from '../records/retraction.ts';
 import { recordChange } from '../records/changes.ts';
 import { listRevisionsForCase, listRevisionsForEntity, type Revision } from '../records/revisions.repository.ts';
 import { assertCurrentVersion, diffChanges } from '../records/versioning.ts';
+import type { Database } from '../db/schema.ts';
 import type { ServiceContext } from '../services.ts';
 import { indexPersonNames } from '../search/name-index.ts';
-import { loadSearchKey } from '../search/search-keys.ts';
+import { loadSearchKey, type SearchKey } from '../search/search-keys.ts';
 import { indexRecordText } from '../search/text-index.ts';
 import { findStatusEntriesByIds, listTimeline } from '../timeline/statuses.repository.ts';
 import type { StatusEntry } from '../timeline/statuses.types.ts';
@@ -29,7 +31,7 @@ import {
   type PersonFields,
   type StatusLoader,
 } from './persons.repository.ts';
-import { normaliseName, PERSON_SECRET_FIELDS, type Person } from './persons.types.ts';
+import { normaliseName, PERSON_SECRET_FIELDS, type Person, type PersonName } from './persons.types.ts';
 
 const ENTITY = 'person';
 /** The person's fields full-text search reads (src/search/text-fields.ts). */
@@ -119,11 +121,9 @@ async function caseForNewPerson(ctx: ServiceContext, principal: Principal, id: s
   return caseId;
 }
 
-export async function createPerson(ctx: ServiceContext, principal: Principal, input: CreatePersonInput): Promise<Person> {
-  const at = ctx.clock.now().toISOString();
-  const id = newId();
-  const names = input.names.map(normaliseName);
-  const fields: PersonFields = {
+/** The stored fields of a new person, from input the schema has checked. */
+export function newPersonFields(input: CreatePersonInput): PersonFields {
+  return {
     sex: input.sex ?? null,
     birth: input.birth ? parseEdtf(input.birth).edtf : null,
     ethnicity: input.ethnicity ?? null,
@@ -140,28 +140,52 @@ export async function createPerson(ctx: ServiceContext, principal: Principal, in
     published: input.published ?? false,
     duplicate_of: input.duplicate_of ?? null,
   };
+}
+
+export interface NewPerson {
+  id: string;
+  case_id: string;
+  names: PersonName[];
+  fields: PersonFields;
+  external_id?: string | null;
+}
+
+/**
+ * Everything a new person is stored as, in the caller's transaction: the row with its case number,
+ * names, name and text keys, the creator's membership and the 'create' revision. createPerson and
+ * import (a batch of persons per transaction) both write through here.
+ */
+export async function writeNewPerson(ctx: ServiceContext, trx: Kysely<Database>, principal: Principal, searchKey: SearchKey, person: NewPerson): Promise<void> {
+  const { id, case_id: caseId, names, fields } = person;
+  const at = ctx.clock.now().toISOString();
+  const seq = await takeNextCaseSeq(trx);
+  const birthEarliest = fields.birth ? parseEdtf(fields.birth).earliest : null;
+  await insertPerson(trx, ctx.cipher, { id, case_id: caseId, case_seq: seq, at, birth_earliest: birthEarliest, fields, external_id: person.external_id ?? null });
+  await replaceNames(trx, ctx.cipher, id, names);
+  await indexPersonNames(trx, searchKey, { id, case_id: caseId, names });
+  await indexRecordText(trx, searchKey, ENTITY, { id, case_id: caseId, fields });
+  if (caseId === id) await addCreatorAsCoordinator(trx, principal, id, at);
+  await recordChange(ctx, trx, {
+    case_id: caseId,
+    entity: ENTITY,
+    entity_id: id,
+    version: 1,
+    action: 'create',
+    actor: principal.actor,
+    at,
+    changes: diffChanges(null, { names, ...fields }, PERSON_SECRET_FIELDS),
+    reason: null,
+  });
+}
+
+export async function createPerson(ctx: ServiceContext, principal: Principal, input: CreatePersonInput): Promise<Person> {
+  const id = newId();
+  const names = input.names.map(normaliseName);
+  const fields = newPersonFields(input);
   await assertDuplicateTarget(ctx, principal, null, fields.duplicate_of);
   const caseId = await caseForNewPerson(ctx, principal, id, input.case_id);
   const searchKey = await loadSearchKey(ctx);
-  await ctx.db.transaction().execute(async (trx) => {
-    const seq = await takeNextCaseSeq(trx);
-    await insertPerson(trx, ctx.cipher, { id, case_id: caseId, case_seq: seq, at, birth_earliest: input.birth ? parseEdtf(input.birth).earliest : null, fields });
-    await replaceNames(trx, ctx.cipher, id, names);
-    await indexPersonNames(trx, searchKey, { id, case_id: caseId, names });
-    await indexRecordText(trx, searchKey, ENTITY, { id, case_id: caseId, fields });
-    if (caseId === id) await addCreatorAsCoordinator(trx, principal, id, at);
-    await recordChange(ctx, trx, {
-      case_id: caseId,
-      entity: ENTITY,
-      entity_id: id,
-      version: 1,
-      action: 'create',
-      actor: principal.actor,
-      at,
-      changes: diffChanges(null, { names, ...fields }, PERSON_SECRET_FIELDS),
-      reason: null,
-    });
-  });
+  await ctx.db.transaction().execute((trx) => writeNewPerson(ctx, trx, principal, searchKey, { id, case_id: caseId, names, fields }));
   return loadPerson(ctx, id);
 }
 

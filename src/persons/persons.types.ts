@@ -32,6 +32,8 @@ export interface Person {
   published: boolean;
   duplicate_of: string | null;
   current_status: StatusEntry | null;
+  /** Another system's id for this person, set by import (src/import). */
+  external_id: string | null;
   version: number;
   created_at: string;
   updated_at: string;

@@ -114,7 +114,13 @@ export async function findDuplicatesOf(
 }
 
 /** The check a form or an importer runs before creating a person: nothing is written. */
-export async function checkDraftDuplicates(ctx: ServiceContext, principal: Principal, draft: CreatePersonInput, limit = MAX_DUPLICATES): Promise<DuplicateCandidate[]> {
+export async function checkDraftDuplicates(
+  ctx: ServiceContext,
+  principal: Principal,
+  draft: CreatePersonInput,
+  limit = MAX_DUPLICATES,
+  budget = REVIEW_BUDGET,
+): Promise<DuplicateCandidate[]> {
   const subject: DuplicateSubject = {
     names: draft.names.map(normaliseName),
     birth: draft.birth ? parseEdtf(draft.birth).edtf : null,
@@ -123,7 +129,7 @@ export async function checkDraftDuplicates(ctx: ServiceContext, principal: Princ
     sex: draft.sex ?? null,
     ethnicity: draft.ethnicity ?? null,
   };
-  return findCandidatesFor(ctx, principal, subject, new Set(), limit, REVIEW_BUDGET);
+  return findCandidatesFor(ctx, principal, subject, new Set(), limit, budget);
 }
 
 /** The records merged into this person that the reader may see, as ids and case numbers. */

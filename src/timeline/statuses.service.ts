@@ -10,6 +10,7 @@ import { recordChange } from '../records/changes.ts';
 import { diffChanges } from '../records/versioning.ts';
 import type { Database } from '../db/schema.ts';
 import type { ServiceContext } from '../services.ts';
+import type { SearchKey } from '../search/search-keys.ts';
 import { indexRecordText, searchKeyIn } from '../search/text-index.ts';
 import { citeSources } from '../sources/citations.service.ts';
 import type { CreateStatusInput } from './statuses.schemas.ts';
@@ -55,6 +56,7 @@ export async function writeStatusEntry(
   principal: Principal,
   person: { personId: string; caseId: string },
   input: CreateStatusInput,
+  searchKey?: SearchKey,
 ): Promise<string> {
   const { personId, caseId } = person;
   const date = parseEdtf(input.date);
@@ -82,7 +84,7 @@ export async function writeStatusEntry(
     retracted_at: null,
     retraction_reason: null,
   });
-  await indexRecordText(trx, await searchKeyIn(ctx, trx), ENTITY, { id, case_id: caseId, fields });
+  await indexRecordText(trx, searchKey ?? (await searchKeyIn(ctx, trx)), ENTITY, { id, case_id: caseId, fields });
   const citations = await citeSources(ctx, trx, principal, { type: 'status_entry', id, caseId, at }, input.citations);
   await setCurrentStatus(trx, personId, await findLatestStatus(trx, personId));
   await recordChange(ctx, trx, {

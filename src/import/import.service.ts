@@ -1,0 +1,261 @@
+import { stat } from 'node:fs/promises';
+import { findUserByEmail, upsertMember } from '../access/access.repository.ts';
+import type { AuditEvent } from '../audit/audit.service.ts';
+import { systemPrincipal, type Principal } from '../auth/roles.ts';
+import { validate } from '../http/validation.ts';
+import { InvalidInputError } from '../lib/errors.ts';
+import { newId } from '../lib/ids.ts';
+import { textFlags } from '../lib/text.ts';
+import { CreatePersonBody, type CreatePersonInput } from '../persons/persons.schemas.ts';
+import { newPersonFields, writeNewPerson } from '../persons/persons.service.ts';
+import { normaliseName } from '../persons/persons.types.ts';
+import { checkDraftDuplicates, QUICK_BUDGET } from '../search/duplicates.service.ts';
+import { loadSearchKey } from '../search/search-keys.ts';
+import { withRebuildCache } from '../search/search.repository.ts';
+import type { ServiceContext } from '../services.ts';
+import { CreateStatusBody, type CreateStatusInput } from '../timeline/statuses.schemas.ts';
+import { writeStatusEntry } from '../timeline/statuses.service.ts';
+import { findKnownExternalIds } from './import.repository.ts';
+import { formatOf, ImportFileError, readRows, type SourceRow } from './import-read.ts';
+
+export interface ImportOptions {
+  dryRun: boolean;
+  /** Write the good rows even when some are bad (the bad ones are still reported). */
+  skipBad: boolean;
+  /**
+   * Report likely duplicates already in the store for the first this many new rows (issue 6); 0: none.
+   * Bounded because each check reads and scores candidates (tens of ms a row against a large store).
+   */
+  duplicateRows: number;
+  format?: string | undefined;
+  /** A user (by email) made coordinator of every imported case, as the creator of a case is; else only break-glass opens them. */
+  coordinator?: string | undefined;
+  /** Rows per transaction. */
+  batchSize?: number;
+}
+
+export interface ImportSummary {
+  rows: number;
+  bad: number;
+  /** Persons written (or, on a dry run, that would be). */
+  imported: number;
+  /** Rows whose external id the store already has: left as they are. */
+  present: number;
+  /** Rows left out on purpose (retracted in the source, other collections of a JSON export). */
+  skipped: number;
+  possibleDuplicates: number;
+  written: boolean;
+}
+
+export interface ImportOutput {
+  /** One line for standard error: `line N: reason`. */
+  note(line: string): void;
+  progress?(phase: 'checking' | 'writing', bytesRead: number, bytesTotal: number, rows: number): void;
+}
+
+const EXTERNAL_ID = /^[^\u0000-\u001F\u007F]{1,200}$/;
+// A likely duplicate is named with its score; the few best are enough to look at.
+const DUPLICATES_PER_ROW = 3;
+
+interface CheckedRow {
+  line: number;
+  external_id: string;
+  person: CreatePersonInput;
+  statuses: CreateStatusInput[];
+}
+
+/**
+ * `vigil import FILE`: persons from a CSV (docs/IMPORT.md) or a Vigil JSON export, each checked by
+ * the API's own schemas and written as the API writes it (revisions, audit, name and text keys).
+ * Two streamed passes: the first checks every row and reports the bad ones; only if none is bad
+ * (or --skip-bad) does the second write, a batch of rows per transaction. A row whose external id
+ * the store already has is left alone, so the same file imported twice changes nothing. Run as the
+ * operator at the server; audited once, with the counts.
+ */
+export async function importFile(ctx: ServiceContext, path: string, options: ImportOptions, output: ImportOutput): Promise<ImportSummary> {
+  const operator = systemPrincipal('cli');
+  const format = formatOf(path, options.format);
+  const bytesTotal = (await stat(path)).size;
+  const coordinator = options.coordinator === undefined ? null : await findUserByEmail(ctx.db, options.coordinator);
+  if (coordinator === undefined || coordinator?.disabled_at) throw new ImportFileError(`--coordinator ${options.coordinator} names no active user`);
+  const summary: ImportSummary = { rows: 0, bad: 0, imported: 0, present: 0, skipped: 0, possibleDuplicates: 0, written: false };
+  let complete = false;
+  try {
+    const checked = await runPass(ctx, operator, { path, format, bytesTotal, options, output, write: false, coordinatorId: null });
+    Object.assign(summary, checked);
+    if (options.dryRun || (checked.bad > 0 && !options.skipBad) || checked.imported === 0) {
+      complete = true;
+      return summary;
+    }
+    // A large page cache on SQLite while writing, as the name-index rebuild does: each batch inserts into many indexes.
+    const written = await withRebuildCache(ctx.db, ctx.dialect, () =>
+      runPass(ctx, operator, { path, format, bytesTotal, options, output, write: true, coordinatorId: coordinator?.id ?? null }),
+    );
+    if (written.bad !== checked.bad || written.rows !== checked.rows) {
+      throw new ImportFileError(`the file changed while it was imported (${written.imported} persons were written); check it and import it again`);
+    }
+    summary.imported = written.imported;
+    summary.present = written.present;
+    summary.written = true;
+    complete = true;
+    return summary;
+  } finally {
+    await ctx.audit.append({
+      actor: operator.actor,
+      action: 'import.create',
+      entity: 'import',
+      detail: {
+        format,
+        dry_run: options.dryRun,
+        skip_bad: options.skipBad,
+        complete,
+        written: summary.written,
+        rows: summary.rows,
+        bad: summary.bad,
+        imported: summary.imported,
+        present: summary.present,
+        skipped: summary.skipped,
+        coordinator: coordinator?.id ?? null,
+      },
+    });
+  }
+}
+
+interface Pass {
+  path: string;
+  format: 'csv' | 'json';
+  bytesTotal: number;
+  options: ImportOptions;
+  output: ImportOutput;
+  /** false: check and report; true: write the good rows (reported already). */
+  write: boolean;
+  coordinatorId: string | null;
+}
+
+async function runPass(ctx: ServiceContext, operator: Principal, pass: Pass): Promise<Omit<ImportSummary, 'written'>> {
+  const { options, output, write } = pass;
+  const counts = { rows: 0, bad: 0, imported: 0, present: 0, skipped: 0, possibleDuplicates: 0 };
+  const note = write ? () => {} : output.note;
+  const seen = new Map<string, number>();
+  const batchSize = options.batchSize ?? 2000;
+  let batch: CheckedRow[] = [];
+  let bytesRead = 0;
+  let lastProgress = 0;
+  let duplicatesChecked = 0;
+  let boundNoted = false;
+  const flush = async () => {
+    const known = await findKnownExternalIds(ctx.db, batch.map((row) => row.external_id));
+    const fresh = batch.filter((row) => !known.has(row.external_id));
+    counts.present += batch.length - fresh.length;
+    counts.imported += fresh.length;
+    if (write) await writeRows(ctx, operator, fresh, pass.coordinatorId);
+    else if (options.duplicateRows > 0) {
+      const checked = fresh.slice(0, Math.max(0, options.duplicateRows - duplicatesChecked));
+      duplicatesChecked += checked.length;
+      counts.possibleDuplicates += await reportDuplicates(ctx, operator, checked, note);
+      if (checked.length < fresh.length && !boundNoted) {
+        note(`likely duplicates were looked for in the first ${options.duplicateRows} new rows only (--duplicates ROWS)`);
+        boundNoted = true;
+      }
+    }
+    batch = [];
+  };
+  for await (const source of readRows(pass.path, pass.format, (bytes) => (bytesRead += bytes))) {
+    const row = checkRow(source, seen);
+    if ('skipped' in row) {
+      counts.skipped += 1;
+      continue;
+    }
+    counts.rows += 1;
+    if ('error' in row) {
+      counts.bad += 1;
+      note(`line ${row.line}: ${row.error}`);
+      continue;
+    }
+    for (const warning of row.warnings) note(`line ${row.line}: ${warning}`);
+    batch.push(row);
+    if (batch.length >= batchSize) await flush();
+    if (output.progress && counts.rows - lastProgress >= 500) {
+      lastProgress = counts.rows;
+      output.progress(write ? 'writing' : 'checking', bytesRead, pass.bytesTotal, counts.rows);
+    }
+  }
+  if (batch.length) await flush();
+  output.progress?.(write ? 'writing' : 'checking', bytesRead, pass.bytesTotal, counts.rows);
+  return counts;
+}
+
+/** A row as the API would take it, or the reason it is not; names with invisible characters are kept, and said so. */
+function checkRow(source: SourceRow, seen: Map<string, number>): (CheckedRow & { warnings: string[] }) | { line: number; error: string } | { skipped: string } {
+  if ('skipped' in source) return source;
+  if ('error' in source) return source;
+  const { line } = source;
+  if (!EXTERNAL_ID.test(source.external_id)) {
+    return { line, error: source.external_id ? 'external_id is longer than 200 characters or has control characters' : 'external_id is empty: every row needs one, so that importing again finds it' };
+  }
+  const earlier = seen.get(source.external_id);
+  if (earlier !== undefined) return { line, error: `external_id "${source.external_id}" is also on line ${earlier}` };
+  seen.set(source.external_id, line);
+  const errors: string[] = [];
+  const person = checked<CreatePersonInput>(CreatePersonBody, source.person, (field) => field, errors);
+  const statuses = source.statuses.map((status, index) => checked<CreateStatusInput>(CreateStatusBody, status, (field) => source.statusField(index, field), errors));
+  if (errors.length || !person) return { line, error: errors.join('; ') };
+  const warnings = person.names.flatMap((name, index) => {
+    const flags = textFlags(name.text);
+    return flags.length ? [`name form ${index + 1} has ${flags.join(' and ')} characters: kept as given and flagged, as the API does`] : [];
+  });
+  return { line, external_id: source.external_id, person, statuses: statuses as CreateStatusInput[], warnings };
+}
+
+/** The value checked by the API's schema, or null with the reasons added to `errors`. */
+function checked<T>(schema: Parameters<typeof validate>[0], value: Record<string, unknown>, label: (field: string) => string, errors: string[]): T | null {
+  try {
+    return validate(schema, value) as T;
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    for (const [field, message] of Object.entries(error.fields)) errors.push(describeField(value, field, label(field), message));
+    return null;
+  }
+}
+
+/** A value outside a vocabulary reads `unknown status "x"`; anything else as the API says it. */
+function describeField(value: Record<string, unknown>, field: string, label: string, message: string): string {
+  const given = field.split('.').reduce<unknown>((at, key) => (at && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined), value);
+  if (typeof given === 'string' && message.startsWith('must be one of')) return `unknown ${label} "${given}" (${message.replace('must be ', '')})`;
+  if (typeof given === 'string' && field === 'ethnicity') return `unknown ethnicity "${given}" (a code in lower-case letters, e.g. kazakh)`;
+  return `${label} ${message}`;
+}
+
+/**
+ * One transaction per batch, each person written as createPerson writes it. The batch's audit
+ * entries are chained together at its end, still in its transaction: one lock of the audit head
+ * per batch instead of two per row.
+ */
+async function writeRows(ctx: ServiceContext, operator: Principal, rows: CheckedRow[], coordinatorId: string | null): Promise<void> {
+  if (rows.length === 0) return;
+  const searchKey = await loadSearchKey(ctx);
+  await ctx.db.transaction().execute(async (trx) => {
+    const audited: AuditEvent[] = [];
+    const batch: ServiceContext = { ...ctx, audit: { ...ctx.audit, appendIn: async (_trx, event) => void audited.push(event) } };
+    for (const row of rows) {
+      const id = newId();
+      const names = row.person.names.map(normaliseName);
+      await writeNewPerson(batch, trx, operator, searchKey, { id, case_id: id, names, fields: newPersonFields(row.person), external_id: row.external_id });
+      if (coordinatorId) await upsertMember(trx, { case_id: id, user_id: coordinatorId, role: 'coordinator', added_at: ctx.clock.now().toISOString(), added_by: operator.actor });
+      for (const status of row.statuses) await writeStatusEntry(batch, trx, operator, { personId: id, caseId: id }, status, searchKey);
+    }
+    await ctx.audit.appendAllIn(trx, audited);
+  });
+}
+
+/** `line N: possible duplicate of VG-000123 (score 0.83)`: informational, the same check as POST …/persons/duplicates/check. */
+async function reportDuplicates(ctx: ServiceContext, operator: Principal, rows: CheckedRow[], note: (line: string) => void): Promise<number> {
+  let found = 0;
+  for (const row of rows) {
+    for (const candidate of await checkDraftDuplicates(ctx, operator, row.person, DUPLICATES_PER_ROW, QUICK_BUDGET)) {
+      found += 1;
+      note(`line ${row.line}: possible duplicate of ${candidate.person.case_number} (score ${candidate.score.toFixed(2)})`);
+    }
+  }
+  return found;
+}
