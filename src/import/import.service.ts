@@ -11,7 +11,7 @@ import { newPersonFields, writeNewPerson } from '../persons/persons.service.ts';
 import { normaliseName } from '../persons/persons.types.ts';
 import { checkDraftDuplicates, QUICK_BUDGET } from '../search/duplicates.service.ts';
 import { loadSearchKey } from '../search/search-keys.ts';
-import { withRebuildCache } from '../search/search.repository.ts';
+import { withRebuildCache } from '../search/rebuild.repository.ts';
 import type { ServiceContext } from '../services.ts';
 import { CreateStatusBody, type CreateStatusInput } from '../timeline/statuses.schemas.ts';
 import { writeStatusEntry } from '../timeline/statuses.service.ts';
