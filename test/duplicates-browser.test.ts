@@ -2,14 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ManualClock } from '../src/lib/clock.ts';
-import { enrolUser, totpCode, type Account } from './helpers/accounts.ts';
-import { launchBrowser, openContext } from './helpers/browser.ts';
+import { enrolUser, type Account } from './helpers/accounts.ts';
+import { launchBrowser, openContext, signIn as signInAs, submit } from './helpers/browser.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
 
-/** Submits a form and waits for the page that answers (a full load, script or not). */
-async function submit(page: Page, selector: string): Promise<void> {
-  await Promise.all([page.waitForNavigation(), page.click(selector)]);
-}
 
 describe(`duplicate review in Chromium (${BACKEND})`, () => {
   let t: TestApp;
@@ -27,15 +23,7 @@ describe(`duplicate review in Chromium (${BACKEND})`, () => {
     await t?.stop();
   });
 
-  async function signIn(page: Page): Promise<void> {
-    clock.advance(30_000);
-    await page.goto(`${t.url}/login`);
-    await page.fill('#f-email', account.email);
-    await page.fill('#f-password', account.password);
-    await page.fill('#f-totp', totpCode(account.secret, clock.now()));
-    await submit(page, '.login-panel button[type=submit].btn-primary');
-    assert.equal(new URL(page.url()).pathname, '/persons');
-  }
+  const signIn = (page: Page): Promise<void> => signInAs(page, t.url, account, clock);
 
   async function createShared(body: Record<string, unknown>): Promise<{ id: string; case_number: string }> {
     const created = await t.api('POST', '/api/v1/persons', { body: personInput(body) });

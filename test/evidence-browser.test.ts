@@ -5,16 +5,12 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { gradientPng, sineWav } from '../src/demo/demo-media.ts';
 import { ManualClock } from '../src/lib/clock.ts';
-import { enrolUser, totpCode, type Account } from './helpers/accounts.ts';
-import { launchBrowser, openContext, type RecordedContext } from './helpers/browser.ts';
+import { enrolUser, type Account } from './helpers/accounts.ts';
+import { launchBrowser, openContext, signIn as signInAs, submit, type RecordedContext } from './helpers/browser.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
-/** Follows a link or submits a form and waits for the page that answers (a full load, script or not). */
-async function submit(page: Page, selector: string): Promise<void> {
-  await Promise.all([page.waitForNavigation(), page.click(selector)]);
-}
 
 describe(`evidence pages in Chromium (${BACKEND})`, () => {
   let t: TestApp;
@@ -34,16 +30,7 @@ describe(`evidence pages in Chromium (${BACKEND})`, () => {
     await t?.stop();
   });
 
-  /** Signs in through the sign-in form, with a code of a step not used before. */
-  async function signIn(page: Page): Promise<void> {
-    clock.advance(30_000);
-    await page.goto(`${t.url}/login`);
-    await page.fill('#f-email', account.email);
-    await page.fill('#f-password', account.password);
-    await page.fill('#f-totp', totpCode(account.secret, clock.now()));
-    await submit(page, '.login-panel button[type=submit].btn-primary');
-    assert.equal(new URL(page.url()).pathname, '/persons');
-  }
+  const signIn = (page: Page): Promise<void> => signInAs(page, t.url, account, clock);
 
   /** From the person page through "Add evidence" and the form to the new item's page; returns its path. */
   async function addEvidence(page: Page, personId: string, file: { name: string; mimeType: string; buffer: Buffer }, description: string): Promise<string> {

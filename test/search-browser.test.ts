@@ -2,17 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ManualClock } from '../src/lib/clock.ts';
-import { enrolUser, totpCode, type Account } from './helpers/accounts.ts';
-import { launchBrowser, openContext, type RecordedContext } from './helpers/browser.ts';
+import { enrolUser, type Account } from './helpers/accounts.ts';
+import { launchBrowser, openContext, signIn as signInAs, submit, type RecordedContext } from './helpers/browser.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 const name = (text: string, script: string, lang: string | null, kind = 'primary') => ({ text, script, lang, kind });
 
-/** Submits a form by its button and waits for the page that answers; returns its HTTP status. */
-async function submit(page: Page, selector: string): Promise<number> {
-  const [response] = await Promise.all([page.waitForNavigation(), page.click(selector)]);
-  return response?.status() ?? 0;
-}
 
 describe(`search in Chromium (${BACKEND})`, () => {
   let t: TestApp;
@@ -48,15 +43,7 @@ describe(`search in Chromium (${BACKEND})`, () => {
     await t?.stop();
   });
 
-  async function signIn(page: Page): Promise<void> {
-    clock.advance(30_000);
-    await page.goto(`${t.url}/login`);
-    await page.fill('#f-email', account.email);
-    await page.fill('#f-password', account.password);
-    await page.fill('#f-totp', totpCode(account.secret, clock.now()));
-    await submit(page, '.login-panel button[type=submit].btn-primary');
-    assert.equal(new URL(page.url()).pathname, '/persons');
-  }
+  const signIn = (page: Page): Promise<void> => signInAs(page, t.url, account, clock);
 
   /** Types into the header's search box and submits it. */
   async function headerSearch(page: Page, q: string): Promise<number> {

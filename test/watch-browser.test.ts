@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { ManualClock } from '../src/lib/clock.ts';
 import { runDeadlineSweep } from '../src/watch/alerts.service.ts';
 import { translator } from '../src/web/i18n.ts';
-import { launchBrowser, openContext, type RecordedContext } from './helpers/browser.ts';
+import { launchBrowser, openContext, submit, type RecordedContext } from './helpers/browser.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
 import { prepareSessions, sessionValue } from './helpers/web-client.ts';
 
@@ -12,10 +12,6 @@ const PIN = '2468';
 const DURESS = '1357';
 const MINUTE = 60_000;
 
-/** Submits the form a button belongs to and waits for the page that answers (a full load, script or not). */
-async function submit(page: Page, selector: string): Promise<void> {
-  await Promise.all([page.waitForNavigation(), page.click(selector)]);
-}
 
 function assertStayedHome(c: RecordedContext, origin: string): void {
   for (const url of c.requests) assert.ok(url.startsWith(`${origin}/`), `request left the server: ${url}`);

@@ -1,5 +1,8 @@
+import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { ManualClock } from '../../src/lib/clock.ts';
+import { totpCode, type Account } from './accounts.ts';
 
 /** Debian's Chromium; tests never download a browser. */
 export const CHROMIUM = process.env.VIGIL_TEST_CHROMIUM || '/usr/bin/chromium';
@@ -58,4 +61,21 @@ export async function openContext(
   });
   page.on('pageerror', (error) => errors.push(error.message));
   return { context, page, requests, errors, close: () => context.close() };
+}
+
+/** Submits a form by its button (or follows a link) and waits for the page that answers, a full load with script or without; its HTTP status. */
+export async function submit(page: Page, selector: string): Promise<number> {
+  const [response] = await Promise.all([page.waitForNavigation(), page.click(selector)]);
+  return response?.status() ?? 0;
+}
+
+/** Signs in through the sign-in form, with a code of a TOTP step not used before (the clock moves on 30 s). */
+export async function signIn(page: Page, url: string, account: Account, clock: ManualClock): Promise<void> {
+  clock.advance(30_000);
+  await page.goto(`${url}/login`);
+  await page.fill('#f-email', account.email);
+  await page.fill('#f-password', account.password);
+  await page.fill('#f-totp', totpCode(account.secret, clock.now()));
+  await submit(page, '.login-panel button[type=submit].btn-primary');
+  assert.equal(new URL(page.url()).pathname, '/persons');
 }
