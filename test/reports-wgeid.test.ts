@@ -9,6 +9,7 @@ import { insertAlertOnce } from '../src/watch/alerts.repository.ts';
 import { runDeadlineSweep } from '../src/watch/alerts.service.ts';
 import { BACKEND, startTestApp, type TestApp } from './helpers/test-app.ts';
 import { prepareSessions, session, webClient } from './helpers/web-client.ts';
+import { readZip } from './helpers/zip.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The pure builder, on plain snapshots.
@@ -598,14 +599,58 @@ describe(`WGEID report API and the appeal draft on resolving an alert (${BACKEND
     assert.doesNotMatch(html, /\b(?:src|href)="(?:https?:)?\/\//);
     assert.doesNotMatch(html, /<script/i);
     // A viewer member's copy has no national id.
-    const viewerCopy = await (await fetch(`${t.url}/api/v1/persons/${person}/reports/wgeid?format=html`, { headers: { authorization: `Bearer ${t.tokens.viewer}` } })).text();
-    assert.ok(!viewerCopy.includes(NATIONAL_ID));
+    await t.addMember(person, 'viewer', { caseRole: 'viewer' });
+    const viewerResponse = await fetch(`${t.url}/api/v1/persons/${person}/reports/wgeid?format=html`, { headers: { authorization: `Bearer ${t.tokens.viewer}` } });
+    assert.equal(viewerResponse.status, 200);
+    const viewerCopy = await viewerResponse.text();
+    assert.ok(viewerCopy.includes('Identity of the disappeared person') && !viewerCopy.includes(NATIONAL_ID));
+    // Kept nowhere on the way; opened from a disk, it may load and run nothing; its styles are intact.
+    assert.equal(api.headers.get('cache-control'), 'no-store');
+    assert.ok(html.includes(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"/>`));
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
+    assert.match(style, /font:11pt\/1\.5 "Noto Serif"/);
+    assert.ok(!style.includes('&quot;'));
+  });
+
+  it('the document for Word: a .docx whose footnotes name the sources, confidential ones unnamed', async () => {
+    const { person } = await completeCase();
+    const response = await fetch(`${t.url}/api/v1/persons/${person}/reports/wgeid?format=docx`, { headers: { authorization: `Bearer ${t.tokens.researcher}` } });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    assert.match(response.headers.get('content-disposition') ?? '', /^attachment; filename="wgeid-VG-\d+\.docx"$/);
+    assert.equal(response.headers.get('cache-control'), 'no-store');
+    const files = readZip(Buffer.from(await response.arrayBuffer()));
+    const document = files.get('word/document.xml')?.toString('utf8') ?? '';
+    const footnotes = files.get('word/footnotes.xml')?.toString('utf8') ?? '';
+    assert.match(document, /Urgent appeal: enforced disappearance/);
+    for (const key of ['a', 'b', 'c', 'd', 'e', 'f']) assert.ok(document.includes(`(${key}) `), key);
+    assert.ok(document.includes('Toli County Public Security Bureau'));
+    assert.ok(document.includes(NATIONAL_ID), 'the owner’s copy carries the national id…');
+    assert.ok(document.includes('Contains a confidential identifier'), '…flagged');
+    assert.match(document, /<w:footnoteReference w:id="\d+"\/>/);
+    assert.ok(footnotes.includes('Household registration page (copy)'));
+    assert.ok(footnotes.includes('Confidential source (identity withheld)'));
+    for (const part of [document, footnotes]) assert.ok(!part.includes(CONFIDENTIAL_TITLE) && !part.includes(CONFIDENTIAL_IDENTITY));
+    // The same need-to-know as the JSON: a non-member gets 404, a viewer's copy has no national id.
+    assert.equal((await fetch(`${t.url}/api/v1/persons/${person}/reports/wgeid?format=docx`, { headers: { authorization: `Bearer ${t.tokens.coordinator}` } })).status, 404);
+    await t.addMember(person, 'viewer', { caseRole: 'viewer' });
+    const viewerCopy = readZip(Buffer.from(await (await fetch(`${t.url}/api/v1/persons/${person}/reports/wgeid?format=docx`, { headers: { authorization: `Bearer ${t.tokens.viewer}` } })).arrayBuffer()));
+    assert.ok(!viewerCopy.get('word/document.xml')!.toString('utf8').includes(NATIONAL_ID));
   });
 
   it('the page flags each missing element with a link to where it is filled, escapes the record, and refuses what it cannot show', async () => {
     await prepareSessions(t);
     const web = webClient(t);
     const person = await created('/api/v1/persons', { names: [{ text: '<img src=x onerror=alert(1)> Ерлан', script: 'Cyrl', lang: 'kk' }] });
+    const hostile = await created('/api/v1/persons', { names: [{ text: 'Ерлан Омаров', script: 'Cyrl', lang: 'kk' }] });
+    const source = await created('/api/v1/sources', { person_id: hostile, kind: 'testimony', title: '<script>alert("title")</script>', date: '2026-09' });
+    await created(`/api/v1/persons/${hostile}/statuses`, { status: 'disappeared', date: '2026-09-30', place: '<img src=y onerror=alert(2)>', citations: [{ source_id: source }] });
+    for (const path of [`/persons/${hostile}/reports/wgeid`, `/persons/${hostile}/reports/wgeid?format=html`]) {
+      const shown = await web.request('GET', path, { cookie: session(t) });
+      assert.equal(shown.status, 200, path);
+      assert.ok(!shown.html.includes('<script>alert') && !shown.html.includes('<img src=y'), path);
+      assert.ok(shown.html.includes('&lt;script>alert') && shown.html.includes('&lt;img src=y'), path);
+    }
     const page = await web.request('GET', `/persons/${person}/reports/wgeid`, { cookie: session(t) });
     assert.equal(page.status, 200, page.html.slice(0, 300));
     assert.ok(!page.html.includes('<img src=x'), 'the name is escaped');
@@ -618,14 +663,21 @@ describe(`WGEID report API and the appeal draft on resolving an alert (${BACKEND
     const download = await web.request('GET', `/persons/${person}/reports/wgeid?format=html`, { cookie: session(t) });
     assert.equal(download.status, 200);
     assert.match(download.headers.get('content-disposition') ?? '', /^attachment;/);
-    assert.ok(download.html.includes('[MISSING') || download.html.includes('Not yet known'));
+    assert.equal((download.html.match(/<em>Not yet known<\/em>/g) ?? []).length, 4);
     // The person's page links to it.
     assert.ok((await web.request('GET', `/persons/${person}`, { cookie: session(t) })).html.includes(`href="/persons/${person}/reports/wgeid"`));
     // A non-member, a bad id, no session.
     assert.equal((await web.request('GET', `/persons/${person}/reports/wgeid`, { cookie: session(t, 'coordinator') })).status, 404);
     assert.equal((await web.request('GET', `/persons/not-an-id/reports/wgeid`, { cookie: session(t) })).status, 404);
     assert.equal((await web.request('GET', `/persons/${MISSING_ID}/reports/wgeid`, { cookie: session(t) })).status, 404);
-    assert.notEqual((await web.request('GET', `/persons/${person}/reports/wgeid`)).status, 200);
+    // A viewer member of the case (a researcher elsewhere) reads it too, without links to forms they may not use.
+    await t.addMember(person, 'coordinator', { caseRole: 'viewer' });
+    const asViewerMember = await web.request('GET', `/persons/${person}/reports/wgeid`, { cookie: session(t, 'coordinator') });
+    assert.equal(asViewerMember.status, 200);
+    assert.ok(!asViewerMember.html.includes('>fill it in</a>') && asViewerMember.html.includes('ask a case editor to fill it in'));
+    const signedOut = await web.request('GET', `/persons/${person}/reports/wgeid`);
+    assert.equal(signedOut.status, 303);
+    assert.match(signedOut.location ?? '', /^\/login/);
   });
 
   it('a retracted person gets no communication (409), the case stays readable', async () => {

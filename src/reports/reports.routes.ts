@@ -4,7 +4,7 @@ import { ErrorResponse, IdParams } from '../http/schemas.ts';
 import type { ServiceContext } from '../services.ts';
 import { presentWgeidReport } from './reports.presenter.ts';
 import { WgeidReportOutput, WgeidReportQuery } from './reports.schemas.ts';
-import { wgeidDocumentHtml, wgeidFileName } from './reports.pages.ts';
+import { sendWgeidFile } from './reports.pages.ts';
 import { getWgeidReport } from './reports.service.ts';
 
 const tags = ['reports'];
@@ -16,11 +16,8 @@ export function reportRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     { preHandler: requireReader, schema: { tags, params: IdParams, querystring: WgeidReportQuery, response: { 200: WgeidReportOutput, ...errors } } },
     async (request, reply) => {
       const communication = await getWgeidReport(ctx, principalOf(request), request.params.id);
-      if (request.query.format !== 'html') return presentWgeidReport(communication);
-      return reply
-        .type('text/html; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${wgeidFileName(communication)}"`)
-        .send(wgeidDocumentHtml(communication));
+      const format = request.query.format ?? 'json';
+      return format === 'json' ? presentWgeidReport(communication) : sendWgeidFile(reply, communication, format);
     },
   );
 }

@@ -3,7 +3,7 @@ import { Enum } from '../http/schemas.ts';
 import { WGEID_ELEMENT_KEYS } from './wgeid.ts';
 
 export const WgeidReportQuery = Type.Object(
-  { format: Type.Optional(Enum(['json', 'html'] as const, 'json (the default), or html: the document to send, with footnotes to its sources')) },
+  { format: Type.Optional(Enum(['json', 'html', 'docx'] as const, 'json (the default), or the document to send, with footnotes to its sources: html, or docx (Word)')) },
   { additionalProperties: false },
 );
 export type WgeidReportQuery = Static<typeof WgeidReportQuery>;

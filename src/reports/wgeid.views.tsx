@@ -1,35 +1,17 @@
-import type { ComponentChildren } from 'preact';
+import { Fragment, type ComponentChildren } from 'preact';
 import { Notice } from '../web/components.tsx';
 import type { Translator } from '../web/i18n.ts';
 import { Layout } from '../web/layout.tsx';
 import type { PageContext } from '../web/page.ts';
 import { WGEID_ADDRESSEE, WGEID_ELEMENT_KEYS, type WgeidCommunication, type WgeidElementKey } from './wgeid.ts';
+import { DOCUMENT_TEXT, type DocumentLanguage } from './wgeid-text.ts';
 
 /**
  * The WGEID communication as a document to send: the six elements, each fact with a footnote to
  * the sources cited for it, the summary, and the supporting documents. The document speaks the
- * Working Group's language (DOCUMENT_TEXT: English now, French and Spanish by adding a table);
- * the page around it, and the flags on missing elements, speak the reader's.
+ * Working Group's language (wgeid-text.ts); the page around it, and the flags on missing elements,
+ * speak the reader's.
  */
-
-export type DocumentLanguage = 'en';
-
-/** Every sentence the document itself says, per language of the Working Group. */
-const DOCUMENT_TEXT: Record<DocumentLanguage, { title: Record<WgeidCommunication['procedure'], string>; to: string; case: string; generated: string; summary: string; documents: string; sources: string; confidential: string; missing: string; none: string; sensitive: string }> = {
-  en: {
-    title: { urgent: 'Urgent appeal: enforced disappearance', standard: 'Communication: enforced disappearance' },
-    to: 'To',
-    case: 'Case',
-    generated: 'Prepared from the case file on',
-    summary: 'Summary',
-    documents: 'Supporting documents',
-    sources: 'Sources',
-    confidential: 'Confidential source (identity withheld)',
-    missing: 'Not yet known',
-    none: 'None',
-    sensitive: 'Contains a confidential identifier: check before sending',
-  },
-};
 
 /** Where in Vigil the field that fills an element is entered (the person's page, its sections, or its edit form). */
 export function fieldLink(personId: string, field: string): string {
@@ -52,12 +34,10 @@ function Refs(props: { ids: string[]; numbers: Map<string, number> }) {
   return (
     <sup class="refs">
       {numbers.map((n, i) => (
-        <>
+        <Fragment key={n}>
           {i > 0 ? ',' : ''}
-          <a href={`#source-${n}`}>
-            {n}
-          </a>
-        </>
+          <a href={`#source-${n}`}>{n}</a>
+        </Fragment>
       ))}
     </sup>
   );
@@ -127,9 +107,12 @@ export function WgeidStandalone(props: { communication: WgeidCommunication }) {
     <html lang="en" dir="ltr">
       <head>
         <meta charSet="utf-8" />
+        {/* Opened from a disk or a mail: it may load nothing, run nothing, send nothing. */}
+        <meta httpEquiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'" />
         <meta name="referrer" content="no-referrer" />
         <title>{`WGEID ${props.communication.case_number}`}</title>
-        <style>{STANDALONE_CSS}</style>
+        {/* A constant of this file: as a child it would be escaped, and a quoted font name would break the rule. */}
+        <style dangerouslySetInnerHTML={{ __html: STANDALONE_CSS }} />
       </head>
       <body>
         <WgeidDocument communication={props.communication} />
@@ -178,7 +161,10 @@ export function WgeidPage(props: { page: PageContext; communication: WgeidCommun
           </ul>
         ) : null}
         <p class="person-actions">
-          <a class="btn" href={`/persons/${personId}/reports/wgeid?format=html`}>
+          <a class="btn" href={`/persons/${personId}/reports/wgeid?format=docx`}>
+            {i18n.t('wgeid.download_docx')}
+          </a>
+          <a class="btn btn-quiet" href={`/persons/${personId}/reports/wgeid?format=html`}>
             {i18n.t('wgeid.download')}
           </a>
         </p>
