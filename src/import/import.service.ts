@@ -16,7 +16,7 @@ import type { ServiceContext } from '../services.ts';
 import { CreateStatusBody, type CreateStatusInput } from '../timeline/statuses.schemas.ts';
 import { writeStatusEntry } from '../timeline/statuses.service.ts';
 import { findKnownExternalIds } from './import.repository.ts';
-import { formatOf, ImportFileError, readRows, type SourceRow } from './import-read.ts';
+import { formatOf, ImportFileError, readRows, shown, type SourceRow } from './import-read.ts';
 
 export interface ImportOptions {
   dryRun: boolean;
@@ -194,7 +194,7 @@ function checkRow(source: SourceRow, seen: Map<string, number>): (CheckedRow & {
     return { line, error: source.external_id ? 'external_id is longer than 200 characters or has control characters' : 'external_id is empty: every row needs one, so that importing again finds it' };
   }
   const earlier = seen.get(source.external_id);
-  if (earlier !== undefined) return { line, error: `external_id "${source.external_id}" is also on line ${earlier}` };
+  if (earlier !== undefined) return { line, error: `external_id ${shown(source.external_id)} is also on line ${earlier}` };
   seen.set(source.external_id, line);
   const errors: string[] = [];
   const person = checked<CreatePersonInput>(CreatePersonBody, source.person, (field) => field, errors);
@@ -221,8 +221,8 @@ function checked<T>(schema: Parameters<typeof validate>[0], value: Record<string
 /** A value outside a vocabulary reads `unknown status "x"`; anything else as the API says it. */
 function describeField(value: Record<string, unknown>, field: string, label: string, message: string): string {
   const given = field.split('.').reduce<unknown>((at, key) => (at && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined), value);
-  if (typeof given === 'string' && message.startsWith('must be one of')) return `unknown ${label} "${given}" (${message.replace('must be ', '')})`;
-  if (typeof given === 'string' && field === 'ethnicity') return `unknown ethnicity "${given}" (a code in lower-case letters, e.g. kazakh)`;
+  if (typeof given === 'string' && message.startsWith('must be one of')) return `unknown ${label} ${shown(given)} (${message.replace('must be ', '')})`;
+  if (typeof given === 'string' && field === 'ethnicity') return `unknown ethnicity ${shown(given)} (a code in lower-case letters, e.g. kazakh)`;
   return `${label} ${message}`;
 }
 
