@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { createApp, type App } from '../src/app.ts';
 import { createToken } from '../src/auth/tokens.service.ts';
 import { readConfig } from '../src/config.ts';
+import { importFile } from '../src/import/import.service.ts';
 import { PERSON_CSV_COLUMNS } from '../src/import/person-csv.ts';
 import { BIN, vigilInProcess } from './helpers/processes.ts';
 import { BACKEND, createProcessStore, personInput } from './helpers/test-app.ts';
@@ -420,6 +421,38 @@ describe(`vigil import and CSV export (${BACKEND})`, () => {
     assert.match(result.stderr, /^line 3: external_id "e\\u202egnp\.exe" is also on line 2$/m);
     assert.match(result.stderr, /^line 4: unknown sex "\\u001b\[2J\\u001b\[31mmartian\\u0085" \(one of/m);
     assert.match(result.stderr, /^line 5: unknown ethnicity "\\u001b\]0;x{56}…" \(a code/m);
+  });
+
+  it('a write stopped midway: the audit says what was committed, and the same command again writes the rest', async () => {
+    const target = await newStore('partial');
+    const file = join(target.dataDir, 'partial.csv');
+    writeFileSync(file, [HEADER, ...Array.from({ length: 5 }, (_, i) => goodRow(i + 1))].join('\n') + '\n');
+    await withApp(target, async (app) => {
+      let batches = 0;
+      // The second batch's transaction fails as a database error would (disk full, connection lost).
+      const failing = {
+        ...app.ctx,
+        audit: {
+          ...app.ctx.audit,
+          appendAllIn: async (...args: Parameters<typeof app.ctx.audit.appendAllIn>) => {
+            batches += 1;
+            if (batches === 2) throw new Error('the database went away');
+            return app.ctx.audit.appendAllIn(...args);
+          },
+        },
+      };
+      await assert.rejects(importFile(failing, file, { dryRun: false, skipBad: false, duplicateRows: 0, batchSize: 2 }, { note: () => {} }), /the database went away/);
+      const entries = await app.ctx.db.selectFrom('audit_entries').select(['detail']).where('action', '=', 'import.create').execute();
+      const detail = JSON.parse(entries.at(-1)!.detail!);
+      assert.equal(detail.complete, false);
+      assert.equal(detail.committed, 2);
+      assert.equal(detail.written, true);
+    });
+    assert.equal(await countPersons(target), 2);
+    const again = await vigil(['import', file, ...target.storeArgs]);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /imported 5 rows: 3 new, 2 already in the store, 0 bad/);
+    assert.equal(await countPersons(target), 5);
   });
 
   it('reports likely duplicates already in the store, per row, without refusing them', async () => {
