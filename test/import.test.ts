@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { createApp, type App } from '../src/app.ts';
 import { createToken } from '../src/auth/tokens.service.ts';
 import { readConfig } from '../src/config.ts';
+import { importFile } from '../src/import/import.service.ts';
 import { PERSON_CSV_COLUMNS } from '../src/import/person-csv.ts';
 import { BIN, vigilInProcess } from './helpers/processes.ts';
 import { BACKEND, createProcessStore, personInput } from './helpers/test-app.ts';
@@ -317,7 +318,8 @@ describe(`vigil import and CSV export (${BACKEND})`, () => {
     writeFileSync(quotes, `${HEADER}\n${goodRow(1)}\nq2,,"Latn:en:primary:Open"quote,\n`);
     const broken = await vigil(['import', quotes, ...target.storeArgs]);
     assert.equal(broken.status, 1);
-    assert.match(broken.stderr, /^line 3: Invalid Closing Quote/m);
+    // The quote after "Open" does not close the cell, so it runs on to the end of the file: refused as a whole.
+    assert.match(broken.stderr, /^vigil: line 3: a quoted cell is opened and never closed/m);
     const unknown = join(target.dataDir, 'unknown.csv');
     writeFileSync(unknown, `external_id,names,password\n`);
     assert.match((await vigil(['import', unknown, ...target.storeArgs])).stderr, /vigil: line 1: unknown column "password"/);
@@ -325,6 +327,132 @@ describe(`vigil import and CSV export (${BACKEND})`, () => {
     writeFileSync(notExport, '{"persons": []}\n');
     assert.match((await vigil(['import', notExport, ...target.storeArgs])).stderr, /vigil: line 1: not a Vigil JSON export/);
     assert.equal(await countPersons(target), 2);
+  });
+
+  it('broken quoting: reported once a record, in line order, by column and never by value', async () => {
+    const target = await newStore('quoting');
+    const file = join(target.dataDir, 'secret-quotes.csv');
+    const withCell = (id: string, column: 'national_id' | 'notes', cell: string) => csvRow({ external_id: id, names: 'Latn:en:primary:A', [column]: 'CELL' }).replace('CELL', cell);
+    const rows = [
+      withCell('q1', 'notes', 'ab"SECRET34"cd"ef'), // two stray quotes in one cell: one bad record
+      goodRow(1),
+      withCell('q2', 'national_id', '"SECRET12 "650101"'),
+      goodRow(2),
+      // A quoted cell with text after its quote reads on to the next quote: the report says how far.
+      withCell('q3', 'notes', '"SECRET56 " more'),
+      goodRow(3),
+      csvRow({ external_id: 'q4', names: 'Latn:en:primary:A', notes: 'quoted, with a comma' }),
+      goodRow(4),
+    ];
+    writeFileSync(file, [HEADER, ...rows].join('\n') + '\n');
+    const result = await vigil(['import', file, '--skip-bad', ...target.storeArgs]);
+    assert.equal(result.status, 1);
+    assert.doesNotMatch(result.stderr, /SECRET/);
+    assert.deepEqual(result.stderr.trim().split('\n'), [
+      'line 2: column "notes": a quote inside a cell that does not start with one (quote the whole cell and write a quote inside it as "")',
+      'line 4: column "national_id": text after the closing quote of a quoted cell (write a quote inside a quoted cell as "")',
+      'line 6: column "notes": text after the closing quote of a quoted cell (write a quote inside a quoted cell as "") (this bad record runs on to line 8)',
+      'vigil: 3 bad rows; the good rows were written (--skip-bad)',
+    ]);
+    assert.equal(await countPersons(target), 3);
+  });
+
+  it('an unclosed quote refuses the whole file, naming the line it opens on, even with --skip-bad', async () => {
+    const target = await newStore('unclosed');
+    const small = join(target.dataDir, 'unclosed.csv');
+    const open = csvRow({ external_id: 'u1', names: 'Latn:en:primary:A', notes: 'CELL' }).replace('CELL', '"never closed');
+    writeFileSync(small, [HEADER, goodRow(1), open, goodRow(2), goodRow(3)].join('\n') + '\n');
+    const refused = await vigil(['import', small, '--skip-bad', ...target.storeArgs]);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /^vigil: line 3: a quoted cell is opened and never closed/m);
+    assert.doesNotMatch(refused.stderr, /never closed"|SECRET/);
+    // Larger than a record may be (1 MiB): the 20,000 rows after it are not one cell.
+    const large = join(target.dataDir, 'unclosed-large.csv');
+    writeFileSync(large, [HEADER, goodRow(1), open, ...Array.from({ length: 20_000 }, (_, i) => goodRow(i + 2))].join('\n') + '\n');
+    const larger = await vigil(['import', large, '--skip-bad', '--duplicates', '0', ...target.storeArgs]);
+    assert.equal(larger.status, 1);
+    assert.match(larger.stderr, /^vigil: line 3: a record longer than 1048576 bytes \(most likely a quote that is never closed\); nothing is imported$/m);
+    assert.equal(await countPersons(target), 0);
+    // A JSON line is bounded too.
+    const json = join(target.dataDir, 'long.json');
+    writeFileSync(json, `{"format":"vigil-export","version":1,"exported_at":"2026"\n"persons":[\n{"names":"${'a'.repeat(1_100_000)}"}\n]}\n`);
+    const long = await vigil(['import', json, '--skip-bad', ...target.storeArgs]);
+    assert.match(long.stderr, /^vigil: line 3: a line longer than 1048576 characters; nothing is imported/m);
+    assert.equal(await countPersons(target), 0);
+  });
+
+  it('line numbers stay right after CRLFs inside quoted cells, in an LF file and in a BOM + CRLF one', async () => {
+    const target = await newStore('crlf');
+    const quoted = (id: string) => csvRow({ external_id: id, names: 'Latn:en:primary:A', notes: 'one\r\ntwo\r\nthree' });
+    const stray = csvRow({ external_id: 'c-stray', names: 'Latn:en:primary:A', notes: 'CELL' }).replace('CELL', 'x"y');
+    const bad = (id: string) => csvRow({ external_id: id, names: 'Latn:en:primary:A', sex: 'martian' });
+    // Lines: 1 header; 2–4 quoted; 5 bad; 6 stray quote; 7–9 quoted; 10 bad.
+    const rows = [HEADER, quoted('c1'), bad('c2'), stray, quoted('c3'), bad('c4')];
+    for (const [name, text] of [
+      ['lf.csv', rows.join('\n') + '\n'],
+      ['bom-crlf.csv', `\uFEFF${rows.join('\r\n')}\r\n`],
+    ] as const) {
+      const file = join(target.dataDir, name);
+      writeFileSync(file, text);
+      const result = await vigil(['import', file, '--dry-run', ...target.storeArgs]);
+      assert.deepEqual(
+        result.stderr.trim().split('\n').map((line) => line.split(':')[0]),
+        ['line 5', 'line 6', 'line 10', 'vigil'],
+        `${name}: ${result.stderr}`,
+      );
+    }
+  });
+
+  it('values echoed in messages are escaped: no terminal escape or bidi control reaches standard error raw', async () => {
+    const target = await newStore('escapes');
+    const file = join(target.dataDir, 'escapes.csv');
+    writeFileSync(
+      file,
+      [
+        HEADER,
+        csvRow({ external_id: 'e\u202Egnp.exe', names: 'Latn:en:primary:A' }),
+        csvRow({ external_id: 'e\u202Egnp.exe', names: 'Latn:en:primary:A' }),
+        csvRow({ external_id: 'e3', names: 'Latn:en:primary:A', sex: '\u001b[2J\u001b[31mmartian\u0085' }),
+        csvRow({ external_id: 'e4', names: 'Latn:en:primary:A', ethnicity: `\u001b]0;${'x'.repeat(200)}\u0007` }),
+      ].join('\n'),
+    );
+    const result = await vigil(['import', file, '--dry-run', ...target.storeArgs]);
+    assert.doesNotMatch(result.stderr, /[\u001b\u0007\u0085\u202E]/);
+    assert.match(result.stderr, /^line 3: external_id "e\\u202egnp\.exe" is also on line 2$/m);
+    assert.match(result.stderr, /^line 4: unknown sex "\\u001b\[2J\\u001b\[31mmartian\\u0085" \(one of/m);
+    assert.match(result.stderr, /^line 5: unknown ethnicity "\\u001b\]0;x{56}…" \(a code/m);
+  });
+
+  it('a write stopped midway: the audit says what was committed, and the same command again writes the rest', async () => {
+    const target = await newStore('partial');
+    const file = join(target.dataDir, 'partial.csv');
+    writeFileSync(file, [HEADER, ...Array.from({ length: 5 }, (_, i) => goodRow(i + 1))].join('\n') + '\n');
+    await withApp(target, async (app) => {
+      let batches = 0;
+      // The second batch's transaction fails as a database error would (disk full, connection lost).
+      const failing = {
+        ...app.ctx,
+        audit: {
+          ...app.ctx.audit,
+          appendAllIn: async (...args: Parameters<typeof app.ctx.audit.appendAllIn>) => {
+            batches += 1;
+            if (batches === 2) throw new Error('the database went away');
+            return app.ctx.audit.appendAllIn(...args);
+          },
+        },
+      };
+      await assert.rejects(importFile(failing, file, { dryRun: false, skipBad: false, duplicateRows: 0, batchSize: 2 }, { note: () => {} }), /the database went away/);
+      const entries = await app.ctx.db.selectFrom('audit_entries').select(['detail']).where('action', '=', 'import.create').execute();
+      const detail = JSON.parse(entries.at(-1)!.detail!);
+      assert.equal(detail.complete, false);
+      assert.equal(detail.committed, 2);
+      assert.equal(detail.written, true);
+    });
+    assert.equal(await countPersons(target), 2);
+    const again = await vigil(['import', file, ...target.storeArgs]);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /imported 5 rows: 3 new, 2 already in the store, 0 bad/);
+    assert.equal(await countPersons(target), 5);
   });
 
   it('reports likely duplicates already in the store, per row, without refusing them', async () => {

@@ -22,6 +22,19 @@ export class ImportFileError extends Error {}
 
 export type ImportFormat = 'csv' | 'json';
 
+const SHOWN_LENGTH = 60;
+
+/**
+ * A value from the file as a message shows it: quoted, cut to SHOWN_LENGTH characters, with every
+ * control and format character (escape sequences, bidi overrides, zero-width) written as \uXXXX,
+ * so that a cell cannot move the cursor, recolour or reorder what the terminal shows.
+ */
+export function shown(value: string): string {
+  const cut = [...value];
+  const text = cut.length > SHOWN_LENGTH ? `${cut.slice(0, SHOWN_LENGTH).join('')}…` : value;
+  return JSON.stringify(text).replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function formatOf(path: string, given: string | undefined): ImportFormat {
   const format = given ?? (/\.json$/i.test(path) ? 'json' : 'csv');
   if (format !== 'csv' && format !== 'json') throw new ImportFileError(`unsupported import format "${format}" (csv, json)`);
@@ -72,18 +85,79 @@ export function readRows(path: string, format: ImportFormat, onBytes: (bytes: nu
 
 const CSV_STATUS_FIELDS: Record<string, string> = { status: 'status', date: 'status_date', place: 'status_place' };
 
+/** Longest CSV record or JSON line read (1 MiB): an unclosed quote cannot make one cell of the whole file. */
+const MAX_RECORD = 1 << 20;
+
+/** A line count as a person reads it: CRLF, LF or a lone CR each end one line. */
+const breaks = (text: string) => text.match(/\r\n?|\n/g)?.length ?? 0;
+
+interface CsvSkip extends Error {
+  code?: string;
+  lines?: number;
+  column?: number;
+  raw?: string;
+}
+
+/** csv-parse's errors in our words, naming the column and never the cell's value (it may be a secret field). */
+function csvProblem(error: CsvSkip, header: PersonCsvColumn[] | null): string {
+  const column = error.column === undefined ? 'a cell' : header?.[error.column] ? `column "${header[error.column]}"` : `cell ${error.column + 1}`;
+  if (error.code === 'CSV_INVALID_CLOSING_QUOTE') return `${column}: text after the closing quote of a quoted cell (write a quote inside a quoted cell as "")`;
+  if (error.code === 'INVALID_OPENING_QUOTE') return `${column}: a quote inside a cell that does not start with one (quote the whole cell and write a quote inside it as "")`;
+  return `${column}: cannot be read as CSV (${error.code ?? 'unknown error'})`;
+}
+
 async function* readCsvRows(text: Readable): AsyncGenerator<SourceRow> {
-  // Rows with broken quoting are skipped by the parser and reported here; the rest go on.
-  const skipped: SourceRow[] = [];
-  const parser = parse({ relax_column_count: true, skip_empty_lines: true, info: true, raw: true, skip_records_with_error: true });
-  parser.on('skip', (error: Error & { lines?: number }) => skipped.push({ line: error.lines ?? 0, error: error.message }));
+  // Rows with broken quoting are skipped by the parser and reported here, once each and in line
+  // order (a skip is yielded before the first record read after it); the rest go on.
+  const skips: Array<{ after: number; error: CsvSkip }> = [];
+  const parser = parse({ relax_column_count: true, skip_empty_lines: true, info: true, raw: true, skip_records_with_error: true, max_record_size: MAX_RECORD });
+  parser.on('skip', (error: CsvSkip, raw?: string) => skips.push({ after: parser.info.records, error: Object.assign(error, { raw: raw ?? '' }) }));
   text.on('error', (error) => parser.destroy(error));
+  let endsLine = false;
+  text.on('data', (chunk: Buffer) => void (endsLine = /[\r\n]$/.test(String(chunk))));
   text.pipe(parser);
   let header: PersonCsvColumn[] | null = null;
-  for await (const { record, info, raw } of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
-    yield* skipped.splice(0);
-    // The line a record starts on: where it ends, less the line breaks inside its quoted cells.
-    const line = info.lines - (raw.replace(/^[\r\n]+/, '').replace(/\r?\n$/, '').match(/\n/g)?.length ?? 0);
+  // Where each record starts, counted from the raw text of the records before it. After a skipped
+  // record (whose raw text the parser does not give whole) from the parser's own count, which counts
+  // a CRLF inside a quoted cell as two lines: `drift` is its count less ours, as of the last record.
+  let nextLine = 1;
+  let drift = 0;
+  let afterSkip = false;
+  let lastSkipLine = 0;
+  // A bad record is reported once the line after it is known: it may run on over lines that are rows of the file.
+  let pending: { line: number; error: string } | null = null;
+  function* settle(next: number): Generator<SourceRow> {
+    if (!pending) return;
+    const { line, error } = pending;
+    pending = null;
+    yield { line, error: next - 1 > line ? `${error} (this bad record runs on to line ${next - 1})` : error };
+  }
+  const lead = (raw: string) => breaks(/^[\r\n]*/.exec(raw)![0]);
+  const inner = (raw: string) => raw.replace(/^[\r\n]+/, '').replace(/(\r\n?|\n)$/, '');
+  // The line breaks within a record as the parser counts them: a CRLF within is in a quoted cell, and counts two.
+  const parserBreaks = (raw: string) => inner(raw).match(/\r|\n/g)?.length ?? 0;
+  const startLine = (raw: string, parserLine: number) => (afterSkip ? parserLine - drift - parserBreaks(raw) : nextLine + lead(raw));
+  function* skipped(before: number): Generator<SourceRow> {
+    while (skips.length && skips[0]!.after < before) {
+      const { error } = skips.shift()!;
+      const line = startLine(error.raw ?? '', error.lines ?? 0);
+      afterSkip = true;
+      if (error.code === 'CSV_QUOTE_NOT_CLOSED') throw new ImportFileError(`line ${line}: a quoted cell is opened and never closed, so the rest of the file would be read as that one cell; nothing is imported (check the quotes of that line)`);
+      if (error.code === 'CSV_MAX_RECORD_SIZE') throw new ImportFileError(`line ${line}: a record longer than ${MAX_RECORD} bytes (most likely a quote that is never closed); nothing is imported`);
+      // The parser goes on reading a bad record and reports each later fault in it too: the first is enough.
+      if (line === lastSkipLine) continue;
+      lastSkipLine = line;
+      yield* settle(line - lead(error.raw ?? ''));
+      pending = { line, error: csvProblem(error, header) };
+    }
+  }
+  for await (const { record, info, raw } of parser as AsyncIterable<{ record: string[]; info: { lines: number; records: number }; raw: string }>) {
+    yield* skipped(info.records);
+    const line = startLine(raw, info.lines);
+    drift = info.lines - (line + breaks(inner(raw)));
+    nextLine = line + breaks(raw.replace(/^[\r\n]+/, ''));
+    afterSkip = false;
+    yield* settle(line - lead(raw));
     if (!header) {
       header = checkHeader(record);
       continue;
@@ -97,7 +171,9 @@ async function* readCsvRows(text: Readable): AsyncGenerator<SourceRow> {
     if ('error' in draft) yield { line, error: draft.error };
     else yield { line, external_id: draft.external_id, person: draft.person, statuses: draft.status ? [draft.status] : [], statusField: (_index, field) => CSV_STATUS_FIELDS[field] ?? field };
   }
-  yield* skipped.splice(0);
+  yield* skipped(Infinity);
+  // The parser counts a last line break as the start of one more line.
+  yield* settle(parser.info.lines - drift + (endsLine ? 0 : 1));
   if (!header) throw new ImportFileError('the file is empty: a CSV import needs a header row (docs/IMPORT.md)');
 }
 
@@ -105,9 +181,9 @@ function checkHeader(record: string[]): PersonCsvColumn[] {
   const known = new Set<string>(PERSON_CSV_COLUMNS);
   const columns = record.map((cell) => cell.trim().toLowerCase());
   const unknown = columns.filter((column) => !known.has(column));
-  if (unknown.length) throw new ImportFileError(`line 1: unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => JSON.stringify(c)).join(', ')} (the columns are in docs/IMPORT.md)`);
+  if (unknown.length) throw new ImportFileError(`line 1: unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map(shown).join(', ')} (the columns are in docs/IMPORT.md)`);
   const repeated = columns.find((column, index) => columns.indexOf(column) !== index);
-  if (repeated) throw new ImportFileError(`line 1: column "${repeated}" appears twice`);
+  if (repeated) throw new ImportFileError(`line 1: column ${shown(repeated)} appears twice`);
   for (const required of ['external_id', 'names'] as const) if (!columns.includes(required)) throw new ImportFileError(`line 1: the header has no "${required}" column`);
   return columns as PersonCsvColumn[];
 }
@@ -118,7 +194,7 @@ function checkHeader(record: string[]): PersonCsvColumn[] {
  * each bad record be named by its line. Persons are imported; other collections are counted.
  */
 async function* readJsonRows(text: Readable): AsyncGenerator<SourceRow> {
-  const lines = createInterface({ input: text, crlfDelay: Infinity });
+  const lines = createInterface({ input: lineLengthCap(text), crlfDelay: Infinity });
   let number = 0;
   let collection: string | null = null;
   for await (const raw of lines) {
@@ -145,6 +221,29 @@ async function* readJsonRows(text: Readable): AsyncGenerator<SourceRow> {
     if (closes) collection = null;
   }
   if (number === 0) throw new ImportFileError('the file is empty');
+}
+
+/** The text on, until a line longer than MAX_RECORD characters, which stops the import before it is held whole in memory. */
+function lineLengthCap(text: Readable): Readable {
+  let line = 1;
+  let length = 0;
+  const tooLong = () => new ImportFileError(`line ${line}: a line longer than ${MAX_RECORD} characters; nothing is imported (vigil export writes one record a line)`);
+  const capped = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const part = String(chunk);
+      let start = 0;
+      for (let end = part.indexOf('\n'); end !== -1; end = part.indexOf('\n', start)) {
+        if (length + end - start > MAX_RECORD) return done(tooLong());
+        line += 1;
+        length = 0;
+        start = end + 1;
+      }
+      length += part.length - start;
+      done(length > MAX_RECORD ? tooLong() : null, chunk);
+    },
+  });
+  text.on('error', (error) => capped.destroy(error));
+  return text.pipe(capped);
 }
 
 const JSON_PERSON_FIELDS = ['names', 'sex', 'birth', 'ethnicity', 'citizenships', 'hometown', 'residence', 'occupation', 'father_name', 'national_id', 'notes', 'risk', 'verification', 'consent', 'published'];

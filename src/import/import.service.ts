@@ -16,7 +16,7 @@ import type { ServiceContext } from '../services.ts';
 import { CreateStatusBody, type CreateStatusInput } from '../timeline/statuses.schemas.ts';
 import { writeStatusEntry } from '../timeline/statuses.service.ts';
 import { findKnownExternalIds } from './import.repository.ts';
-import { formatOf, ImportFileError, readRows, type SourceRow } from './import-read.ts';
+import { formatOf, ImportFileError, readRows, shown, type SourceRow } from './import-read.ts';
 
 export interface ImportOptions {
   dryRun: boolean;
@@ -80,8 +80,10 @@ export async function importFile(ctx: ServiceContext, path: string, options: Imp
   if (coordinator === undefined || coordinator?.disabled_at) throw new ImportFileError(`--coordinator ${options.coordinator} names no active user`);
   const summary: ImportSummary = { rows: 0, bad: 0, imported: 0, present: 0, skipped: 0, possibleDuplicates: 0, written: false };
   let complete = false;
+  // Persons committed: each batch is its own transaction, so an import stopped midway has written some.
+  const committed = { persons: 0 };
   try {
-    const checked = await runPass(ctx, operator, { path, format, bytesTotal, options, output, write: false, coordinatorId: null });
+    const checked = await runPass(ctx, operator, { path, format, bytesTotal, options, output, write: false, coordinatorId: null, committed });
     Object.assign(summary, checked);
     if (options.dryRun || (checked.bad > 0 && !options.skipBad) || checked.imported === 0) {
       complete = true;
@@ -89,7 +91,7 @@ export async function importFile(ctx: ServiceContext, path: string, options: Imp
     }
     // A large page cache on SQLite while writing, as the name-index rebuild does: each batch inserts into many indexes.
     const written = await withRebuildCache(ctx.db, ctx.dialect, () =>
-      runPass(ctx, operator, { path, format, bytesTotal, options, output, write: true, coordinatorId: coordinator?.id ?? null }),
+      runPass(ctx, operator, { path, format, bytesTotal, options, output, write: true, coordinatorId: coordinator?.id ?? null, committed }),
     );
     if (written.bad !== checked.bad || written.rows !== checked.rows) {
       throw new ImportFileError(`the file changed while it was imported (${written.imported} persons were written); check it and import it again`);
@@ -109,7 +111,8 @@ export async function importFile(ctx: ServiceContext, path: string, options: Imp
         dry_run: options.dryRun,
         skip_bad: options.skipBad,
         complete,
-        written: summary.written,
+        written: committed.persons > 0,
+        committed: committed.persons,
         rows: summary.rows,
         bad: summary.bad,
         imported: summary.imported,
@@ -130,6 +133,7 @@ interface Pass {
   /** false: check and report; true: write the good rows (reported already). */
   write: boolean;
   coordinatorId: string | null;
+  committed: { persons: number };
 }
 
 async function runPass(ctx: ServiceContext, operator: Principal, pass: Pass): Promise<Omit<ImportSummary, 'written'>> {
@@ -148,8 +152,10 @@ async function runPass(ctx: ServiceContext, operator: Principal, pass: Pass): Pr
     const fresh = batch.filter((row) => !known.has(row.external_id));
     counts.present += batch.length - fresh.length;
     counts.imported += fresh.length;
-    if (write) await writeRows(ctx, operator, fresh, pass.coordinatorId);
-    else if (options.duplicateRows > 0) {
+    if (write) {
+      await writeRows(ctx, operator, fresh, pass.coordinatorId);
+      pass.committed.persons += fresh.length;
+    } else if (options.duplicateRows > 0) {
       const checked = fresh.slice(0, Math.max(0, options.duplicateRows - duplicatesChecked));
       duplicatesChecked += checked.length;
       counts.possibleDuplicates += await reportDuplicates(ctx, operator, checked, note);
@@ -194,7 +200,7 @@ function checkRow(source: SourceRow, seen: Map<string, number>): (CheckedRow & {
     return { line, error: source.external_id ? 'external_id is longer than 200 characters or has control characters' : 'external_id is empty: every row needs one, so that importing again finds it' };
   }
   const earlier = seen.get(source.external_id);
-  if (earlier !== undefined) return { line, error: `external_id "${source.external_id}" is also on line ${earlier}` };
+  if (earlier !== undefined) return { line, error: `external_id ${shown(source.external_id)} is also on line ${earlier}` };
   seen.set(source.external_id, line);
   const errors: string[] = [];
   const person = checked<CreatePersonInput>(CreatePersonBody, source.person, (field) => field, errors);
@@ -221,8 +227,8 @@ function checked<T>(schema: Parameters<typeof validate>[0], value: Record<string
 /** A value outside a vocabulary reads `unknown status "x"`; anything else as the API says it. */
 function describeField(value: Record<string, unknown>, field: string, label: string, message: string): string {
   const given = field.split('.').reduce<unknown>((at, key) => (at && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined), value);
-  if (typeof given === 'string' && message.startsWith('must be one of')) return `unknown ${label} "${given}" (${message.replace('must be ', '')})`;
-  if (typeof given === 'string' && field === 'ethnicity') return `unknown ethnicity "${given}" (a code in lower-case letters, e.g. kazakh)`;
+  if (typeof given === 'string' && message.startsWith('must be one of')) return `unknown ${label} ${shown(given)} (${message.replace('must be ', '')})`;
+  if (typeof given === 'string' && field === 'ethnicity') return `unknown ethnicity ${shown(given)} (a code in lower-case letters, e.g. kazakh)`;
   return `${label} ${message}`;
 }
 
