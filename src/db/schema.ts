@@ -32,6 +32,8 @@ export interface PersonRow extends VersionedRow {
   duplicate_of: string | null;
   current_status: string | null;
   current_status_id: string | null;
+  /** Year of the earliest standing detention-like status entry (stats.repository.ts keeps it). */
+  detention_year: number | null;
 }
 
 export interface PersonNameRow {

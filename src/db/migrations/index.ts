@@ -11,6 +11,7 @@ import * as nameSearch from './2026-11-29T1400-name-search.ts';
 import * as textSearch from './2026-11-29T1500-text-search.ts';
 import * as duplicatePairs from './2026-11-29T1510-duplicate-pairs.ts';
 import * as nameKeyCaseIndex from './2026-11-29T1520-name-key-case-index.ts';
+import * as stats from './2026-11-29T1610-stats.ts';
 
 /** Every migration, by name; names sort in the order they run. Never edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T1500-text-search': textSearch,
   '2026-11-29T1510-duplicate-pairs': duplicatePairs,
   '2026-11-29T1520-name-key-case-index': nameKeyCaseIndex,
+  '2026-11-29T1610-stats': stats,
 };

@@ -1,0 +1,62 @@
+import { sql, type Kysely } from 'kysely';
+import { inCaseScope, type CaseScope } from '../access/access.repository.ts';
+import type { Database } from '../db/schema.ts';
+
+type Db = Kysely<Database>;
+
+/** Statuses that mean the person was deprived of liberty: the first of them dates the detention. */
+export const DETENTION_STATUSES = ['detained', 'camp', 'imprisoned', 'disappeared', 'forced_psychiatric', 'house_arrest'] as const;
+
+/** Whose persons are counted: a reader's cases, or the published persons (the public register). */
+export type CountedPersons = { scope: CaseScope } | { published: true };
+
+/** One group of persons alike in every counted column, and how many. */
+export interface StatsGroup {
+  status: string | null;
+  ethnicity: string | null;
+  hometown: string | null;
+  year: number | null;
+  count: number;
+}
+
+/**
+ * The persons counted, grouped by every dimension at once, so that one pass over the partial index
+ * persons_stats_idx (the same `where` as the index) answers all four counts. Retracted persons and
+ * merged duplicates are never counted. On the public register a hometown whose consent hides the
+ * location is not read.
+ */
+export async function countPersonGroups(db: Db, counted: CountedPersons): Promise<StatsGroup[]> {
+  const hometown = 'published' in counted ? sql<string | null>`case when persons.consent like ${'%"location":"hidden"%'} then null else persons.hometown end` : sql<string | null>`persons.hometown`;
+  let query = db
+    .selectFrom('persons')
+    .select((eb) => [
+      'persons.current_status as status',
+      'persons.ethnicity as ethnicity',
+      hometown.as('hometown'),
+      'persons.detention_year as year',
+      eb.fn.countAll<number | string>().as('count'),
+    ])
+    .where('persons.retracted_at', 'is', null)
+    .where('persons.duplicate_of', 'is', null);
+  query = 'published' in counted ? query.where('persons.published', '=', 1) : query.where((eb) => inCaseScope(eb, 'persons.case_id', counted.scope));
+  const rows = await query.groupBy(['persons.current_status', 'persons.ethnicity', sql`3`, 'persons.detention_year']).execute();
+  return rows.map((row) => ({ status: row.status, ethnicity: row.ethnicity, hometown: row.hometown, year: row.year === null ? null : Number(row.year), count: Number(row.count) }));
+}
+
+/** Derives the person's year of detention again from the standing timeline (in the timeline writer's transaction). */
+export async function refreshDetentionYear(db: Db, personId: string): Promise<void> {
+  const first = await db
+    .selectFrom('status_entries')
+    .select((eb) => eb.fn.min('date_earliest').as('earliest'))
+    .where('person_id', '=', personId)
+    .where('retracted_at', 'is', null)
+    .where('status', 'in', DETENTION_STATUSES)
+    .executeTakeFirst();
+  await db.updateTable('persons').set({ detention_year: yearOf(first?.earliest ?? null) }).where('id', '=', personId).execute();
+}
+
+/** The year of an ISO day (`2021-02-19` → 2021); null for none or a year outside 0–9999. */
+export function yearOf(isoDay: string | null): number | null {
+  const match = isoDay === null ? null : /^(\d{4})-/.exec(isoDay);
+  return match ? Number(match[1]) : null;
+}
