@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { renderBarChart } from '../src/stats/bar-chart.ts';
 import { regionOf } from '../src/stats/regions.ts';
-import { csvCell, statisticsCsv, summarise, type Statistics } from '../src/stats/stats.service.ts';
+import { csvCell, publicStatistics, statisticsCsv, summarise, type Statistics } from '../src/stats/stats.service.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
 import { prepareSessions, session, webClient } from './helpers/web-client.ts';
 
@@ -193,6 +193,26 @@ describe(`statistics over HTTP (${BACKEND})`, () => {
     const outsider = await web.get('/stats', session(t, 'admin'));
     assert.match(outsider.html, /No persons to count\./);
     assert.equal((await web.get('/stats', null)).status, 303);
+  });
+
+  it('counts only published persons for the public register, and no region whose consent hides the location', async () => {
+    assert.equal((await publicStatistics(t.app.ctx)).total, 0);
+    const publish = (id: string, consent: object) =>
+      t.app.ctx.db.updateTable('persons').set({ published: 1, consent: JSON.stringify(consent) }).where('id', '=', id).execute();
+    await publish(ids.a!, { publicity: 'named', location: 'region' });
+    await publish(ids.b!, { publicity: 'anonymous', location: 'hidden' });
+    await publish(ids.retracted!, { publicity: 'named', location: 'exact' });
+    await publish(ids.theirs!, { publicity: 'named', location: 'exact' });
+    const stats = await publicStatistics(t.app.ctx);
+    assert.equal(stats.total, 3, 'published in any case, never a retracted one');
+    assert.deepEqual(counts(stats.by_region), { 'xj-tacheng': 1, 'xj-hotan': 1, unknown: 1 });
+    assert.deepEqual(counts(stats.by_status), { camp: 1, disappeared: 1, imprisoned: 1 });
+  });
+
+  it('is in the OpenAPI document', async () => {
+    const paths = (await t.api('GET', '/api/v1/openapi.json', { token: null })).body.paths;
+    assert.ok(paths['/api/v1/stats']?.get && paths['/api/v1/stats.csv']?.get);
+    assert.deepEqual(Object.keys(paths['/api/v1/stats'].get.responses['200'].content['application/json'].schema.properties), ['by_status', 'by_ethnicity', 'by_region', 'by_year', 'total']);
   });
 
   it('answers bad parameters with a 400', async () => {
