@@ -46,7 +46,7 @@ describe('statistics rules (pure)', () => {
       { status: 'detained', ethnicity: '', hometown: null, year: 2017, count: 4 },
     ]);
     assert.equal(stats.total, 10);
-    assert.deepEqual(stats.by_status, [{ key: 'detained', count: 7 }, { key: 'camp', count: 2 }, { key: 'unknown', count: 1 }]);
+    assert.deepEqual(stats.by_status, [{ key: 'detained', count: 7 }, { key: 'camp', count: 2 }, { key: 'none', count: 1 }]);
     assert.deepEqual(stats.by_ethnicity, [{ key: 'uyghur', count: 3 }, { key: 'kazakh', count: 2 }, { key: 'unknown', count: 5 }]);
     assert.deepEqual(stats.by_region, [{ key: 'xj-ili', count: 3 }, { key: 'xj-kashgar', count: 3 }, { key: 'unknown', count: 4 }]);
     assert.deepEqual(stats.by_year, [{ key: '2017', count: 6 }, { key: '2018', count: 3 }, { key: 'unknown', count: 1 }]);
@@ -122,7 +122,7 @@ describe(`statistics over HTTP (${BACKEND})`, () => {
   it('counts exactly the readable persons by status, ethnicity, region and year; retracted and merged ones not at all', async () => {
     const before = await stats();
     assert.equal(before.total, 4);
-    assert.deepEqual(counts(before.by_status), { camp: 1, disappeared: 1, at_liberty: 1, unknown: 1 });
+    assert.deepEqual(counts(before.by_status), { camp: 1, disappeared: 1, at_liberty: 1, none: 1 });
     assert.deepEqual(counts(before.by_ethnicity), { kazakh: 2, uyghur: 2 });
     assert.deepEqual(counts(before.by_region), { 'xj-tacheng': 1, 'xj-kashgar': 1, 'kz-almaty-city': 1, unknown: 1 });
     assert.deepEqual(before.by_year, [{ key: '2018', count: 1 }, { key: '2019', count: 1 }, { key: '2020', count: 1 }, { key: 'unknown', count: 1 }]);
@@ -138,7 +138,7 @@ describe(`statistics over HTTP (${BACKEND})`, () => {
     assert.equal((await t.api('POST', `/api/v1/persons/${ids.a}/statuses`, { body: { status: 'house_arrest', date: '2016-11' } })).status, 201);
     const after = await stats();
     assert.deepEqual(counts(after.by_year), { '2016': 1, '2019': 1, unknown: 2 });
-    assert.deepEqual(counts(after.by_status), { camp: 1, disappeared: 1, at_liberty: 1, unknown: 1 }, 'an older entry leaves the current status');
+    assert.deepEqual(counts(after.by_status), { camp: 1, disappeared: 1, at_liberty: 1, none: 1 }, 'an older entry leaves the current status');
   });
 
   it('counts only the cases the reader may read: a viewer one case, a non-member nothing', async () => {

@@ -660,7 +660,7 @@ export function sqliteBatchWriter(sqlite: RawSqlite): (batch: SyntheticBatch) =>
   };
 }
 
-const PG_TYPES: Record<string, string> = { case_seq: 'bigint', verification: 'int', published: 'int', version: 'int', position: 'int' };
+const PG_TYPES: Record<string, string> = { case_seq: 'bigint', verification: 'int', published: 'int', detention_year: 'int', version: 'int', position: 'int' };
 
 /** One INSERT … SELECT FROM unnest(column arrays) per table: a single statement for any number of rows. */
 function pgInsert(table: string, columns: readonly string[], rows: Tuple[]) {

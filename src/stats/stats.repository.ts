@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { expressionBuilder, sql, type Kysely } from 'kysely';
 import { inCaseScope, type CaseScope } from '../access/access.repository.ts';
 import type { Database } from '../db/schema.ts';
 
@@ -21,25 +21,23 @@ export interface StatsGroup {
 
 /**
  * The persons counted, grouped by every dimension at once, so that one pass over the partial index
- * persons_stats_idx (the same `where` as the index) answers all four counts. Retracted persons and
+ * persons_stats_idx (the same condition as the index) answers all four counts. Retracted persons and
  * merged duplicates are never counted. On the public register a hometown whose consent hides the
- * location is not read.
+ * location is not read. SQLite is told the index: without statistics its planner prefers the
+ * duplicate_of index and reads every row from the table (4.6 s instead of 0.5 s over 10^6 persons).
  */
-export async function countPersonGroups(db: Db, counted: CountedPersons): Promise<StatsGroup[]> {
-  const hometown = 'published' in counted ? sql<string | null>`case when persons.consent like ${'%"location":"hidden"%'} then null else persons.hometown end` : sql<string | null>`persons.hometown`;
-  let query = db
-    .selectFrom('persons')
-    .select((eb) => [
-      'persons.current_status as status',
-      'persons.ethnicity as ethnicity',
-      hometown.as('hometown'),
-      'persons.detention_year as year',
-      eb.fn.countAll<number | string>().as('count'),
-    ])
-    .where('persons.retracted_at', 'is', null)
-    .where('persons.duplicate_of', 'is', null);
-  query = 'published' in counted ? query.where('persons.published', '=', 1) : query.where((eb) => inCaseScope(eb, 'persons.case_id', counted.scope));
-  const rows = await query.groupBy(['persons.current_status', 'persons.ethnicity', sql`3`, 'persons.detention_year']).execute();
+export async function countPersonGroups(db: Db, dialect: 'sqlite' | 'postgres', counted: CountedPersons): Promise<StatsGroup[]> {
+  const isPublic = 'published' in counted;
+  const hometown = isPublic ? sql`case when persons.consent like ${'%"location":"hidden"%'} then null else persons.hometown end` : sql`persons.hometown`;
+  // A scan of the whole index checks each row's case: against the reader's case list held in
+  // memory (the list form of inCaseScope), not by a lookup per row, which took 10 s for a member of 10^6 cases.
+  const readable = isPublic ? sql`persons.published = 1` : inCaseScope(expressionBuilder<Database, 'persons'>(), 'persons.case_id', counted.scope.all ? counted.scope : { ...counted.scope, dense: false });
+  const from = dialect === 'sqlite' ? sql`persons indexed by persons_stats_idx` : sql`persons`;
+  const { rows } = await sql<{ status: string | null; ethnicity: string | null; hometown: string | null; year: number | string | null; count: number | string }>`
+    select persons.current_status as status, persons.ethnicity as ethnicity, ${hometown} as hometown, persons.detention_year as year, count(*) as count
+    from ${from}
+    where persons.retracted_at is null and persons.duplicate_of is null and ${readable}
+    group by 1, 2, 3, 4`.execute(db);
   return rows.map((row) => ({ status: row.status, ethnicity: row.ethnicity, hometown: row.hometown, year: row.year === null ? null : Number(row.year), count: Number(row.count) }));
 }
 

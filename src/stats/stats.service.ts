@@ -1,4 +1,4 @@
-import { listScope } from '../access/access.service.ts';
+import { caseScope } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
 import type { ServiceContext } from '../services.ts';
 import { regionOf, UNKNOWN_REGION } from './regions.ts';
@@ -7,8 +7,10 @@ import { countPersonGroups, type CountedPersons, type StatsGroup } from './stats
 export const STATS_DIMENSIONS = ['status', 'ethnicity', 'region', 'year'] as const;
 export type StatsDimension = (typeof STATS_DIMENSIONS)[number];
 
-/** A missing status, ethnicity, region or year is counted under this key. */
+/** A missing ethnicity, region or year is counted under this key. */
 export const UNKNOWN_KEY = UNKNOWN_REGION;
+/** A person with no status entry; "unknown" is a status of its own (whereabouts unknown). */
+export const NO_STATUS_KEY = 'none';
 
 export interface StatsCount {
   key: string;
@@ -23,9 +25,11 @@ export interface Statistics {
   total: number;
 }
 
-/** Largest first, ties by key; "unknown" last. */
+const missing = (count: StatsCount): number => Number(count.key === UNKNOWN_KEY || count.key === NO_STATUS_KEY);
+
+/** Largest first, ties by key; what was not recorded last. */
 function byCount(a: StatsCount, b: StatsCount): number {
-  return Number(a.key === UNKNOWN_KEY) - Number(b.key === UNKNOWN_KEY) || b.count - a.count || a.key.localeCompare(b.key);
+  return missing(a) - missing(b) || b.count - a.count || a.key.localeCompare(b.key);
 }
 
 /** Years in order, "unknown" last. */
@@ -38,14 +42,14 @@ export function summarise(groups: readonly StatsGroup[]): Statistics {
   const tallies = { status: new Map<string, number>(), ethnicity: new Map<string, number>(), region: new Map<string, number>(), year: new Map<string, number>() };
   const regions = new Map<string | null, string>();
   let total = 0;
-  const add = (tally: Map<string, number>, key: string | null, count: number) => {
-    const k = key === null || key.trim() === '' ? UNKNOWN_KEY : key;
+  const add = (tally: Map<string, number>, key: string | null, count: number, missing = UNKNOWN_KEY) => {
+    const k = key === null || key.trim() === '' ? missing : key;
     tally.set(k, (tally.get(k) ?? 0) + count);
   };
   for (const group of groups) {
     let region = regions.get(group.hometown);
     if (region === undefined) regions.set(group.hometown, (region = regionOf(group.hometown)));
-    add(tallies.status, group.status, group.count);
+    add(tallies.status, group.status, group.count, NO_STATUS_KEY);
     add(tallies.ethnicity, group.ethnicity, group.count);
     add(tallies.region, region, group.count);
     add(tallies.year, group.year === null ? null : String(group.year).padStart(4, '0'), group.count);
@@ -56,15 +60,16 @@ export function summarise(groups: readonly StatsGroup[]): Statistics {
 }
 
 async function countOf(ctx: ServiceContext, counted: CountedPersons): Promise<Statistics> {
-  return summarise(await countPersonGroups(ctx.db, counted));
+  return summarise(await countPersonGroups(ctx.db, ctx.dialect, counted));
 }
 
 /**
- * Counts over exactly the cases the persons list shows this reader (a count over cases one may not
- * read would tell what is in them); retracted persons and merged duplicates are not counted.
+ * Counts over exactly the cases the persons list shows this reader (caseScope: her memberships and
+ * open break-glass; everything for the operator), since a count over cases one may not read would
+ * tell what is in them; retracted persons and merged duplicates are not counted.
  */
 export async function statistics(ctx: ServiceContext, principal: Principal): Promise<Statistics> {
-  return countOf(ctx, { scope: await listScope(ctx, principal) });
+  return countOf(ctx, { scope: caseScope(ctx, principal) });
 }
 
 /** Counts over the published persons only, for the public register; a hidden location counts as an unknown region. */

@@ -2,12 +2,13 @@ import type { Translator } from '../web/i18n.ts';
 import { Layout } from '../web/layout.tsx';
 import type { PageContext } from '../web/page.ts';
 import { renderBarChart } from './bar-chart.ts';
-import { STATS_DIMENSIONS, UNKNOWN_KEY, type Statistics, type StatsCount, type StatsDimension } from './stats.service.ts';
+import { NO_STATUS_KEY, STATS_DIMENSIONS, UNKNOWN_KEY, type Statistics, type StatsCount, type StatsDimension } from './stats.service.ts';
 
 const HEADINGS = { status: 'stats.by_status', ethnicity: 'stats.by_ethnicity', region: 'stats.by_region', year: 'stats.by_year' } as const;
 
 /** A key as the reader reads it: the vocabulary's label, a region's name, a year as it is. */
 export function statsLabel(dimension: StatsDimension, key: string, i18n: Translator): string {
+  if (dimension === 'status') return key === NO_STATUS_KEY ? i18n.t('person.no_status') : i18n.label('status', key);
   if (key === UNKNOWN_KEY) return i18n.t('stats.unknown');
   return dimension === 'year' ? key : i18n.label(dimension, key);
 }

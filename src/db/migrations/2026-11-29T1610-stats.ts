@@ -4,7 +4,9 @@ import { sql, type Kysely } from 'kysely';
  * Statistics count persons by year of detention: the year of a person's earliest standing status
  * entry of deprivation of liberty. Deriving it per person at read time over 10^6 persons took
  * seconds, so the timeline keeps it on the person row as it keeps the current status; and one
- * partial index holds every counted column, so the counts are read from the index alone, in order.
+ * partial index holds every column a count reads (those of its own condition too: SQLite reads a
+ * partial index's condition columns from the table unless the index holds them), so the counts are
+ * read from the index alone, in group order.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('persons').addColumn('detention_year', 'integer').execute();
@@ -22,7 +24,7 @@ export async function up(db: Kysely<any>): Promise<void> {
         and s.status in ('detained', 'camp', 'imprisoned', 'disappeared', 'forced_psychiatric', 'house_arrest'))
   `.execute(db);
   await sql`
-    create index persons_stats_idx on persons (current_status, ethnicity, hometown, detention_year, case_id, published)
+    create index persons_stats_idx on persons (current_status, ethnicity, hometown, detention_year, case_id, published, retracted_at, duplicate_of)
     where retracted_at is null and duplicate_of is null
   `.execute(db);
 }
