@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { renderBarChart } from '../src/stats/bar-chart.ts';
 import { regionOf } from '../src/stats/regions.ts';
+import { countPersonGroups } from '../src/stats/stats.repository.ts';
 import { csvCell, publicStatistics, statisticsCsv, summarise, type Statistics } from '../src/stats/stats.service.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
 import { prepareSessions, session, webClient } from './helpers/web-client.ts';
@@ -151,6 +152,18 @@ describe(`statistics over HTTP (${BACKEND})`, () => {
     assert.deepEqual(counts(coordinator.by_year), { '2017': 1 });
     assert.deepEqual(await stats(t.tokens.admin), { by_status: [], by_ethnicity: [], by_region: [], by_year: [], total: 0 }, 'an admin is no member by role');
     assert.equal((await t.api('GET', '/api/v1/stats', { token: null })).status, 401);
+  });
+
+  it('counts the same whichever plan reads the cases of a member (few cases, or so many that the whole index is read)', async () => {
+    const scope = { all: false as const, userId: t.users.researcher.id, now: new Date().toISOString() };
+    const few = await countPersonGroups(t.app.ctx.db, t.app.ctx.dialect, { scope });
+    const dense = await countPersonGroups(t.app.ctx.db, t.app.ctx.dialect, { scope: { ...scope, dense: true } });
+    const key = (g: { status: unknown; ethnicity: unknown; hometown: unknown; year: unknown }) => JSON.stringify([g.status, g.ethnicity, g.hometown, g.year]);
+    const sorted = (groups: typeof few) => [...groups].sort((a, b) => key(a).localeCompare(key(b)));
+    assert.equal(few.reduce((sum, g) => sum + g.count, 0), 4);
+    assert.deepEqual(sorted(dense), sorted(few));
+    const everything = await countPersonGroups(t.app.ctx.db, t.app.ctx.dialect, { scope: { all: true } });
+    assert.equal(everything.reduce((sum, g) => sum + g.count, 0), 5, 'the operator: every case, still no retracted or merged person');
   });
 
   it('downloads the numbers as spreadsheet-safe CSV', async () => {

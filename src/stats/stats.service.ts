@@ -1,4 +1,4 @@
-import { caseScope } from '../access/access.service.ts';
+import { listScope } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
 import type { ServiceContext } from '../services.ts';
 import { regionOf, UNKNOWN_REGION } from './regions.ts';
@@ -64,12 +64,12 @@ async function countOf(ctx: ServiceContext, counted: CountedPersons): Promise<St
 }
 
 /**
- * Counts over exactly the cases the persons list shows this reader (caseScope: her memberships and
+ * Counts over exactly the cases the persons list shows this reader (listScope: her memberships and
  * open break-glass; everything for the operator), since a count over cases one may not read would
  * tell what is in them; retracted persons and merged duplicates are not counted.
  */
 export async function statistics(ctx: ServiceContext, principal: Principal): Promise<Statistics> {
-  return countOf(ctx, { scope: caseScope(ctx, principal) });
+  return countOf(ctx, { scope: await listScope(ctx, principal) });
 }
 
 /** Counts over the published persons only, for the public register; a hidden location counts as an unknown region. */
