@@ -23,8 +23,8 @@ export interface StatsGroup {
  * The persons counted, grouped by every dimension at once. Retracted persons and merged duplicates
  * are never counted; on the public register a hometown whose consent hides the location is not read.
  * Over many persons, one pass over the partial index persons_stats_idx (same condition) answers all
- * four counts, each row's case checked against the reader's case list held in memory (the list form
- * of inCaseScope: a lookup per row took 10 s for a member of 10^6 cases); a member of few cases
+ * four counts, each row's case checked (on SQLite) against the reader's case list held in memory (the
+ * list form of inCaseScope: a lookup per row took 10 s for a member of 10^6 cases); a member of few cases
  * starts from her cases instead. SQLite is told which index: without statistics its planner took
  * the duplicate_of index and read every row from the table (4.6 s instead of 0.5 s over 10^6 persons).
  */
@@ -32,9 +32,10 @@ export async function countPersonGroups(db: Db, dialect: 'sqlite' | 'postgres', 
   const isPublic = 'published' in counted;
   const fewCases = !isPublic && !counted.scope.all && !counted.scope.dense;
   const hometown = isPublic ? sql`case when persons.consent like ${'%"location":"hidden"%'} then null else persons.hometown end` : sql`persons.hometown`;
+  // PostgreSQL keeps the per-row lookup: its list of 10^6 cases outgrew work_mem and was searched row by row (minutes).
   const readable = isPublic
     ? sql`persons.published = 1`
-    : inCaseScope(expressionBuilder<Database, 'persons'>(), 'persons.case_id', counted.scope.all ? counted.scope : { ...counted.scope, dense: false });
+    : inCaseScope(expressionBuilder<Database, 'persons'>(), 'persons.case_id', counted.scope.all || dialect === 'postgres' ? counted.scope : { ...counted.scope, dense: false });
   const from = dialect === 'postgres' ? sql`persons` : fewCases ? sql`persons indexed by persons_case_idx` : sql`persons indexed by persons_stats_idx`;
   const { rows } = await sql<{ status: string | null; ethnicity: string | null; hometown: string | null; year: number | string | null; count: number | string }>`
     select persons.current_status as status, persons.ethnicity as ethnicity, ${hometown} as hometown, persons.detention_year as year, count(*) as count
