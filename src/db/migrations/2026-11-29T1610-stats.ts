@@ -27,4 +27,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     create index persons_stats_idx on persons (current_status, ethnicity, hometown, detention_year, case_id, published, retracted_at, duplicate_of)
     where retracted_at is null and duplicate_of is null
   `.execute(db);
+  // The public register counts its few published persons from an index of their own (consent says whether the hometown may count).
+  await sql`
+    create index persons_public_stats_idx on persons (current_status, ethnicity, hometown, detention_year, consent, published, retracted_at, duplicate_of)
+    where published = 1 and retracted_at is null and duplicate_of is null
+  `.execute(db);
 }
