@@ -42,6 +42,8 @@ import { evidencePages } from './vault/evidence.pages.ts';
 import { evidenceRoutes } from './vault/evidence.routes.ts';
 import { searchPages } from './search/search.pages.ts';
 import { searchRoutes } from './search/search.routes.ts';
+import { statsPages } from './stats/stats.pages.ts';
+import { statsRoutes } from './stats/stats.routes.ts';
 import { duplicateRoutes } from './search/duplicates.routes.ts';
 import { duplicatePages } from './search/duplicates.pages.ts';
 import type { Vault } from './vault/evidence.service.ts';
@@ -85,6 +87,7 @@ const ROUTES = [
   dossierRoutes,
   reportRoutes,
   searchRoutes,
+  statsRoutes,
   duplicateRoutes,
   sosRoutes,
   checkinPages,
@@ -93,6 +96,7 @@ const ROUTES = [
   personPages,
   searchPages,
   reportPages,
+  statsPages,
   duplicatePages,
   statusPages,
   sourcePages,

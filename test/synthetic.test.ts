@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildSyntheticBatch, generateSyntheticStore, openBatch, openBatchSource, prepareBatch, SYNTHETIC_ACTOR, SyntheticRandom } from '../src/demo/synthetic.ts';
 import { parseEdtf } from '../src/lib/edtf.ts';
+import { refreshDetentionYear } from '../src/stats/stats.repository.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 interface Entry {
@@ -122,6 +123,17 @@ describe(`synthetic store generator (${BACKEND})`, () => {
     const page = await t.api('GET', `/api/v1/persons?status=${status}&limit=200`);
     assert.equal(page.body.items.filter((p: any) => p.case_number !== 'VG-000001').length, Math.min(expected, 200));
     assert.ok(page.body.items.every((p: any) => p.current_status.status === status));
+  });
+
+  it('keeps the year of detention as the timeline writer derives it, for statistics', async () => {
+    const rows = await t.app.ctx.db.selectFrom('persons').select(['id', 'detention_year']).where('case_number', '!=', 'VG-000001').execute();
+    assert.equal(rows.length, PERSONS);
+    assert.ok(rows.some((row) => row.detention_year !== null) && rows.some((row) => row.detention_year === null));
+    for (const row of rows.slice(0, 60)) {
+      await refreshDetentionYear(t.app.ctx.db, row.id);
+      const derived = await t.app.ctx.db.selectFrom('persons').select('detention_year').where('id', '=', row.id).executeTakeFirstOrThrow();
+      assert.equal(derived.detention_year, row.detention_year, row.id);
+    }
   });
 
   it('writes the same rows as the services: a copy made through the API reads back identically', async () => {

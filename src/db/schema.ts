@@ -34,6 +34,8 @@ export interface PersonRow extends VersionedRow {
   current_status_id: string | null;
   /** Another system's id for this person, kept by import so a second import finds it (plain; unique). */
   external_id: string | null;
+  /** Year of the earliest standing detention-like status entry (stats.repository.ts keeps it). */
+  detention_year: number | null;
 }
 
 export interface PersonNameRow {

@@ -10,6 +10,7 @@ import { formatCaseNumber } from '../persons/persons.repository.ts';
 import { PERSON_SECRET_FIELDS, type PersonName } from '../persons/persons.types.ts';
 import { diffChanges } from '../records/versioning.ts';
 import type { ServiceContext } from '../services.ts';
+import { DETENTION_STATUSES, yearOf } from '../stats/stats.repository.ts';
 
 /**
  * Large synthetic stores for benchmarks: persons with names in several scripts, a timeline of
@@ -50,7 +51,7 @@ export const SYNTHETIC_ACTOR = 'system:synthetic';
 const PERSON_COLUMNS = [
   'id', 'case_id', 'case_seq', 'case_number', 'sex', 'birth', 'birth_earliest', 'ethnicity', 'citizenships', 'hometown', 'residence',
   'occupation', 'father_name', 'national_id', 'notes', 'risk', 'verification', 'consent', 'published', 'current_status', 'current_status_id',
-  'version', 'created_at', 'updated_at',
+  'detention_year', 'version', 'created_at', 'updated_at',
 ] as const satisfies readonly (keyof PersonRow)[];
 const NAME_COLUMNS = ['id', 'person_id', 'position', 'text', 'script', 'lang', 'kind'] as const satisfies readonly (keyof PersonNameRow)[];
 const STATUS_COLUMNS = [
@@ -512,6 +513,12 @@ function latestOf(entries: StatusDraft[]): StatusDraft {
   return latest;
 }
 
+/** The year of the earliest detention-like entry, as stats.repository.ts refreshDetentionYear derives it. */
+function detentionYearOf(entries: StatusDraft[]): number | null {
+  const days = entries.filter((entry) => (DETENTION_STATUSES as readonly string[]).includes(entry.status)).map((entry) => entry.date.earliest);
+  return days.length ? yearOf(days.sort()[0]!) : null;
+}
+
 /** Builds the rows of `count` persons numbered from `firstSeq`. Pure given the random state. */
 export function buildSyntheticBatch(random: SyntheticRandom, firstSeq: number, count: number): SyntheticBatch {
   const batch: SyntheticBatch = { persons: [], names: [], statuses: [], revisions: [], members: [] };
@@ -555,7 +562,7 @@ export function buildSyntheticBatch(random: SyntheticRandom, firstSeq: number, c
     batch.persons.push([
       id, id, seq, formatCaseNumber(seq), fields.sex, fields.birth, birth.earliest, fields.ethnicity, JSON.stringify(fields.citizenships),
       fields.hometown, fields.residence, fields.occupation, fields.father_name, fields.national_id, fields.notes, fields.risk, fields.verification,
-      consent === null ? null : JSON.stringify(consent), fields.published ? 1 : 0, current.status, current.id, 1, at, at,
+      consent === null ? null : JSON.stringify(consent), fields.published ? 1 : 0, current.status, current.id, detentionYearOf(timeline), 1, at, at,
     ]);
     names.forEach((name, position) => {
       batch.names.push([random.uuid(recordedMs), id, position, name.text, name.script, name.lang, name.kind]);
@@ -653,7 +660,7 @@ export function sqliteBatchWriter(sqlite: RawSqlite): (batch: SyntheticBatch) =>
   };
 }
 
-const PG_TYPES: Record<string, string> = { case_seq: 'bigint', verification: 'int', published: 'int', version: 'int', position: 'int' };
+const PG_TYPES: Record<string, string> = { case_seq: 'bigint', verification: 'int', published: 'int', detention_year: 'int', version: 'int', position: 'int' };
 
 /** One INSERT … SELECT FROM unnest(column arrays) per table: a single statement for any number of rows. */
 function pgInsert(table: string, columns: readonly string[], rows: Tuple[]) {

@@ -4,6 +4,7 @@ import type { Principal } from '../auth/roles.ts';
 import { parseEdtf } from '../lib/edtf.ts';
 import { NotFoundError, RetractedRecordError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
+import { refreshDetentionYear } from '../stats/stats.repository.ts';
 import { findCaseOfPerson, lockPersonRow, setCurrentStatus } from '../persons/persons.repository.ts';
 import { retractRecord } from '../records/retraction.ts';
 import { recordChange } from '../records/changes.ts';
@@ -87,6 +88,7 @@ export async function writeStatusEntry(
   await indexRecordText(trx, searchKey ?? (await searchKeyIn(ctx, trx)), ENTITY, { id, case_id: caseId, fields });
   const citations = await citeSources(ctx, trx, principal, { type: 'status_entry', id, caseId, at }, input.citations);
   await setCurrentStatus(trx, personId, await findLatestStatus(trx, personId));
+  await refreshDetentionYear(trx, personId);
   await recordChange(ctx, trx, {
     case_id: caseId,
     entity: ENTITY,
@@ -127,6 +129,7 @@ export async function retractStatusEntry(
     async (trx) => {
       await lockPersonRow(trx, ctx.dialect, personId);
       await setCurrentStatus(trx, personId, await findLatestStatus(trx, personId));
+      await refreshDetentionYear(trx, personId);
     },
   );
   return (await findStatusEntry(ctx.db, ctx.cipher, entryId))!;

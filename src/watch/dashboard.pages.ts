@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { listMyNotices } from '../access/access.service.ts';
 import type { ServiceContext } from '../services.ts';
+import { statistics } from '../stats/stats.service.ts';
 import { requirePageReader } from '../web/guards.ts';
 import { pageContext, sendPage } from '../web/page.ts';
 import { alertContext } from './alerts.pages.ts';
@@ -19,11 +20,12 @@ const UPCOMING_ROWS = 20;
 export function dashboardPages(app: FastifyInstance, ctx: ServiceContext): void {
   app.get('/', { preHandler: requirePageReader }, async (request, reply) => {
     const principal = request.principal!;
-    const [open, acknowledged, active, notices] = await Promise.all([
+    const [open, acknowledged, active, notices, stats] = await Promise.all([
       listAlerts(ctx, principal, { state: 'open', limit: ALERT_ROWS }),
       listAlerts(ctx, principal, { state: 'acknowledged', limit: ALERT_ROWS }),
       listWatches(ctx, principal, { state: 'active', limit: WATCH_ROWS }),
       listMyNotices(ctx, principal),
+      statistics(ctx, principal),
     ]);
     const now = ctx.clock.now();
     const late = active.items.filter((watch) => overdue(watch, now));
@@ -43,6 +45,7 @@ export function dashboardPages(app: FastifyInstance, ctx: ServiceContext): void 
         people,
         watches,
         notices,
+        stats,
         now,
         moreAlerts: Boolean(open.next_cursor || acknowledged.next_cursor),
         moreWatches: Boolean(active.next_cursor) || active.items.length - late.length > UPCOMING_ROWS,

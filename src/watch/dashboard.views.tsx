@@ -1,6 +1,8 @@
 import type { Notice as UserNotice } from '../access/access.service.ts';
 import { UserNotices } from '../access/access.views.tsx';
 import type { Person } from '../persons/persons.types.ts';
+import type { Statistics } from '../stats/stats.service.ts';
+import { StatsSummary } from '../stats/stats.views.tsx';
 import { Layout } from '../web/layout.tsx';
 import type { PageContext } from '../web/page.ts';
 import type { Alert } from './alerts.types.ts';
@@ -16,6 +18,8 @@ export interface DashboardProps {
   people: ReadonlyMap<string, Person>;
   watches: ReadonlyMap<string, Watch>;
   notices: UserNotice[];
+  /** Counts over the reader's cases. */
+  stats: Statistics;
   now: Date;
   /** More than shown: the lists link on. */
   moreAlerts: boolean;
@@ -72,6 +76,7 @@ export function DashboardView(props: DashboardProps) {
           </p>
         ) : null}
       </section>
+      <StatsSummary stats={props.stats} i18n={i18n} />
     </Layout>
   );
 }

@@ -44,7 +44,7 @@ function SiteSearch(props: { page: PageContext }) {
   );
 }
 
-export type Section = 'dashboard' | 'search' | 'watches' | 'alerts' | 'persons' | 'new-person' | 'actors' | 'login' | null;
+export type Section = 'dashboard' | 'search' | 'watches' | 'alerts' | 'persons' | 'new-person' | 'actors' | 'stats' | 'login' | null;
 
 /** Every page: one stylesheet and one optional script, both served by Vigil; nothing inline. */
 export function Layout(props: { page: PageContext; title: string; section?: Section; children: ComponentChildren }) {
@@ -93,6 +93,9 @@ export function Layout(props: { page: PageContext; title: string; section?: Sect
                 ) : null}
                 <a href="/actors" aria-current={current('actors')}>
                   {i18n.t('nav.actors')}
+                </a>
+                <a href="/stats" aria-current={current('stats')}>
+                  {i18n.t('nav.stats')}
                 </a>
                 {principal.role === 'admin' ? <a href="/break-glass">{i18n.t('nav.break_glass')}</a> : null}
               </nav>

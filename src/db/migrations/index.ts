@@ -12,6 +12,7 @@ import * as textSearch from './2026-11-29T1500-text-search.ts';
 import * as duplicatePairs from './2026-11-29T1510-duplicate-pairs.ts';
 import * as nameKeyCaseIndex from './2026-11-29T1520-name-key-case-index.ts';
 import * as personExternalIds from './2026-11-29T1600-person-external-ids.ts';
+import * as stats from './2026-11-29T1610-stats.ts';
 
 /** Every migration, by name; names sort in the order they run. Never edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T1510-duplicate-pairs': duplicatePairs,
   '2026-11-29T1520-name-key-case-index': nameKeyCaseIndex,
   '2026-11-29T1600-person-external-ids': personExternalIds,
+  '2026-11-29T1610-stats': stats,
 };
