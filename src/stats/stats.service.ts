@@ -72,6 +72,16 @@ export async function statistics(ctx: ServiceContext, principal: Principal): Pro
   return countOf(ctx, { scope: await listScope(ctx, principal) });
 }
 
+/**
+ * The reader's counts for the dashboard, only where they cost little: a member of fewer cases than
+ * the dense threshold. The operator and a member of very many cases count up to every person
+ * (0.3–3 s at 10⁶ persons, bench/RESULTS.md): the dashboard, opened all day, links them to /stats.
+ */
+export async function dashboardStatistics(ctx: ServiceContext, principal: Principal): Promise<Statistics | null> {
+  const scope = await listScope(ctx, principal);
+  return scope.all || scope.dense ? null : countOf(ctx, { scope });
+}
+
 /** Counts over the published persons only, for the public register; a hidden location counts as an unknown region. */
 export async function publicStatistics(ctx: ServiceContext): Promise<Statistics> {
   return countOf(ctx, { published: true });

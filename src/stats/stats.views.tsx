@@ -65,20 +65,20 @@ export function StatsPanels(props: { stats: Statistics; i18n: Translator; compac
 }
 
 /** The dashboard's statistics section: two charts and a link to the rest. */
-export function StatsSummary(props: { stats: Statistics; i18n: Translator }) {
+export function StatsSummary(props: { stats: Statistics | null; i18n: Translator }) {
   const { i18n } = props;
   return (
     <section class="panel" id="statistics" aria-labelledby="statistics-title">
       <div class="section-head">
         <h2 id="statistics-title">
           {i18n.t('stats.title')}
-          <span class="count">{props.stats.total}</span>
+          {props.stats ? <span class="count">{props.stats.total}</span> : null}
         </h2>
         <a class="link-quiet" href="/stats">
           {i18n.t('stats.all')}
         </a>
       </div>
-      <StatsPanels stats={props.stats} i18n={i18n} compact />
+      {props.stats ? <StatsPanels stats={props.stats} i18n={i18n} compact /> : null}
     </section>
   );
 }

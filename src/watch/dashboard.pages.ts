@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { listMyNotices } from '../access/access.service.ts';
 import type { ServiceContext } from '../services.ts';
-import { statistics } from '../stats/stats.service.ts';
+import { dashboardStatistics } from '../stats/stats.service.ts';
 import { requirePageReader } from '../web/guards.ts';
 import { pageContext, sendPage } from '../web/page.ts';
 import { alertContext } from './alerts.pages.ts';
@@ -25,7 +25,7 @@ export function dashboardPages(app: FastifyInstance, ctx: ServiceContext): void 
       listAlerts(ctx, principal, { state: 'acknowledged', limit: ALERT_ROWS }),
       listWatches(ctx, principal, { state: 'active', limit: WATCH_ROWS }),
       listMyNotices(ctx, principal),
-      statistics(ctx, principal),
+      dashboardStatistics(ctx, principal),
     ]);
     const now = ctx.clock.now();
     const late = active.items.filter((watch) => overdue(watch, now));

@@ -18,8 +18,8 @@ export interface DashboardProps {
   people: ReadonlyMap<string, Person>;
   watches: ReadonlyMap<string, Watch>;
   notices: UserNotice[];
-  /** Counts over the reader's cases. */
-  stats: Statistics;
+  /** Counts over the reader's cases; null where counting costs too much for this page (a link to /stats instead). */
+  stats: Statistics | null;
   now: Date;
   /** More than shown: the lists link on. */
   moreAlerts: boolean;
