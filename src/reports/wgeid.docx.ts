@@ -5,7 +5,7 @@ import { DOCUMENT_TEXT, type DocumentLanguage } from './wgeid-text.ts';
 /**
  * The WGEID communication as a Word document (.docx, which LibreOffice and the UN's own offices
  * open alike), with the same content as the HTML one: each fact carries a real footnote naming the
- * source cited for it (a confidential source without its title). Built with the `docx` library:
+ * source cited for it (a confidential source without its title). Built with the `docx` library (9.7.1, pinned: later ones need nanoid 6, which needs Node 22):
  * Office Open XML is too fiddly to write by hand and too easy to get subtly unreadable.
  */
 export async function wgeidDocx(communication: WgeidCommunication, lang: DocumentLanguage = 'en'): Promise<Buffer> {
