@@ -5,8 +5,9 @@ import { DOCUMENT_TEXT, type DocumentLanguage } from './wgeid-text.ts';
 /**
  * The WGEID communication as a Word document (.docx, which LibreOffice and the UN's own offices
  * open alike), with the same content as the HTML one: each fact carries a real footnote naming the
- * source cited for it (a confidential source without its title). Built with the `docx` library (9.7.1, pinned: later ones need nanoid 6, which needs Node 22):
- * Office Open XML is too fiddly to write by hand and too easy to get subtly unreadable.
+ * source cited for it (a confidential source without its title). Built with the `docx` library:
+ * Office Open XML is too fiddly to write by hand and too easy to get subtly unreadable. Pinned to
+ * 9.7.1: later versions depend on nanoid 6, which needs Node 22.
  */
 export async function wgeidDocx(communication: WgeidCommunication, lang: DocumentLanguage = 'en'): Promise<Buffer> {
   const text = DOCUMENT_TEXT[lang];
