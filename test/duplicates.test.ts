@@ -241,6 +241,32 @@ describe(`duplicate detection, merge and review (${BACKEND})`, () => {
     assert.doesNotMatch(JSON.stringify(rows), /different mothers/);
   });
 
+  it('two opposite merges at once: one wins, the other is refused, never a cycle', async () => {
+    for (let round = 0; round < 3; round++) {
+      const x = await create(`raceX${round}`, { names: [name('Нурлан Сәрсенбай', 'Cyrl', 'kk')] });
+      const y = await create(`raceY${round}`, { names: [name('Nurlan Sarsenbay', 'Latn', 'en')] });
+      const [a, b] = await Promise.all([
+        t.api('POST', `/api/v1/persons/${x.id}/merge`, { body: { into: y.id, reason: 'same man' } }),
+        t.api('POST', `/api/v1/persons/${y.id}/merge`, { body: { into: x.id, reason: 'same man' } }),
+      ]);
+      assert.deepEqual([a.status, b.status].sort(), [200, 422], `${a.text} | ${b.text}`);
+      const [rx, ry] = [(await t.api('GET', `/api/v1/persons/${x.id}`)).body, (await t.api('GET', `/api/v1/persons/${y.id}`)).body];
+      assert.ok((rx.duplicate_of === y.id) !== (ry.duplicate_of === x.id), 'exactly one is merged into the other');
+    }
+  });
+
+  it('two "different people" decisions at once: both answered, one decision stored', async () => {
+    const x = await create('distinctX', { names: [name('Айгерим Болат', 'Cyrl', 'kk')] });
+    const y = await create('distinctY', { names: [name('Aigerim Bolat', 'Latn', 'en')] });
+    const answers = await Promise.all([
+      t.api('POST', `/api/v1/persons/${x.id}/not-duplicate`, { body: { other_id: y.id, reason: 'different mothers' } }),
+      t.api('POST', `/api/v1/persons/${y.id}/not-duplicate`, { body: { other_id: x.id, reason: 'different birth years' } }),
+    ]);
+    for (const answer of answers) assert.ok(answer.status === 200 || answer.status === 201, answer.text);
+    const rows = await t.app.ctx.db.selectFrom('person_distinct_pairs').selectAll().where('person_a', 'in', [x.id, y.id]).where('person_b', 'in', [x.id, y.id]).execute();
+    assert.equal(rows.length, 1);
+  });
+
   it("shows a merged record's survivor in a filtered search only if the survivor passes the filters", async () => {
     const merged = await create('filteredMerged', { names: [name('Гүлбаһрам Тохтасын', 'Cyrl', 'kk')], ethnicity: 'kazakh' });
     const survivor = await create('filteredSurvivor', { names: [name('Gulbahram Toxtasin', 'Latn', 'en')], ethnicity: 'uyghur' });

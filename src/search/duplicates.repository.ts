@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { inCaseScope, type CaseScope } from '../access/access.repository.ts';
+import type { Dialect } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { sealContext, type FieldCipher } from '../keys/field-cipher.ts';
 
@@ -39,15 +40,25 @@ export async function findDistinctPair(db: Db, cipher: FieldCipher, x: string, y
   };
 }
 
+/** Writes a new decision; false when the pair was decided meanwhile (someone else's decision stands). */
 export async function insertDistinctPair(
   db: Db,
   cipher: FieldCipher,
   pair: { id: string; person_a: string; person_b: string; case_a: string; case_b: string; decided_by: string; decided_at: string; reason: string | null },
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  const result = await db
     .insertInto('person_distinct_pairs')
     .values({ ...pair, reason: cipher.sealNullable(pair.reason, sealContext('person_distinct_pairs', 'reason', pair.id)), undone_at: null, undone_by: null, version: 1 })
-    .execute();
+    .onConflict((conflict) => conflict.columns(['person_a', 'person_b']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/** What a merge depends on, for both persons, locked until the transaction ends on PostgreSQL (in id order: no deadlock). */
+export async function lockMergeSides(db: Db, dialect: Dialect, ids: [string, string]): Promise<Map<string, { duplicate_of: string | null; retracted_at: string | null }>> {
+  let query = db.selectFrom('persons').select(['id', 'duplicate_of', 'retracted_at']).where('id', 'in', ids).orderBy('id');
+  if (dialect === 'postgres') query = query.forUpdate();
+  return new Map((await query.execute()).map((row) => [row.id, row]));
 }
 
 /** Marks an undone pair as decided again; false when someone changed it first. */

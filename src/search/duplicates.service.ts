@@ -1,5 +1,7 @@
 import { caseScope, listScope, requireCaseRead, requireCaseWrite } from '../access/access.service.ts';
 import type { CaseScope } from '../access/access.repository.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
 import type { Principal } from '../auth/roles.ts';
 import { parseEdtf } from '../lib/edtf.ts';
 import { NotFoundError, RetractedRecordError, StaleVersionError, StateConflictError, UnprocessableError } from '../lib/errors.ts';
@@ -16,6 +18,7 @@ import {
   findDistinctPair,
   hasMergedRecords,
   insertDistinctPair,
+  lockMergeSides,
   listDistinctPartners,
   listMergedInto,
   listRelativeIds,
@@ -25,6 +28,7 @@ import {
   type DistinctPair,
 } from './duplicates.repository.ts';
 import { nameKeys } from './name-keys.ts';
+import { inWriteTransaction } from './rebuild.repository.ts';
 import { loadSearchKey } from './search-keys.ts';
 import { findCandidates } from './search.repository.ts';
 
@@ -195,7 +199,14 @@ export async function mergePerson(ctx: ServiceContext, principal: Principal, id:
   if (pair && !pair.undone_at) throw new UnprocessableError('these two were marked as different people: undo that first', { into: 'marked as a different person' });
   const version = expected ?? person.version;
   assertCurrentVersion(person.version, version);
-  await setDuplicateOf(ctx, principal, person, version, into, 'merge', reason);
+  await setDuplicateOf(ctx, principal, person, version, into, 'merge', reason, async (trx) => {
+    // Checked again under lock: two opposite merges at once must not both pass the checks above and make a cycle.
+    const sides = await lockMergeSides(trx, ctx.dialect, [id, into]);
+    const now = sides.get(into);
+    if (!now || now.retracted_at) throw new UnprocessableError('the person to merge into has been retracted', { into: 'is retracted' });
+    if (now.duplicate_of) throw new UnprocessableError(`${survivor.case_number} is itself merged into another record: merge into that one`, { into: 'is itself merged' });
+    if (await hasMergedRecords(trx, id)) throw new UnprocessableError('this record cannot be merged: it is the survivor of another merge', { into: 'this person is a survivor' });
+  });
   return hidePersonSecrets(await loadPerson(ctx, id));
 }
 
@@ -211,9 +222,19 @@ export async function unmergePerson(ctx: ServiceContext, principal: Principal, i
   return hidePersonSecrets(await loadPerson(ctx, id));
 }
 
-async function setDuplicateOf(ctx: ServiceContext, principal: Principal, person: Person, version: number, to: string | null, action: 'merge' | 'unmerge', reason: string): Promise<void> {
+async function setDuplicateOf(
+  ctx: ServiceContext,
+  principal: Principal,
+  person: Person,
+  version: number,
+  to: string | null,
+  action: 'merge' | 'unmerge',
+  reason: string,
+  recheck?: (trx: Kysely<Database>) => Promise<void>,
+): Promise<void> {
   const at = ctx.clock.now().toISOString();
-  await ctx.db.transaction().execute(async (trx) => {
+  await inWriteTransaction(ctx.db, ctx.dialect, async (trx) => {
+    await recheck?.(trx);
     if (!(await updatePersonFields(trx, ctx.cipher, person.id, version, { at, fields: { duplicate_of: to } }))) throw new StaleVersionError(version + 1, version);
     await recordChange(ctx, trx, {
       case_id: person.case_id,
@@ -280,7 +301,8 @@ export async function markDistinct(ctx: ServiceContext, principal: Principal, id
     } else {
       pair = { id: newId(), person_a: a, person_b: b };
       const caseOf = (pid: string) => (pid === person.id ? person.case_id : other.case_id);
-      await insertDistinctPair(trx, ctx.cipher, { ...pair, case_a: caseOf(a), case_b: caseOf(b), decided_by: principal.actor, decided_at: at, reason });
+      // Decided by someone else meanwhile: that decision stands, and this one writes nothing.
+      if (!(await insertDistinctPair(trx, ctx.cipher, { ...pair, case_a: caseOf(a), case_b: caseOf(b), decided_by: principal.actor, decided_at: at, reason }))) return;
       version = 1;
     }
     for (const caseId of cases) await recordChange(ctx, trx, pairRevision(principal, pair, caseId, version, 'create', at, reason));
