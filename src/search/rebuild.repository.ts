@@ -11,10 +11,10 @@ import type { Database } from '../db/schema.ts';
 type Db = Kysely<Database>;
 
 /**
- * Runs one page of a rebuild in a transaction that takes the write lock first. On SQLite a plain
- * `begin` reads before it writes, and a write committed by another process in between (the
- * server) fails the page at once with SQLITE_BUSY_SNAPSHOT; `begin immediate` waits for the lock
- * (busy_timeout) before reading anything.
+ * Runs a transaction that takes the write lock first: a page of a rebuild, or a merge that checks
+ * again what it depends on (duplicates.service.ts). On SQLite a plain `begin` reads before it
+ * writes, and a write committed by another process in between (the server) fails it at once with
+ * SQLITE_BUSY_SNAPSHOT; `begin immediate` waits for the lock (busy_timeout) before reading anything.
  */
 export async function inWriteTransaction<T>(db: Db, dialect: Dialect, run: (trx: Db) => Promise<T>): Promise<T> {
   if (dialect !== 'sqlite') return db.transaction().execute(run);
