@@ -18,7 +18,6 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Sqlite from 'better-sqlite3-multiple-ciphers';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { createApp, type App } from '../src/app.ts';
 import type { Principal } from '../src/auth/roles.ts';
 import { authenticate, createToken } from '../src/auth/tokens.service.ts';
@@ -32,7 +31,8 @@ import { searchPersons } from '../src/search/search.service.ts';
 import { reindexAllText } from '../src/search/text-index.ts';
 import { searchText } from '../src/search/text-search.service.ts';
 import { systemPrincipal } from '../src/auth/roles.ts';
-import { openStore, type Store } from '../src/store.ts';
+import type { Store } from '../src/store.ts';
+import { onAdmin, openBenchStore } from './stores.ts';
 import {
   loadNamePersons,
   measureRecall,
@@ -66,19 +66,8 @@ const SEED = 1;
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
-async function onAdmin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: args.db });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
 
-function open(): Promise<Store> {
-  return openStore({ dataDir: STORE_DIR, dbUrl: args.db }, { dbSchema: args.db ? SCHEMA : undefined });
-}
+const open = (): Promise<Store> => openBenchStore(STORE_DIR, args.db, SCHEMA);
 
 interface Marker {
   persons: number;
@@ -94,7 +83,7 @@ async function ensureStore(): Promise<Marker> {
   }
   rmSync(STORE_DIR, { recursive: true, force: true });
   mkdirSync(STORE_DIR, { recursive: true });
-  if (args.db) await onAdmin((c) => c.query(`drop schema if exists ${SCHEMA} cascade; create schema ${SCHEMA}`));
+  if (args.db) await onAdmin(args.db, (c) => c.query(`drop schema if exists ${SCHEMA} cascade; create schema ${SCHEMA}`));
   const store = await open();
   try {
     const member = await createToken(store.ctx.db, store.ctx.clock, { role: 'researcher', name: 'search bench' });
@@ -115,7 +104,7 @@ async function ensureStore(): Promise<Marker> {
     });
     const seconds = (performance.now() - started) / 1000;
     log(`  loaded in ${seconds.toFixed(1)} s`);
-    if (args.db) await onAdmin((c) => c.query(`analyze ${SCHEMA}.persons, ${SCHEMA}.person_names, ${SCHEMA}.status_entries, ${SCHEMA}.case_members`));
+    if (args.db) await onAdmin(args.db, (c) => c.query(`analyze ${SCHEMA}.persons, ${SCHEMA}.person_names, ${SCHEMA}.status_entries, ${SCHEMA}.case_members`));
     const marker: Marker = { persons: PERSONS, token: member.token, load: { seconds, persons_per_second: PERSONS / seconds, at: new Date().toISOString(), load_average: load } };
     writeFileSync(MARKER, `${JSON.stringify(marker, null, 2)}\n`);
     return marker;

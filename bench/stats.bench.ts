@@ -12,12 +12,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { authenticate, createToken } from '../src/auth/tokens.service.ts';
 import { systemPrincipal, type Principal } from '../src/auth/roles.ts';
 import { generateSyntheticStore } from '../src/demo/synthetic.ts';
 import { publicStatistics, statistics } from '../src/stats/stats.service.ts';
-import { openStore, type Store } from '../src/store.ts';
+import type { Store } from '../src/store.ts';
+import { onAdmin, openBenchStore } from './stores.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -40,19 +40,8 @@ const MARKER = join(STORE_DIR, 'bench.json');
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
-async function onAdmin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: args.db });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
-function open(): Promise<Store> {
-  return openStore({ dataDir: STORE_DIR, dbUrl: args.db }, { dbSchema: args.db ? SCHEMA : undefined });
-}
+const open = (): Promise<Store> => openBenchStore(STORE_DIR, args.db, SCHEMA);
 
 interface Marker {
   persons: number;
@@ -67,7 +56,7 @@ async function ensureStore(): Promise<Marker> {
   }
   rmSync(STORE_DIR, { recursive: true, force: true });
   mkdirSync(STORE_DIR, { recursive: true });
-  if (args.db) await onAdmin(`drop schema if exists ${SCHEMA} cascade; create schema ${SCHEMA}`);
+  if (args.db) await onAdmin(args.db, (client) => client.query(`drop schema if exists ${SCHEMA} cascade; create schema ${SCHEMA}`));
   const store = await open();
   try {
     const member = await createToken(store.ctx.db, store.ctx.clock, { role: 'researcher', name: 'stats bench' });
@@ -75,7 +64,7 @@ async function ensureStore(): Promise<Marker> {
     const started = performance.now();
     await generateSyntheticStore(store, { persons: PERSONS, seed: 1, memberUserId: member.userId, onProgress: (done, total) => done % 100_000 === 0 && log(`  ${done}/${total}`) });
     const seconds = (performance.now() - started) / 1000;
-    if (args.db) await onAdmin(`analyze ${SCHEMA}.persons, ${SCHEMA}.status_entries, ${SCHEMA}.case_members`);
+    if (args.db) await onAdmin(args.db, (client) => client.query(`analyze ${SCHEMA}.persons, ${SCHEMA}.status_entries, ${SCHEMA}.case_members`));
     const marker: Marker = { persons: PERSONS, token: member.token, load_seconds: seconds };
     writeFileSync(MARKER, `${JSON.stringify(marker, null, 2)}\n`);
     return marker;
