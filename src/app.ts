@@ -11,6 +11,8 @@ import { accessPages } from './access/access.pages.ts';
 import { accessRoutes } from './access/access.routes.ts';
 import { actorPages } from './actors/actors.pages.ts';
 import { actorRoutes } from './actors/actors.routes.ts';
+import { directoryPages } from './directory/directory.pages.ts';
+import { directoryRoutes } from './directory/directory.routes.ts';
 import { eventPages } from './events/events.pages.ts';
 import { eventRoutes } from './events/events.routes.ts';
 import { interventionRoutes } from './interventions/interventions.routes.ts';
@@ -77,6 +79,7 @@ const ROUTES = [
   statusRoutes,
   sourceRoutes,
   actorRoutes,
+  directoryRoutes,
   eventRoutes,
   relationRoutes,
   interventionRoutes,
@@ -104,6 +107,7 @@ const ROUTES = [
   eventPages,
   relationPages,
   actorPages,
+  directoryPages,
   dashboardPages,
   watchPages,
   alertPages,

@@ -48,7 +48,7 @@ const ALL_TABLES = [
   'acts', 'actors', 'api_tokens', 'audit_entries', 'audit_head', 'break_glass', 'case_members', 'citations', 'counters', 'data_keys',
   'events', 'interventions', 'notices', 'person_names', 'persons', 'relations', 'revisions', 'settings', 'sources', 'status_entries', 'users', 'watches', 'checkins', 'alerts', 'notifications', 'dossiers', 'dossier_releases', 'dossier_vetoes',
   'watch_inbound_senders', 'case_keys', 'evidence_blobs', 'evidence_items', 'evidence_links', 'custody_events', 'log_entries', 'log_nodes',
-  'log_state', 'log_checkpoints', 'person_name_keys', 'person_distinct_pairs', 'text_search_keys',
+  'log_state', 'log_checkpoints', 'person_name_keys', 'person_distinct_pairs', 'text_search_keys', 'directory_entries',
 ] as const satisfies readonly (keyof Database)[];
 type Unlisted = Exclude<keyof Database, (typeof ALL_TABLES)[number]>;
 const allTablesListed: [Unlisted] extends [never] ? true : Unlisted = true;

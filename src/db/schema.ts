@@ -147,6 +147,22 @@ export interface InterventionRow extends VersionedRow {
   status: string;
   note: string | null;
   response: string | null;
+  follow_up_on: string | null;
+}
+
+export interface DirectoryEntryRow extends VersionedRow {
+  id: string;
+  kind: string;
+  name: string;
+  country: string | null;
+  salutation: string | null;
+  address: string | null;
+  email: string | null;
+  phone: string | null;
+  fax: string | null;
+  website: string | null;
+  languages: string;
+  note: string | null;
 }
 
 export interface RevisionRow {
@@ -486,6 +502,7 @@ export interface Database {
   acts: ActRow;
   relations: RelationRow;
   interventions: InterventionRow;
+  directory_entries: DirectoryEntryRow;
   revisions: RevisionRow;
   api_tokens: ApiTokenRow;
   users: UserRow;

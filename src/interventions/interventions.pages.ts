@@ -28,6 +28,7 @@ function interventionInputFrom(values: InterventionFormValues, only: ReadonlySet
     addressee: optionalText(values.addressee),
     date: optionalText(values.date),
     status: values.status || undefined,
+    follow_up_on: optionalText(values.follow_up_on),
     note: optionalText(values.note),
     response: optionalText(values.response),
   };

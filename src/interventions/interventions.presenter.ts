@@ -12,6 +12,7 @@ export function presentIntervention(intervention: Intervention) {
     status: intervention.status,
     note: intervention.note,
     response: intervention.response,
+    follow_up_on: intervention.follow_up_on,
     version: intervention.version,
     created_at: intervention.created_at,
     updated_at: intervention.updated_at,

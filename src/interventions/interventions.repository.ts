@@ -8,7 +8,7 @@ import type { Intervention } from './interventions.types.ts';
 
 type Db = Kysely<Database>;
 
-export type InterventionFields = Pick<Intervention, 'person_id' | 'type' | 'addressee' | 'date' | 'status' | 'note' | 'response'>;
+export type InterventionFields = Pick<Intervention, 'person_id' | 'type' | 'addressee' | 'date' | 'status' | 'note' | 'response' | 'follow_up_on'>;
 
 /** Columns sealed at rest (DESIGN §5): what was said to whom, and what came back. */
 const SEALED = ['note', 'response'] as const;
@@ -27,6 +27,7 @@ function toIntervention(cipher: FieldCipher, row: InterventionRow): Intervention
     status: row.status,
     note: open('note'),
     response: open('response'),
+    follow_up_on: row.follow_up_on,
     version: row.version,
     created_at: row.created_at,
     updated_at: row.updated_at,
@@ -96,6 +97,8 @@ export async function findInterventionById(db: Db, cipher: FieldCipher, id: stri
 export interface InterventionFilter {
   personId?: string | undefined;
   status?: string | undefined;
+  /** Due for a follow-up on this day: awaiting an answer with follow_up_on on or before it, or a draft created before `staleDraftsBefore`. */
+  followUpDue?: { today: string; staleDraftsBefore: string } | undefined;
   includeRetracted?: boolean | undefined;
   /** Keyset: sort date (undated last), recording time, id. */
   after?: [string, string, string] | undefined;
@@ -115,6 +118,15 @@ export async function listInterventionRows(db: Db, cipher: FieldCipher, filter: 
   let query = db.selectFrom('interventions').selectAll().where((eb) => inCaseScope(eb, 'interventions.case_id', filter.scope));
   if (filter.personId) query = query.where('person_id', '=', filter.personId);
   if (filter.status) query = query.where('status', '=', filter.status);
+  const due = filter.followUpDue;
+  if (due) {
+    query = query.where((eb) =>
+      eb.or([
+        eb.and([eb('status', 'in', ['sent', 'acknowledged']), eb('follow_up_on', '<=', due.today)]),
+        eb.and([eb('status', '=', 'draft'), eb('created_at', '<', due.staleDraftsBefore)]),
+      ]),
+    );
+  }
   if (!filter.includeRetracted) query = query.where('retracted_at', 'is', null);
   if (filter.after) {
     const [date, createdAt, id] = filter.after;

@@ -20,6 +20,9 @@ const interventionFields = {
   status: Type.Optional(Enum(INTERVENTION_STATUSES, 'draft when not given')),
   note: OptionalText(20000),
   response: OptionalText(20000),
+  follow_up_on: Type.Optional(
+    Type.Union([Type.String({ format: 'date', description: 'the day to chase the addressee (YYYY-MM-DD); set on sending when not given, cleared once responded or closed' }), Type.Null()]),
+  ),
 };
 
 export const CreateInterventionBody = Type.Object(
@@ -44,6 +47,7 @@ export const ListInterventionsQuery = Type.Object(
     person_id: Type.Optional(Type.String({ format: 'uuid' })),
     status: Type.Optional(Enum(INTERVENTION_STATUSES)),
     include_retracted: Type.Optional(Type.Boolean()),
+    follow_up_due: Type.Optional(Type.Boolean({ description: 'only those to chase today: sent or acknowledged with follow_up_on on or before today, and drafts older than 7 days' })),
   },
   { additionalProperties: false },
 );
@@ -62,6 +66,7 @@ export const InterventionOutput = Type.Object(
     status: Type.String(),
     note: NullableString,
     response: NullableString,
+    follow_up_on: NullableString,
     version: Type.Integer(),
     created_at: Type.String(),
     updated_at: Type.String(),

@@ -23,8 +23,12 @@ import {
 } from './interventions.repository.ts';
 import type { CreateInterventionInput, ListInterventionsQuery, UpdateInterventionInput } from './interventions.schemas.ts';
 import type { Intervention } from './interventions.types.ts';
+import { followUpAfter, isBackwardMove, STALE_DRAFT_DAYS, addDays } from './follow-up.ts';
 
 const ENTITY = 'intervention';
+
+/** A new intervention's fields; without a follow-up day, writeIntervention sets the default one. */
+export type NewInterventionFields = Omit<InterventionFields, 'follow_up_on'> & { follow_up_on?: string | null | undefined };
 const NO_PERSON = 'names no person, or a retracted one';
 
 /** An intervention as stored, for the services' own use: no access check. */
@@ -59,7 +63,7 @@ async function caseOfNamedPerson(ctx: ServiceContext, principal: Principal, pers
 /** An intervention is filed under its person's case; whoever logs it must be able to change that case. */
 export async function createIntervention(ctx: ServiceContext, principal: Principal, input: CreateInterventionInput): Promise<Intervention> {
   const date = input.date ? parseEdtf(input.date) : null;
-  const fields: InterventionFields = {
+  const fields: NewInterventionFields = {
     person_id: input.person_id,
     type: input.type,
     addressee: input.addressee ?? null,
@@ -67,6 +71,7 @@ export async function createIntervention(ctx: ServiceContext, principal: Princip
     status: input.status ?? 'draft',
     note: input.note ?? null,
     response: input.response ?? null,
+    follow_up_on: input.follow_up_on,
   };
   const caseId = await caseOfNamedPerson(ctx, principal, fields.person_id);
   await requireCaseWrite(ctx, principal, caseId, 'person');
@@ -82,11 +87,12 @@ export async function createIntervention(ctx: ServiceContext, principal: Princip
  * createIntervention inside the caller's transaction, for a change that must write it or nothing
  * (the appeal draft of an alert resolved as a disappearance); the caller has checked access.
  */
-export async function writeIntervention(ctx: ServiceContext, trx: Kysely<Database>, principal: Principal, caseId: string, given: InterventionFields): Promise<string> {
+export async function writeIntervention(ctx: ServiceContext, trx: Kysely<Database>, principal: Principal, caseId: string, given: NewInterventionFields): Promise<string> {
   const date = given.date ? parseEdtf(given.date) : null;
-  const fields: InterventionFields = { ...given, date: date?.edtf ?? null };
-  const id = newId();
   const at = ctx.clock.now().toISOString();
+  const followUp = followUpAfter({ type: given.type, before: null, status: given.status, given: given.follow_up_on, sentOn: date?.earliest ?? at.slice(0, 10) });
+  const fields: InterventionFields = { ...given, date: date?.edtf ?? null, follow_up_on: followUp };
+  const id = newId();
   await insertIntervention(trx, ctx.cipher, { id, case_id: caseId, at, date_earliest: date?.earliest ?? null, fields });
   await indexRecordText(trx, await searchKeyIn(ctx, trx), ENTITY, { id, case_id: caseId, fields });
   await recordChange(ctx, trx, {
@@ -116,9 +122,19 @@ export async function updateIntervention(
   if (before.retracted_at) throw new RetractedRecordError('this intervention');
   assertCurrentVersion(before.version, expected);
   const { version: _version, ...given } = input;
+  if (given.status !== undefined && isBackwardMove(before.status, given.status)) {
+    throw new UnprocessableError(
+      `an intervention moves forward only (draft → sent → acknowledged → responded → closed): it cannot go back from ${before.status} to ${given.status}; retract it and record it anew if it was wrong`,
+      { status: `cannot go back from ${before.status}` },
+    );
+  }
   const fields = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Partial<Omit<InterventionFields, 'person_id'>>;
   const date = fields.date ? parseEdtf(fields.date) : fields.date === null ? null : undefined;
   if (date) fields.date = date.edtf;
+  const sentOn = (date === undefined ? before.date_earliest : (date?.earliest ?? null)) ?? ctx.clock.now().toISOString().slice(0, 10);
+  const followUp = followUpAfter({ type: fields.type ?? before.type, before, status: fields.status ?? before.status, given: given.follow_up_on, sentOn });
+  if (followUp === before.follow_up_on) delete fields.follow_up_on;
+  else fields.follow_up_on = followUp;
   const beforeSubset = Object.fromEntries(Object.keys(fields).map((k) => [k, before[k as keyof Intervention]]));
   const changes = diffChanges(beforeSubset, fields);
   if (Object.keys(changes).length === 0) return before;
@@ -169,12 +185,25 @@ export async function listInterventions(
   const rows = await listInterventionRows(ctx.db, ctx.cipher, {
     personId: query.person_id,
     status: query.status,
+    followUpDue: query.follow_up_due ? followUpDueOn(ctx.clock.now()) : undefined,
     includeRetracted: query.include_retracted,
     after: keys ? [keys[0]!, keys[1]!, keys[2]!] : undefined,
     limit,
     scope: caseScope(ctx, principal),
   });
   return pageOf(rows, limit, interventionSortKey);
+}
+
+/** What "due for a follow-up" means on the day of `now` (UTC): see listInterventionRows. */
+function followUpDueOn(now: Date): { today: string; staleDraftsBefore: string } {
+  const today = now.toISOString().slice(0, 10);
+  return { today, staleDraftsBefore: `${addDays(today, -STALE_DRAFT_DAYS)}T${now.toISOString().slice(11)}` };
+}
+
+/** Interventions to chase today in the cases the principal may read, soonest first: for the dashboard. */
+export async function listFollowUpsDue(ctx: ServiceContext, principal: Principal, limit: number): Promise<{ items: Intervention[]; more: boolean }> {
+  const rows = await listInterventionRows(ctx.db, ctx.cipher, { followUpDue: followUpDueOn(ctx.clock.now()), limit, scope: caseScope(ctx, principal) });
+  return { items: rows.slice(0, limit), more: rows.length > limit };
 }
 
 /** A case's advocacy log in date order: for pages, reports (WGEID element e) and export. */

@@ -12,6 +12,8 @@ export interface Intervention {
   status: string;
   note: string | null;
   response: string | null;
+  /** The day to chase the addressee if nothing came back (YYYY-MM-DD); null once settled. */
+  follow_up_on: string | null;
   version: number;
   created_at: string;
   updated_at: string;

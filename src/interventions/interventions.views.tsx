@@ -15,9 +15,9 @@ import {
 import { INTERVENTION_STATUSES, INTERVENTION_TYPES } from './interventions.schemas.ts';
 import type { Intervention } from './interventions.types.ts';
 
-export const INTERVENTION_FORM_FIELDS = ['type', 'addressee', 'date', 'status', 'note', 'response'] as const;
+export const INTERVENTION_FORM_FIELDS = ['type', 'addressee', 'date', 'status', 'follow_up_on', 'note', 'response'] as const;
 export type InterventionFormValues = Record<(typeof INTERVENTION_FORM_FIELDS)[number], string>;
-export const EMPTY_INTERVENTION_FORM: InterventionFormValues = { type: '', addressee: '', date: '', status: '', note: '', response: '' };
+export const EMPTY_INTERVENTION_FORM: InterventionFormValues = { type: '', addressee: '', date: '', status: '', follow_up_on: '', note: '', response: '' };
 
 export function interventionFieldLabels(i18n: Translator): Record<string, string> {
   return {
@@ -25,6 +25,7 @@ export function interventionFieldLabels(i18n: Translator): Record<string, string
     addressee: i18n.t('field.addressee'),
     date: i18n.t('field.date'),
     status: i18n.t('field.status'),
+    follow_up_on: i18n.t('field.follow_up_on'),
     note: i18n.t('field.note'),
     response: i18n.t('field.response'),
     person_id: i18n.t('field.person_id'),
@@ -56,6 +57,7 @@ export function InterventionList(props: { interventions: Intervention[]; i18n: T
               </span>
             ) : null}
             <span class={`chip tone-${STATUS_TONES[item.status] ?? 'muted'}`}>{i18n.label('intervention.status', item.status)}</span>
+            {item.follow_up_on ? <span class="muted">{i18n.t('intervention.follow_up_on', { date: item.follow_up_on })}</span> : null}
           </p>
           {item.note ? <RecordText text={item.note} block /> : null}
           {item.response ? (
@@ -100,6 +102,17 @@ function InterventionFields(props: { values: InterventionFormValues; errors: Fie
           error={errors.status}
           extra={now('status', (v) => i18n.label('intervention.status', v))}
         />
+        <TextField
+          form="intervention"
+          name="follow_up_on"
+          label={i18n.t('field.follow_up_on')}
+          value={values.follow_up_on}
+          error={errors.follow_up_on}
+          hint={i18n.t('hint.follow_up_on')}
+          dir="ltr"
+          maxLength={10}
+          extra={now('follow_up_on')}
+        />
       </div>
       <TextArea form="intervention" name="note" label={i18n.t('field.note')} value={values.note} error={errors.note} extra={now('note')} rows={2} />
       <TextArea form="intervention" name="response" label={i18n.t('field.response')} value={values.response} error={errors.response} extra={now('response')} rows={2} />
@@ -133,6 +146,7 @@ export function interventionFormValuesOf(item: Intervention): InterventionFormVa
     addressee: item.addressee ?? '',
     date: item.date ?? '',
     status: item.status,
+    follow_up_on: item.follow_up_on ?? '',
     note: item.note ?? '',
     response: item.response ?? '',
   };
@@ -180,4 +194,42 @@ export function RetractInterventionView(props: { page: PageContext; intervention
     errors: props.errors,
     submit: i18n.t('retract.record_submit'),
   });
+}
+
+/** The dashboard's "Follow-ups due": appeals to chase, and drafts a week old not yet sent; each links to its place in the case. */
+export function FollowUpsDue(props: { interventions: Intervention[]; more: boolean; i18n: Translator }) {
+  const { i18n } = props;
+  return (
+    <section class="panel" id="follow-ups" aria-labelledby="follow-ups-title">
+      <h2 id="follow-ups-title">
+        {i18n.t('dashboard.follow_ups')}
+        <span class="count">{props.interventions.length}</span>
+      </h2>
+      {props.interventions.length ? (
+        <ul class="records follow-ups">
+          {props.interventions.map((item) => (
+            <li key={item.id} class="record" data-intervention={item.id}>
+              <a href={`/persons/${item.person_id}#intervention-${item.id}`}>
+                <strong>{i18n.label('intervention.type', item.type)}</strong>
+                {item.addressee ? (
+                  <>
+                    {' → '}
+                    <RecordText text={item.addressee} />
+                  </>
+                ) : null}
+              </a>{' '}
+              <span class="muted">
+                {item.status === 'draft'
+                  ? i18n.t('dashboard.draft_not_sent', { date: item.created_at.slice(0, 10) })
+                  : i18n.t('dashboard.follow_up_due', { date: item.follow_up_on ?? '', status: i18n.label('intervention.status', item.status) })}
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p class="empty">{i18n.t('dashboard.no_follow_ups')}</p>
+      )}
+      {props.more ? <p class="muted">{i18n.t('dashboard.more_follow_ups', { count: props.interventions.length })}</p> : null}
+    </section>
+  );
 }

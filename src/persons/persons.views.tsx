@@ -607,6 +607,10 @@ export function PersonView(props: {
           <a href={`/persons/${person.case_id}/access`}>{i18n.t('access.link')}</a>
           {' · '}
           <a href={`/persons/${person.id}/reports/wgeid`}>{i18n.t('wgeid.link')}</a>
+          {' · '}
+          <a href={`/persons/${person.id}/reports/urgent_action`}>{i18n.t('urgent_action.link')}</a>
+          {' · '}
+          <a href={`/persons/${person.id}/reports/brief`}>{i18n.t('brief.link')}</a>
         </p>
       </header>
 

@@ -3,7 +3,7 @@ import type { Database } from '../db/schema.ts';
 import { sealContext, type FieldCipher } from '../keys/field-cipher.ts';
 
 /** Tables whose rows carry version, updated_at and the retraction columns. */
-export type VersionedTable = 'persons' | 'status_entries' | 'sources' | 'actors' | 'events' | 'relations' | 'interventions';
+export type VersionedTable = 'persons' | 'status_entries' | 'sources' | 'actors' | 'events' | 'relations' | 'interventions' | 'directory_entries';
 
 /** A retraction's reason often names people ("entered under the wrong case by …"), so it is sealed. */
 export function openRetractionReason(cipher: FieldCipher, table: VersionedTable, row: { id: string; retraction_reason: string | null }): string | null {

@@ -1,3 +1,4 @@
+import type { PublicDocument } from './public-document.ts';
 import { WGEID_ELEMENT_KEYS, type WgeidCommunication, type WgeidElement } from './wgeid.ts';
 
 function presentElement<V>(element: WgeidElement<V>) {
@@ -27,5 +28,39 @@ export function presentWgeidReport(report: WgeidCommunication) {
     narrative: report.narrative,
     supporting_documents: report.supporting_documents.map((s) => ({ id: s.id, kind: s.kind, title: s.title, date: s.date, confidential: s.confidential })),
     sensitive: report.sensitive,
+  };
+}
+
+const CONFIDENTIAL_SOURCE = 'Confidential source (identity withheld)';
+
+/** A document meant to go public: a confidential source's title never leaves, not even in JSON. */
+export function presentPublicDocument(doc: PublicDocument) {
+  return {
+    kind: doc.kind,
+    person_id: doc.person_id,
+    case_number: doc.case_number,
+    generated_at: doc.generated_at,
+    publicity: doc.publicity,
+    shown_as: doc.shown_as,
+    named: doc.named,
+    title: doc.title,
+    summary: doc.summary,
+    background: doc.background.map((f) => ({ date: f.date, text: f.text, sources: f.sources })),
+    asks: doc.asks.map((a) => ({ key: a.key, text: a.text })),
+    addressees: doc.addressees.map((a) => ({
+      id: a.id,
+      kind: a.kind,
+      name: a.name,
+      country: a.country,
+      salutation: a.salutation,
+      address: a.address,
+      email: a.email,
+      phone: a.phone,
+      fax: a.fax,
+      website: a.website,
+    })),
+    addressee_hint: doc.addressee_hint,
+    current_status: doc.current_status,
+    sources: doc.sources.map((s) => ({ id: s.id, kind: s.kind, title: s.confidential ? CONFIDENTIAL_SOURCE : s.title, date: s.date, confidential: s.confidential })),
   };
 }

@@ -11,7 +11,8 @@ import { citationsFor, existingSourceIds } from '../sources/citations.repository
 import type { Citation } from '../sources/citations.types.ts';
 import { findSourceById } from '../sources/sources.repository.ts';
 import { listTimeline } from '../timeline/statuses.repository.ts';
-import type { CaseFileSource, WgeidCaseFile } from './wgeid.ts';
+import type { PublicCaseFile } from './public-document.ts';
+import type { CaseFileSource } from './wgeid.ts';
 
 type Db = Kysely<Database>;
 
@@ -21,13 +22,14 @@ const sourceIdsOf = (citations: Citation[]) => [...new Set(citations.map((c) => 
  * The case file of one person as a plain snapshot for the report builders, read through the
  * feature repositories (so `db` may be a transaction) and cut to `scope`: events, actors and
  * sources the reader may not see are left out. The national id is in it only with `withSecrets`;
- * no other secret field (notes, contacts, confidential identities) ever is.
+ * no other secret field (notes, contacts, confidential identities) ever is. The person's consent to
+ * publicity comes with it, for the documents meant to go public (public-document.ts).
  */
 export async function loadWgeidCaseFile(
   db: Db,
   cipher: FieldCipher,
   input: { personId: string; scope: CaseScope; withSecrets: boolean; submitter: string | null },
-): Promise<WgeidCaseFile | null> {
+): Promise<PublicCaseFile | null> {
   const { personId, scope } = input;
   // The current status is not needed: the whole timeline is read below.
   const person = await findPersonById(db, cipher, personId, () => Promise.resolve(new Map()));
@@ -112,5 +114,7 @@ export async function loadWgeidCaseFile(
     })),
     sources,
     submitter: input.submitter,
+    // What the person agreed may be published about her (an urgent action, a brief): no consent is none.
+    publicity: person.consent?.publicity ?? 'none',
   };
 }

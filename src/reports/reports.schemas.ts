@@ -36,3 +36,59 @@ export const WgeidReportOutput = Type.Object({
   ),
   sensitive: Type.Array(Type.String(), { description: 'secret fields the report carries (a.national_id), for readers allowed secrets only' }),
 });
+
+export const DOCUMENT_KINDS = ['wgeid', 'urgent_action', 'brief'] as const;
+export type DocumentKindParam = (typeof DOCUMENT_KINDS)[number];
+
+const AddresseeIds = Type.String({
+  pattern: '^[0-9a-fA-F-]{36}(,[0-9a-fA-F-]{36}){0,19}$',
+  description: 'directory entry ids, comma-separated (at most 20); by default the entries for the person’s citizenships',
+});
+
+export const PublicDocumentQuery = Type.Object(
+  {
+    format: Type.Optional(Enum(['json', 'html'] as const, 'json (the default), or the document to publish or send: html')),
+    to: Type.Optional(AddresseeIds),
+  },
+  { additionalProperties: false },
+);
+export type PublicDocumentQuery = Static<typeof PublicDocumentQuery>;
+
+export const DocumentParams = Type.Object({ id: Type.String({ format: 'uuid' }), kind: Enum(DOCUMENT_KINDS) }, { additionalProperties: false });
+
+export const DocumentInterventionBody = Type.Object(
+  { to: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { maxItems: 20, uniqueItems: true, description: 'directory entry ids the document is addressed to (not for wgeid: it goes to the Working Group)' })) },
+  { additionalProperties: false },
+);
+export type DocumentInterventionInput = Static<typeof DocumentInterventionBody>;
+
+const Addressee = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  name: Type.String(),
+  country: NullableString,
+  salutation: NullableString,
+  address: NullableString,
+  email: NullableString,
+  phone: NullableString,
+  fax: NullableString,
+  website: NullableString,
+});
+
+export const PublicDocumentOutput = Type.Object({
+  kind: Enum(['urgent_action', 'brief'] as const),
+  person_id: Type.String(),
+  case_number: Type.String(),
+  generated_at: Type.String(),
+  publicity: Enum(['named', 'anonymous', 'none'] as const, 'the person’s consent: her name is shown only when named, initials when anonymous, the case number otherwise'),
+  shown_as: Type.String({ description: 'how the document names the person' }),
+  named: Type.Boolean(),
+  title: Type.String(),
+  summary: Type.String(),
+  background: Type.Array(Type.Object({ date: NullableString, text: Type.String(), sources: Type.Array(Type.String()) })),
+  asks: Type.Array(Type.Object({ key: Type.String(), text: Type.String() })),
+  addressees: Type.Array(Addressee),
+  addressee_hint: NullableString,
+  current_status: NullableString,
+  sources: Type.Array(Type.Object({ id: Type.String(), kind: Type.String(), title: Type.String(), date: NullableString, confidential: Type.Boolean() })),
+});

@@ -28,7 +28,7 @@ function footnotes(communication: WgeidCommunication): Map<string, number> {
   return new Map(communication.supporting_documents.map((source, i) => [source.id, i + 1]));
 }
 
-function Refs(props: { ids: string[]; numbers: Map<string, number> }) {
+export function Refs(props: { ids: string[]; numbers: Map<string, number> }) {
   const numbers = [...new Set(props.ids.map((id) => props.numbers.get(id)).filter((n): n is number => n !== undefined))].sort((a, b) => a - b);
   if (numbers.length === 0) return null;
   return (
@@ -101,8 +101,8 @@ export function WgeidDocument(props: { communication: WgeidCommunication; lang?:
   );
 }
 
-/** The standalone document (`GET …/reports/wgeid?format=html`): its own styles, nothing fetched from anywhere. */
-export function WgeidStandalone(props: { communication: WgeidCommunication }) {
+/** A document as a file of its own (`?format=html`): its own styles, nothing fetched from anywhere. */
+export function StandaloneDocument(props: { title: string; children: ComponentChildren }) {
   return (
     <html lang="en" dir="ltr">
       <head>
@@ -110,14 +110,21 @@ export function WgeidStandalone(props: { communication: WgeidCommunication }) {
         {/* Opened from a disk or a mail: it may load nothing, run nothing, send nothing. */}
         <meta httpEquiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'" />
         <meta name="referrer" content="no-referrer" />
-        <title>{`WGEID ${props.communication.case_number}`}</title>
+        <title>{props.title}</title>
         {/* A constant of this file: as a child it would be escaped, and a quoted font name would break the rule. */}
         <style dangerouslySetInnerHTML={{ __html: STANDALONE_CSS }} />
       </head>
-      <body>
-        <WgeidDocument communication={props.communication} />
-      </body>
+      <body>{props.children}</body>
     </html>
+  );
+}
+
+/** The standalone WGEID document (`GET …/reports/wgeid?format=html`). */
+export function WgeidStandalone(props: { communication: WgeidCommunication }) {
+  return (
+    <StandaloneDocument title={`WGEID ${props.communication.case_number}`}>
+      <WgeidDocument communication={props.communication} />
+    </StandaloneDocument>
   );
 }
 
@@ -127,7 +134,7 @@ dt{font-weight:bold}dd{margin:0}.wgeid-sensitive{border:1px solid #b00;padding:.
 li.missing{color:#555}@media print{body{margin:0;max-width:none}a{color:inherit}}`;
 
 /** The web page: the document, its missing elements flagged with a link to the field that fills each. */
-export function WgeidPage(props: { page: PageContext; communication: WgeidCommunication; personName: string; canWrite: boolean }) {
+export function WgeidPage(props: { page: PageContext; communication: WgeidCommunication; personName: string; canWrite: boolean; saveForm?: ComponentChildren }) {
   const { page, communication } = props;
   const i18n: Translator = page.i18n;
   const personId = communication.person_id;
@@ -168,6 +175,7 @@ export function WgeidPage(props: { page: PageContext; communication: WgeidCommun
             {i18n.t('wgeid.download')}
           </a>
         </p>
+        {props.saveForm}
       </div>
       <WgeidDocument communication={communication} missingFlag={flag} />
     </Layout>

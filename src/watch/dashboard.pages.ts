@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { listMyNotices } from '../access/access.service.ts';
+import { listFollowUpsDue } from '../interventions/interventions.service.ts';
 import type { ServiceContext } from '../services.ts';
 import { dashboardStatistics } from '../stats/stats.service.ts';
 import { requirePageReader } from '../web/guards.ts';
@@ -15,17 +16,20 @@ const ALERT_ROWS = 50;
 /** Active watches read, soonest deadline first: the overdue ones, then those coming due. */
 const WATCH_ROWS = 100;
 const UPCOMING_ROWS = 20;
+/** Follow-ups shown at most; the API (`follow_up_due=true`) has the rest. */
+const FOLLOW_UP_ROWS = 50;
 
 /** `/`: what a signed-in user should see first. Every list comes from the services, so only what the reader may read. */
 export function dashboardPages(app: FastifyInstance, ctx: ServiceContext): void {
   app.get('/', { preHandler: requirePageReader }, async (request, reply) => {
     const principal = request.principal!;
-    const [open, acknowledged, active, notices, stats] = await Promise.all([
+    const [open, acknowledged, active, notices, stats, followUps] = await Promise.all([
       listAlerts(ctx, principal, { state: 'open', limit: ALERT_ROWS }),
       listAlerts(ctx, principal, { state: 'acknowledged', limit: ALERT_ROWS }),
       listWatches(ctx, principal, { state: 'active', limit: WATCH_ROWS }),
       listMyNotices(ctx, principal),
       dashboardStatistics(ctx, principal),
+      listFollowUpsDue(ctx, principal, FOLLOW_UP_ROWS),
     ]);
     const now = ctx.clock.now();
     const late = active.items.filter((watch) => overdue(watch, now));
@@ -46,6 +50,8 @@ export function dashboardPages(app: FastifyInstance, ctx: ServiceContext): void 
         watches,
         notices,
         stats,
+        followUps: followUps.items,
+        moreFollowUps: followUps.more,
         now,
         moreAlerts: Boolean(open.next_cursor || acknowledged.next_cursor),
         moreWatches: Boolean(active.next_cursor) || active.items.length - late.length > UPCOMING_ROWS,

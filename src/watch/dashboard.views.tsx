@@ -1,5 +1,7 @@
 import type { Notice as UserNotice } from '../access/access.service.ts';
 import { UserNotices } from '../access/access.views.tsx';
+import { FollowUpsDue } from '../interventions/interventions.views.tsx';
+import type { Intervention } from '../interventions/interventions.types.ts';
 import type { Person } from '../persons/persons.types.ts';
 import type { Statistics } from '../stats/stats.service.ts';
 import { StatsSummary } from '../stats/stats.views.tsx';
@@ -20,6 +22,9 @@ export interface DashboardProps {
   notices: UserNotice[];
   /** Counts over the reader's cases; null where counting costs too much for this page (a link to /stats instead). */
   stats: Statistics | null;
+  /** Interventions to chase (sent or acknowledged, follow-up day reached) and drafts not yet sent after a week. */
+  followUps: Intervention[];
+  moreFollowUps: boolean;
   now: Date;
   /** More than shown: the lists link on. */
   moreAlerts: boolean;
@@ -61,6 +66,7 @@ export function DashboardView(props: DashboardProps) {
         </h2>
         {props.overdue.length ? <WatchTable watches={props.overdue} people={people} now={now} i18n={i18n} /> : <p class="empty">{i18n.t('dashboard.no_overdue')}</p>}
       </section>
+      <FollowUpsDue interventions={props.followUps} more={props.moreFollowUps} i18n={i18n} />
       <UserNotices notices={props.notices} i18n={i18n} next="/" />
       <section class="panel" id="upcoming" aria-labelledby="upcoming-title">
         <div class="section-head">

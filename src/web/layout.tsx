@@ -44,7 +44,7 @@ function SiteSearch(props: { page: PageContext }) {
   );
 }
 
-export type Section = 'dashboard' | 'search' | 'watches' | 'alerts' | 'persons' | 'new-person' | 'actors' | 'stats' | 'login' | null;
+export type Section = 'dashboard' | 'search' | 'watches' | 'alerts' | 'persons' | 'new-person' | 'actors' | 'directory' | 'stats' | 'login' | null;
 
 /** Every page: one stylesheet and one optional script, both served by Vigil; nothing inline. */
 export function Layout(props: { page: PageContext; title: string; section?: Section; children: ComponentChildren }) {
@@ -93,6 +93,9 @@ export function Layout(props: { page: PageContext; title: string; section?: Sect
                 ) : null}
                 <a href="/actors" aria-current={current('actors')}>
                   {i18n.t('nav.actors')}
+                </a>
+                <a href="/directory" aria-current={current('directory')}>
+                  {i18n.t('nav.directory')}
                 </a>
                 <a href="/stats" aria-current={current('stats')}>
                   {i18n.t('nav.stats')}
