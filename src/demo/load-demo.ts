@@ -1,5 +1,8 @@
 import type { TSchema } from '@sinclair/typebox';
 import { createActor } from '../actors/actors.service.ts';
+import { CreateDirectoryEntryBody } from '../directory/directory.schemas.ts';
+import { createDirectoryEntry } from '../directory/directory.service.ts';
+import { DEMO_DIRECTORY } from './demo-directory.ts';
 import { CreateActorBody, type CreateActorInput } from '../actors/actors.schemas.ts';
 import { systemPrincipal, type Principal } from '../auth/roles.ts';
 import { CreateEventBody, type CreateEventInput } from '../events/events.schemas.ts';
@@ -133,6 +136,7 @@ export function validateDemoData(data: DemoDataSet): void {
   for (const e of data.events) check(CreateEventBody, eventInput(e, placeholder), `event ${e.key}`);
   data.relations.forEach((r, i) => check(CreateRelationBody, relationInput(r, placeholder), `relation ${i} (${r.from} → ${r.to})`));
   data.interventions.forEach((v, i) => check(CreateInterventionBody, interventionInput(v, placeholder), `intervention ${i} of ${v.person}`));
+  DEMO_DIRECTORY.forEach((entry, i) => check(CreateDirectoryEntryBody, entry, `directory entry ${i}`));
 }
 
 /** Actors grouped so that every parent is in an earlier group than its children. */
@@ -212,6 +216,8 @@ export async function loadDemoData(ctx: ServiceContext, principal?: Principal): 
   await inParallel(data.events, width, (e) => createEvent(ctx, by, eventInput(e, idOf)));
   await inParallel(data.relations, width, (r) => createRelation(ctx, by, relationInput(r, idOf)));
   await inParallel(data.interventions, width, (i) => createIntervention(ctx, by, interventionInput(i, idOf)));
+  // The directory is the organisation's: written as the operator, since a demo user need not be a coordinator.
+  for (const entry of DEMO_DIRECTORY) await createDirectoryEntry(ctx, OPERATOR, entry);
 
   return {
     loaded: true,

@@ -1,6 +1,6 @@
 import type { Principal } from '../auth/roles.ts';
 import { canWrite } from '../auth/roles.ts';
-import { ForbiddenError, InvalidInputError, NotFoundError, RetractedRecordError, StaleVersionError } from '../lib/errors.ts';
+import { ForbiddenError, InvalidInputError, NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { recordChange } from '../records/changes.ts';
 import { decodeKeyCursor, pageOf } from '../records/list-cursor.ts';
@@ -130,7 +130,7 @@ export async function listDirectoryChoices(ctx: ServiceContext): Promise<Directo
 /** The live entries named by `ids` (unknown or retracted ones refused: 422), in the order given. */
 export async function directoryEntriesByIds(ctx: ServiceContext, ids: string[]): Promise<DirectoryEntry[]> {
   const entries = await findLiveDirectoryEntries(ctx.db, ctx.cipher, ids);
-  if (entries.length !== new Set(ids).size) throw new InvalidInputError('to names no directory entry, or a retracted one', { to: 'names no directory entry, or a retracted one' });
+  if (entries.length !== new Set(ids).size) throw new UnprocessableError('to names no directory entry, or a retracted one', { to: 'names no directory entry, or a retracted one' });
   return entries;
 }
 

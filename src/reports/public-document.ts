@@ -132,7 +132,9 @@ export function redactorFor(file: PublicCaseFile, replacement: string): (text: s
   if (file.publicity === 'named') return (text) => text;
   const forms = [...file.person.names.map((n) => n.text), ...(file.person.father_name ? [file.person.father_name] : [])];
   const words = forms.flatMap((form) => form.split(/[\s·.\-‐,]+/u)).filter((w) => [...w].length >= 2);
-  const patterns = [...new Set([...forms, ...words])].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  // Whole words only ("Li" must not strike "police"), except in Chinese, which has no spaces between words.
+  const bounded = (form: string) => (/\p{Script=Han}/u.test(form) ? escapeRegExp(form) : `(?<![\\p{L}\\p{M}])${escapeRegExp(form)}(?![\\p{L}\\p{M}])`);
+  const patterns = [...new Set([...forms, ...words])].sort((a, b) => b.length - a.length).map(bounded);
   if (patterns.length === 0) return (text) => text;
   const pattern = new RegExp(patterns.join('|'), 'giu');
   return (text) => text.replace(pattern, replacement);
