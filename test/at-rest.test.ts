@@ -42,6 +42,7 @@ describe(`nothing readable at rest (${BACKEND})`, () => {
     webhookSecret: 'whsec-lantern-quarry-8812',
     escalationEmail: 'nightduty.lantern@ngo.example',
     contactNote: 'Called from the bazaar phone booth',
+    directoryNote: 'Reached through the consulate clerk Zhaksylykov',
   };
 
   before(async () => {
@@ -74,6 +75,8 @@ describe(`nothing readable at rest (${BACKEND})`, () => {
     const event = await api('POST', '/api/v1/events', { title: 'Detention', date: '2021-02-19', person_id: id, description: secrets.eventDescription, acts: [{ type: 'arrest', victim_id: id, perpetrators: [] }] });
     assert.equal(event.status, 201, event.text);
     assert.equal((await api('POST', '/api/v1/interventions', { person_id: id, type: 'lawyer', status: 'draft', note: secrets.interventionNote })).status, 201);
+    const directoryEntry = await t.api('POST', '/api/v1/directory', { token: t.tokens.coordinator, body: { kind: 'diplomatic_mission', name: 'Consulate', note: secrets.directoryNote } });
+    assert.equal(directoryEntry.status, 201, directoryEntry.text);
     assert.equal((await api('POST', `/api/v1/relations/${relation.body.id}/retract`, { reason: secrets.reason })).status, 200);
     const watch = await api('POST', '/api/v1/watches', {
       person_id: id,

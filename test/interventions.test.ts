@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Principal, Role } from '../src/auth/roles.ts';
+import { addDays, defaultFollowUp, followUpAfter, isBackwardMove } from '../src/interventions/follow-up.ts';
+import { ManualClock } from '../src/lib/clock.ts';
 import { listInterventionsForPerson } from '../src/interventions/interventions.service.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
 import { prepareSessions, session, webClient } from './helpers/web-client.ts';
@@ -329,5 +331,135 @@ describe(`interventions: need-to-know and sealing (${BACKEND})`, () => {
     for (const path of [`/interventions/${i.id}/edit`, `/interventions/${i.id}/retract`]) assert.equal((await web.get(path, session(t, 'coordinator'))).status, 403, path);
     assert.equal((await web.post(`/interventions/${i.id}/retract`, { reason: 'a reader tries', version: '1' }, session(t, 'coordinator'))).status, 403);
     assert.equal((await t.api('GET', `/api/v1/interventions/${i.id}`)).body.retracted, false);
+  });
+});
+
+describe('follow-up rules (pure)', () => {
+  it('defaults to the send date plus 7 days for urgent appeals and letters to the authorities, plus 14 otherwise', () => {
+    assert.equal(defaultFollowUp('wgeid_urgent', '2026-09-26'), '2026-10-03');
+    assert.equal(defaultFollowUp('letter_to_authorities', '2026-12-28'), '2027-01-04');
+    assert.equal(defaultFollowUp('embassy', '2026-02-20'), '2026-03-06');
+    assert.equal(addDays('2028-02-28', 1), '2028-02-29');
+    const after = (before: { status: string; follow_up_on: string | null } | null, status: string, given?: string | null) =>
+      followUpAfter({ type: 'press', before, status, given, sentOn: '2026-10-01' });
+    assert.equal(after(null, 'draft'), null);
+    assert.equal(after(null, 'sent'), '2026-10-15');
+    assert.equal(after(null, 'sent', '2026-10-05'), '2026-10-05');
+    assert.equal(after(null, 'sent', null), null, 'cleared on purpose stays cleared');
+    assert.equal(after({ status: 'draft', follow_up_on: null }, 'sent'), '2026-10-15');
+    assert.equal(after({ status: 'sent', follow_up_on: '2026-10-09' }, 'acknowledged'), '2026-10-09');
+    assert.equal(after({ status: 'sent', follow_up_on: null }, 'sent'), null, 'only becoming sent sets the default');
+    assert.equal(after({ status: 'acknowledged', follow_up_on: '2026-10-09' }, 'responded'), null);
+    assert.equal(after({ status: 'sent', follow_up_on: '2026-10-09' }, 'closed', '2026-11-01'), null, 'ignored once closed');
+  });
+
+  it('moves forward only', () => {
+    assert.equal(isBackwardMove('sent', 'draft'), true);
+    assert.equal(isBackwardMove('closed', 'acknowledged'), true);
+    assert.equal(isBackwardMove('draft', 'closed'), false, 'steps may be skipped');
+    assert.equal(isBackwardMove('sent', 'sent'), false);
+  });
+});
+
+describe(`interventions: follow-up reminders and the dashboard (${BACKEND})`, () => {
+  let t: TestApp;
+  const clock = new ManualClock('2026-10-01T08:00:00.000Z');
+  const DAY = 24 * 3600_000;
+  before(async () => {
+    t = await startTestApp({ clock });
+    await prepareSessions(t);
+  });
+  after(async () => {
+    await t?.stop();
+  });
+
+  const newPerson = async (token = t.tokens.researcher): Promise<string> => (await t.api('POST', '/api/v1/persons', { body: personInput(), token })).body.id;
+  const post = async (body: Record<string, unknown>, token = t.tokens.researcher) => {
+    const r = await t.api('POST', '/api/v1/interventions', { body: { type: 'embassy', addressee: 'Embassy', ...body }, token });
+    assert.equal(r.status, 201, r.text);
+    return r.body as { id: string; follow_up_on: string | null; version: number };
+  };
+
+  it('sets the follow-up day on sending, keeps a given one, clears it once answered, and refuses going back (422)', async () => {
+    const person = await newPerson();
+    assert.equal((await post({ person_id: person, type: 'wgeid_urgent', status: 'sent', date: '2026-09-26' })).follow_up_on, '2026-10-03');
+    assert.equal((await post({ person_id: person, status: 'sent' })).follow_up_on, '2026-10-15', 'undated: sent today');
+    assert.equal((await post({ person_id: person, type: 'letter_to_authorities', status: 'sent', follow_up_on: '2026-10-02' })).follow_up_on, '2026-10-02');
+    const draft = await post({ person_id: person, type: 'letter_to_authorities' });
+    assert.equal(draft.follow_up_on, null);
+    const sent = await t.api('PATCH', `/api/v1/interventions/${draft.id}`, { body: { status: 'sent', version: 1 } });
+    assert.equal(sent.status, 200, sent.text);
+    assert.equal(sent.body.follow_up_on, '2026-10-08');
+    const moved = await t.api('PATCH', `/api/v1/interventions/${draft.id}`, { body: { follow_up_on: '2026-10-20', version: 2 } });
+    assert.equal(moved.body.follow_up_on, '2026-10-20');
+    const ack = await t.api('PATCH', `/api/v1/interventions/${draft.id}`, { body: { status: 'acknowledged', version: 3 } });
+    assert.equal(ack.body.follow_up_on, '2026-10-20');
+    const back = await t.api('PATCH', `/api/v1/interventions/${draft.id}`, { body: { status: 'sent', version: 4 } });
+    assert.equal(back.status, 422, back.text);
+    assert.equal(back.body.error.code, 'unprocessable');
+    assert.match(back.body.error.fields.status, /cannot go back from acknowledged/);
+    assert.equal((await t.api('GET', `/api/v1/interventions/${draft.id}`)).body.version, 4, 'nothing written');
+    const responded = await t.api('PATCH', `/api/v1/interventions/${draft.id}`, { body: { status: 'responded', response: 'They replied', version: 4 } });
+    assert.equal(responded.status, 200);
+    assert.equal(responded.body.follow_up_on, null);
+    for (const bad of ['2026-13-01', 'tomorrow', '2026-10-01T00:00:00Z', '<b>', 20261001]) {
+      const r = await t.api('PATCH', `/api/v1/interventions/${draft.id}`, { body: { follow_up_on: bad, version: 5 } });
+      assert.equal(r.status, 400, `${bad}: ${r.text}`);
+      assert.ok(r.body.error.fields.follow_up_on);
+    }
+    // The edit page offers the field and refuses going back with the message beside it.
+    const web = webClient(t);
+    const page = await web.get(`/interventions/${draft.id}/edit`);
+    assert.ok(page.html.includes('name="follow_up_on"'));
+  });
+
+  it('lists exactly the follow-ups due today in the reader’s cases — API and dashboard — and drafts a week old', async () => {
+    const person = await newPerson();
+    // A draft recorded eight days ago is "not yet sent"; one from six days ago is not yet listed.
+    clock.advance(-8 * DAY);
+    const oldDraft = await post({ person_id: person, type: 'press', addressee: 'Old draft desk' });
+    clock.advance(2 * DAY);
+    await post({ person_id: person, type: 'press', addressee: 'Recent draft desk' });
+    clock.advance(6 * DAY);
+    const today = await post({ person_id: person, status: 'sent', follow_up_on: '2026-10-01', addressee: 'Due today' });
+    const late = await post({ person_id: person, status: 'acknowledged', follow_up_on: '2026-09-30', addressee: 'Overdue' });
+    await post({ person_id: person, status: 'sent', follow_up_on: '2026-10-02', addressee: 'Due tomorrow' });
+    await post({ person_id: person, status: 'responded', follow_up_on: '2026-09-01', addressee: 'Answered' });
+    const retracted = await post({ person_id: person, status: 'sent', follow_up_on: '2026-09-01', addressee: 'Retracted' });
+    assert.equal((await t.api('POST', `/api/v1/interventions/${retracted.id}/retract`, { body: { reason: 'logged twice' } })).status, 200);
+    // Another case the researcher is not a member of: its follow-up is someone else's.
+    const other = await newPerson(t.tokens.coordinator);
+    const elsewhere = await post({ person_id: other, status: 'sent', follow_up_on: '2026-09-20', addressee: 'Elsewhere' }, t.tokens.coordinator);
+
+    const due = await t.api('GET', '/api/v1/interventions?follow_up_due=true&limit=200');
+    assert.equal(due.status, 200, due.text);
+    const ids = (due.body.items as Array<{ id: string }>).map((i) => i.id).sort();
+    assert.deepEqual(ids, [oldDraft.id, today.id, late.id].sort());
+    const theirs = (await t.api('GET', '/api/v1/interventions?follow_up_due=true', { token: t.tokens.coordinator })).body.items.map((i: { id: string }) => i.id);
+    assert.deepEqual(theirs, [elsewhere.id]);
+    assert.equal((await t.api('GET', '/api/v1/interventions?follow_up_due=maybe')).status, 400);
+
+    const shownOn = async (role: Role) => {
+      const home = await webClient(t).get('/', session(t, role));
+      assert.equal(home.status, 200);
+      const section = /<section class="panel" id="follow-ups"[\s\S]*?<\/section>/.exec(home.html)?.[0] ?? '';
+      assert.ok(section, 'the dashboard has the section');
+      return { section, ids: [...section.matchAll(/data-intervention="([^"]+)"/g)].map((m) => m[1]).sort() };
+    };
+    const mine = await shownOn('researcher');
+    assert.deepEqual(mine.ids, [oldDraft.id, today.id, late.id].sort());
+    assert.ok(mine.section.includes(`href="/persons/${person}#intervention-${late.id}"`));
+    assert.ok(mine.section.includes('draft since 2026-09-23, not yet sent'));
+    assert.ok(mine.section.includes('follow up since 2026-09-30'));
+    assert.deepEqual((await shownOn('coordinator')).ids, [elsewhere.id]);
+    assert.deepEqual((await shownOn('viewer')).ids, []);
+
+    // A day later, tomorrow's is due too.
+    clock.advance(DAY);
+    try {
+      assert.equal((await t.api('GET', '/api/v1/interventions?follow_up_due=true&limit=200')).body.items.length, 5);
+    } finally {
+      clock.advance(-DAY);
+    }
   });
 });
