@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../src/lib/clock.ts';
 import { asksFor, initialsOf } from '../src/reports/public-document.ts';
 import { BACKEND, startTestApp, type TestApp } from './helpers/test-app.ts';
+import { STORY_PERSON } from './helpers/story-person.ts';
 import { prepareSessions, session, webClient } from './helpers/web-client.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -79,15 +80,7 @@ describe(`urgent action and press brief (${BACKEND})`, () => {
   /** The demo story's case, with every kind of secret around it, the name in an event and a source title. */
   async function completeCase(publicity: 'named' | 'anonymous' | 'none' | null) {
     const person = await created('/api/v1/persons', {
-      names: [
-        { text: 'Әсемгүл Бекболат', script: 'Cyrl', lang: 'kk', kind: 'primary' },
-        { text: 'Asemgul Bekbolat', script: 'Latn', lang: 'en', kind: 'transliteration' },
-        { text: '阿赛姆古丽·别克波拉提', script: 'Hans', lang: 'zh', kind: 'official_chinese' },
-      ],
-      sex: 'female',
-      birth: '1976~',
-      ethnicity: 'kazakh',
-      citizenships: ['CN'],
+      ...STORY_PERSON,
       father_name: 'Бекболат',
       national_id: SECRETS.nationalId,
       notes: SECRETS.notes,

@@ -7,6 +7,7 @@ import { ManualClock } from '../src/lib/clock.ts';
 import { enrolUser, type Account } from './helpers/accounts.ts';
 import { launchBrowser, openContext, signIn } from './helpers/browser.ts';
 import { BACKEND, startTestApp, type TestApp } from './helpers/test-app.ts';
+import { STORY_PERSON } from './helpers/story-person.ts';
 
 /**
  * The WGEID communication in Chromium, with JavaScript on and off: the document, its footnotes,
@@ -31,15 +32,7 @@ describe(`the WGEID communication in Chromium (${BACKEND})`, () => {
     };
     const share = async (person: string) => assert.equal((await t.api('POST', `/api/v1/persons/${person}/members`, { body: { user_id: account.id, role: 'researcher' } })).status, 201);
     ids.complete = await created('/api/v1/persons', {
-      names: [
-        { text: 'Әсемгүл Бекболат', script: 'Cyrl', lang: 'kk', kind: 'primary' },
-        { text: 'Asemgul Bekbolat', script: 'Latn', lang: 'en', kind: 'transliteration' },
-        { text: '阿赛姆古丽·别克波拉提', script: 'Hans', lang: 'zh', kind: 'official_chinese' },
-      ],
-      sex: 'female',
-      birth: '1976~',
-      ethnicity: 'kazakh',
-      citizenships: ['CN'],
+      ...STORY_PERSON,
     });
     const call = await created('/api/v1/sources', { person_id: ids.complete, kind: 'phone_call', title: 'Sister’s call: taken from her mother’s home', date: '2026-09-18' });
     const police = await created('/api/v1/actors', { name: 'Toli County Public Security Bureau', type: 'police' });

@@ -8,6 +8,7 @@ import { insertCitations } from '../src/sources/citations.repository.ts';
 import { insertAlertOnce } from '../src/watch/alerts.repository.ts';
 import { runDeadlineSweep } from '../src/watch/alerts.service.ts';
 import { BACKEND, startTestApp, type TestApp } from './helpers/test-app.ts';
+import { STORY_PERSON } from './helpers/story-person.ts';
 import { prepareSessions, session, webClient } from './helpers/web-client.ts';
 import { readZip } from './helpers/zip.ts';
 
@@ -33,15 +34,7 @@ function completeFile(): WgeidCaseFile {
     person: {
       id: P,
       case_number: 'VG-000001',
-      names: [
-        { text: 'Әсемгүл Бекболат', script: 'Cyrl', lang: 'kk', kind: 'primary' },
-        { text: 'Asemgul Bekbolat', script: 'Latn', lang: 'en', kind: 'transliteration' },
-        { text: '阿赛姆古丽·别克波拉提', script: 'Hans', lang: 'zh', kind: 'official_chinese' },
-      ],
-      sex: 'female',
-      birth: '1976~',
-      ethnicity: 'kazakh',
-      citizenships: ['CN'],
+      ...STORY_PERSON,
       father_name: 'Бекболат',
       occupation: 'Veterinary technician',
       hometown: null,
@@ -390,15 +383,7 @@ describe(`WGEID report API and the appeal draft on resolving an alert (${BACKEND
   /** A case as a case worker records it, disappearance on `taken` (DESIGN §1). */
   async function completeCase(taken = '2026-09-18') {
     const person = await created('/api/v1/persons', {
-      names: [
-        { text: 'Әсемгүл Бекболат', script: 'Cyrl', lang: 'kk', kind: 'primary' },
-        { text: 'Asemgul Bekbolat', script: 'Latn', lang: 'en', kind: 'transliteration' },
-        { text: '阿赛姆古丽·别克波拉提', script: 'Hans', lang: 'zh', kind: 'official_chinese' },
-      ],
-      sex: 'female',
-      birth: '1976~',
-      ethnicity: 'kazakh',
-      citizenships: ['CN'],
+      ...STORY_PERSON,
       father_name: 'Бекболат',
       national_id: NATIONAL_ID,
       notes: 'Never call her own number',

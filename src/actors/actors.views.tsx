@@ -1,5 +1,6 @@
 import { revealInvisible } from '../lib/text.ts';
 import {
+  FilterForm,
   NameList,
   Notice,
   RecordText,
@@ -152,17 +153,9 @@ export function ActorListView(props: {
           <ActorFields values={form.values} errors={form.errors} parents={actorOptions([...props.all.values()], i18n)} i18n={i18n} />
         </AddForm>
       ) : null}
-      <form method="get" action="/actors" class="filters" role="search">
-        <fieldset>
-          <legend class="visually-hidden">{i18n.t('filter.legend')}</legend>
-          <SelectField name="type" label={i18n.t('field.type')} value={props.type} options={enumOptions(ACTOR_TYPES, 'actor.type', i18n)} blank={i18n.t('filter.any')} />
-          <div class="filter-actions">
-            <button type="submit" class="btn">
-              {i18n.t('filter.apply')}
-            </button>
-          </div>
-        </fieldset>
-      </form>
+      <FilterForm action="/actors" i18n={i18n}>
+        <SelectField name="type" label={i18n.t('field.type')} value={props.type} options={enumOptions(ACTOR_TYPES, 'actor.type', i18n)} blank={i18n.t('filter.any')} />
+      </FilterForm>
       {props.actors.length === 0 ? (
         <p class="empty">{i18n.t('actors.empty')}</p>
       ) : (

@@ -1,7 +1,7 @@
 import type { DirectoryEntry } from './directory.types.ts';
 
-/** Every field sent is named here, so nothing leaves that was not meant to. */
-export function presentDirectoryEntry(entry: DirectoryEntry) {
+/** An entry's particulars, as a document's "write to" names them (and as every answer about an entry starts). */
+export function presentAddressee(entry: Pick<DirectoryEntry, 'id' | 'kind' | 'name' | 'country' | 'salutation' | 'address' | 'email' | 'phone' | 'fax' | 'website'>) {
   return {
     id: entry.id,
     kind: entry.kind,
@@ -13,6 +13,13 @@ export function presentDirectoryEntry(entry: DirectoryEntry) {
     phone: entry.phone,
     fax: entry.fax,
     website: entry.website,
+  };
+}
+
+/** Every field sent is named here, so nothing leaves that was not meant to. */
+export function presentDirectoryEntry(entry: DirectoryEntry) {
+  return {
+    ...presentAddressee(entry),
     languages: entry.languages,
     note: entry.note,
     version: entry.version,

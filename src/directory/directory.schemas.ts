@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Enum, ListQuery, OptionalText, Text, Version } from '../http/schemas.ts';
+import { Enum, ListQuery, NullableString, OptionalText, Text, Version, versionedOutputFields } from '../http/schemas.ts';
 
 export const DIRECTORY_KINDS = ['authority', 'diplomatic_mission', 'un_body', 'ngo', 'media', 'other'] as const;
 
@@ -44,28 +44,21 @@ export const ListDirectoryQuery = Type.Object(
 );
 export type ListDirectoryQuery = Static<typeof ListDirectoryQuery>;
 
-const NullableString = Type.Union([Type.String(), Type.Null()]);
+/** An entry's particulars: what a document's "write to" shows of it. */
+export const AddresseeOutput = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  name: Type.String(),
+  country: NullableString,
+  salutation: NullableString,
+  address: NullableString,
+  email: NullableString,
+  phone: NullableString,
+  fax: NullableString,
+  website: NullableString,
+});
 
 export const DirectoryEntryOutput = Type.Object(
-  {
-    id: Type.String(),
-    kind: Type.String(),
-    name: Type.String(),
-    country: NullableString,
-    salutation: NullableString,
-    address: NullableString,
-    email: NullableString,
-    phone: NullableString,
-    fax: NullableString,
-    website: NullableString,
-    languages: Type.Array(Type.String()),
-    note: NullableString,
-    version: Type.Integer(),
-    created_at: Type.String(),
-    updated_at: Type.String(),
-    retracted: Type.Boolean(),
-    retracted_at: NullableString,
-    retraction_reason: NullableString,
-  },
+  { ...AddresseeOutput.properties, languages: Type.Array(Type.String()), note: NullableString, ...versionedOutputFields },
   { additionalProperties: true },
 );

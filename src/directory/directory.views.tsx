@@ -1,10 +1,9 @@
-import { Notice, RecordText, SelectField, TextArea, TextField, enumOptions, type FieldErrors } from '../web/components.tsx';
+import { ErrorSummary, FilterForm, Notice, RecordText, SelectField, TextArea, TextField, enumOptions, type FieldErrors } from '../web/components.tsx';
 import type { Translator } from '../web/i18n.ts';
 import { Layout } from '../web/layout.tsx';
 import type { PageContext } from '../web/page.ts';
 import { PostForm } from '../web/post-form.tsx';
 import { NowSaved, RecordEditPage, RecordFormActions, RetractRecordView, flatForm, type EditState, type RecordConflict } from '../web/record-pages.tsx';
-import { ErrorSummary } from '../web/components.tsx';
 import { DIRECTORY_KINDS } from './directory.schemas.ts';
 import type { DirectoryEntry } from './directory.types.ts';
 
@@ -126,18 +125,10 @@ export function DirectoryListView(props: {
       </div>
       <p class="lead">{i18n.t('directory.intro')}</p>
       {props.flash ? <Notice kind="ok">{i18n.t(flashes[props.flash])}</Notice> : null}
-      <form method="get" action="/directory" class="filters" role="search">
-        <fieldset>
-          <legend class="visually-hidden">{i18n.t('filter.legend')}</legend>
-          <SelectField name="kind" label={i18n.t('field.kind')} value={props.kind} options={enumOptions(DIRECTORY_KINDS, 'directory.kind', i18n)} blank={i18n.t('filter.any')} />
-          <TextField name="country" label={i18n.t('directory.field.country')} value={props.country} maxLength={2} dir="ltr" />
-          <div class="filter-actions">
-            <button type="submit" class="btn">
-              {i18n.t('filter.apply')}
-            </button>
-          </div>
-        </fieldset>
-      </form>
+      <FilterForm action="/directory" i18n={i18n}>
+        <SelectField name="kind" label={i18n.t('field.kind')} value={props.kind} options={enumOptions(DIRECTORY_KINDS, 'directory.kind', i18n)} blank={i18n.t('filter.any')} />
+        <TextField name="country" label={i18n.t('directory.field.country')} value={props.country} maxLength={2} dir="ltr" />
+      </FilterForm>
       {props.entries.length === 0 ? (
         <p class="empty">{i18n.t('directory.empty')}</p>
       ) : (

@@ -26,6 +26,18 @@ export const Enum = <T extends string>(values: readonly T[], description?: strin
 export const OptionalEnum = <T extends string>(values: readonly T[]) =>
   Type.Optional(Type.Union([Enum(values), Type.Null()]));
 
+export const NullableString = Type.Union([Type.String(), Type.Null()]);
+
+/** What every versioned, retractable record answers besides its own fields. */
+export const versionedOutputFields = {
+  version: Type.Integer(),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+  retracted: Type.Boolean(),
+  retracted_at: NullableString,
+  retraction_reason: NullableString,
+};
+
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
 
 export const Version = Type.Optional(Type.Integer({ minimum: 1, description: 'the version this change is based on (or send If-Match)' }));

@@ -6,6 +6,7 @@
  * struck from every text the case file lends the document (event titles, places). No secret
  * field is in the snapshot; a confidential source is cited without its title.
  */
+import type { DirectoryEntry } from '../directory/directory.types.ts';
 import type { CaseFileName, CaseFileSource, WgeidCaseFile } from './wgeid.ts';
 
 export type Publicity = 'named' | 'anonymous' | 'none';
@@ -15,18 +16,8 @@ export interface PublicCaseFile extends WgeidCaseFile {
   publicity: Publicity;
 }
 
-export interface Addressee {
-  id: string;
-  kind: string;
-  name: string;
-  country: string | null;
-  salutation: string | null;
-  address: string | null;
-  email: string | null;
-  phone: string | null;
-  fax: string | null;
-  website: string | null;
-}
+/** A directory entry as a document names it. */
+export type Addressee = Pick<DirectoryEntry, 'id' | 'kind' | 'name' | 'country' | 'salutation' | 'address' | 'email' | 'phone' | 'fax' | 'website'>;
 
 export interface DocumentFact {
   date: string | null;

@@ -7,7 +7,7 @@ import type { PageContext } from '../web/page.ts';
 import { PostForm } from '../web/post-form.tsx';
 import type { PublicDocument } from './public-document.ts';
 import { DOCUMENT_TEXT } from './wgeid-text.ts';
-import { Refs, StandaloneDocument } from './wgeid.views.tsx';
+import { Refs, SourceList, StandaloneDocument } from './wgeid.views.tsx';
 
 /**
  * The urgent action and the press brief as documents (public-document.ts): the document speaks
@@ -95,18 +95,7 @@ export function PublicDocumentArticle(props: { doc: PublicDocument }) {
         </p>
       )}
       <h2>{HEADINGS.sources}</h2>
-      {doc.sources.length ? (
-        <ol class="wgeid-sources">
-          {doc.sources.map((source, i) => (
-            <li id={`source-${i + 1}`} key={source.id}>
-              {source.kind.replace(/_/g, ' ')}
-              {source.date ? `, ${source.date}` : ''}: {source.confidential ? <em>{text.confidential}</em> : <bdi dir="auto">{source.title}</bdi>}
-            </li>
-          ))}
-        </ol>
-      ) : (
-        <p>{text.none}</p>
-      )}
+      <SourceList sources={doc.sources} />
     </article>
   );
 }

@@ -1,3 +1,4 @@
+import { presentAddressee } from '../directory/directory.presenter.ts';
 import type { PublicDocument } from './public-document.ts';
 import { WGEID_ELEMENT_KEYS, type WgeidCommunication, type WgeidElement } from './wgeid.ts';
 
@@ -47,18 +48,7 @@ export function presentPublicDocument(doc: PublicDocument) {
     summary: doc.summary,
     background: doc.background.map((f) => ({ date: f.date, text: f.text, sources: f.sources })),
     asks: doc.asks.map((a) => ({ key: a.key, text: a.text })),
-    addressees: doc.addressees.map((a) => ({
-      id: a.id,
-      kind: a.kind,
-      name: a.name,
-      country: a.country,
-      salutation: a.salutation,
-      address: a.address,
-      email: a.email,
-      phone: a.phone,
-      fax: a.fax,
-      website: a.website,
-    })),
+    addressees: doc.addressees.map(presentAddressee),
     addressee_hint: doc.addressee_hint,
     current_status: doc.current_status,
     sources: doc.sources.map((s) => ({ id: s.id, kind: s.kind, title: s.confidential ? CONFIDENTIAL_SOURCE : s.title, date: s.date, confidential: s.confidential })),

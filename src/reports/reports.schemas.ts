@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { AddresseeOutput } from '../directory/directory.schemas.ts';
 import { Enum } from '../http/schemas.ts';
 import { WGEID_ELEMENT_KEYS } from './wgeid.ts';
 
@@ -62,19 +63,6 @@ export const DocumentInterventionBody = Type.Object(
 );
 export type DocumentInterventionInput = Static<typeof DocumentInterventionBody>;
 
-const Addressee = Type.Object({
-  id: Type.String(),
-  kind: Type.String(),
-  name: Type.String(),
-  country: NullableString,
-  salutation: NullableString,
-  address: NullableString,
-  email: NullableString,
-  phone: NullableString,
-  fax: NullableString,
-  website: NullableString,
-});
-
 export const PublicDocumentOutput = Type.Object({
   kind: Enum(['urgent_action', 'brief'] as const),
   person_id: Type.String(),
@@ -87,7 +75,7 @@ export const PublicDocumentOutput = Type.Object({
   summary: Type.String(),
   background: Type.Array(Type.Object({ date: NullableString, text: Type.String(), sources: Type.Array(Type.String()) })),
   asks: Type.Array(Type.Object({ key: Type.String(), text: Type.String() })),
-  addressees: Type.Array(Addressee),
+  addressees: Type.Array(AddresseeOutput),
   addressee_hint: NullableString,
   current_status: NullableString,
   sources: Type.Array(Type.Object({ id: Type.String(), kind: Type.String(), title: Type.String(), date: NullableString, confidential: Type.Boolean() })),

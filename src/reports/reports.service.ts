@@ -3,7 +3,7 @@ import { auditSecretRead, caseScope, requireCaseRead, requireCaseWrite } from '.
 import type { Principal } from '../auth/roles.ts';
 import type { Database } from '../db/schema.ts';
 import { directoryEntriesByIds, directoryEntriesForCountries } from '../directory/directory.service.ts';
-import type { DirectoryEntry } from '../directory/directory.types.ts';
+import { presentAddressee } from '../directory/directory.presenter.ts';
 import { createIntervention, writeIntervention } from '../interventions/interventions.service.ts';
 import type { Intervention } from '../interventions/interventions.types.ts';
 import { InvalidInputError, NotFoundError, StateConflictError } from '../lib/errors.ts';
@@ -88,11 +88,6 @@ async function readCaseFile(ctx: ServiceContext, principal: Principal, personId:
   return { caseId: found.case_id, file };
 }
 
-function addresseeOf(entry: DirectoryEntry): Addressee {
-  const { id, kind, name, country, salutation, address, email, phone, fax, website } = entry;
-  return { id, kind, name, country, salutation, address, email, phone, fax, website };
-}
-
 const BUILDERS: Record<DocumentKind, (file: PublicCaseFile, addressees: Addressee[], now: Date) => PublicDocument> = {
   urgent_action: buildUrgentAction,
   brief: buildBrief,
@@ -101,7 +96,7 @@ const BUILDERS: Record<DocumentKind, (file: PublicCaseFile, addressees: Addresse
 /** Whom to write to: the entries chosen (unknown or retracted ones refused), else those of the person's citizenships. */
 async function addresseesFor(ctx: ServiceContext, file: PublicCaseFile, to: string[] | undefined): Promise<Addressee[]> {
   const entries = to?.length ? await directoryEntriesByIds(ctx, to) : await directoryEntriesForCountries(ctx, file.person.citizenships);
-  return entries.map(addresseeOf);
+  return entries.map(presentAddressee);
 }
 
 /** An urgent action or a press brief for a person (DESIGN §6), consent-aware, without any secret field. */

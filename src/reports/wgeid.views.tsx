@@ -3,7 +3,7 @@ import { Notice } from '../web/components.tsx';
 import type { Translator } from '../web/i18n.ts';
 import { Layout } from '../web/layout.tsx';
 import type { PageContext } from '../web/page.ts';
-import { WGEID_ADDRESSEE, WGEID_ELEMENT_KEYS, type WgeidCommunication, type WgeidElementKey } from './wgeid.ts';
+import { WGEID_ADDRESSEE, WGEID_ELEMENT_KEYS, type CaseFileSource, type WgeidCommunication, type WgeidElementKey } from './wgeid.ts';
 import { DOCUMENT_TEXT, type DocumentLanguage } from './wgeid-text.ts';
 
 /**
@@ -40,6 +40,22 @@ export function Refs(props: { ids: string[]; numbers: Map<string, number> }) {
         </Fragment>
       ))}
     </sup>
+  );
+}
+
+/** A document's sources, numbered as its footnotes; a confidential one without its title. */
+export function SourceList(props: { sources: CaseFileSource[]; lang?: DocumentLanguage | undefined }) {
+  const text = DOCUMENT_TEXT[props.lang ?? 'en'];
+  if (props.sources.length === 0) return <p>{text.none}</p>;
+  return (
+    <ol class="wgeid-sources">
+      {props.sources.map((source, i) => (
+        <li id={`source-${i + 1}`} key={source.id}>
+          {source.kind.replace(/_/g, ' ')}
+          {source.date ? `, ${source.date}` : ''}: {source.confidential ? <em>{text.confidential}</em> : <bdi dir="auto">{source.title}</bdi>}
+        </li>
+      ))}
+    </ol>
   );
 }
 
@@ -85,18 +101,7 @@ export function WgeidDocument(props: { communication: WgeidCommunication; lang?:
         <bdi dir="auto">{communication.narrative}</bdi>
       </p>
       <h2>{text.documents}</h2>
-      {communication.supporting_documents.length ? (
-        <ol class="wgeid-sources">
-          {communication.supporting_documents.map((source, i) => (
-            <li id={`source-${i + 1}`} key={source.id}>
-              {source.kind.replace(/_/g, ' ')}
-              {source.date ? `, ${source.date}` : ''}: {source.confidential ? <em>{text.confidential}</em> : <bdi dir="auto">{source.title}</bdi>}
-            </li>
-          ))}
-        </ol>
-      ) : (
-        <p>{text.none}</p>
-      )}
+      <SourceList sources={communication.supporting_documents} lang={props.lang} />
     </article>
   );
 }

@@ -313,6 +313,23 @@ export function CheckboxField(props: FieldProps & { checked: boolean }) {
   );
 }
 
+/** A list's filters: a GET form (so a filtered list has an address), its fields, and the apply button. */
+export function FilterForm(props: { action: string; i18n: Translator; children: ComponentChildren }) {
+  return (
+    <form method="get" action={props.action} class="filters" role="search">
+      <fieldset>
+        <legend class="visually-hidden">{props.i18n.t('filter.legend')}</legend>
+        {props.children}
+        <div class="filter-actions">
+          <button type="submit" class="btn">
+            {props.i18n.t('filter.apply')}
+          </button>
+        </div>
+      </fieldset>
+    </form>
+  );
+}
+
 /** Labelled options for an enumeration, from the catalog (`status.detained` → "detained"). */
 export function enumOptions(values: readonly string[], prefix: string, i18n: Translator): Options {
   return values.map((value) => [value, i18n.label(prefix, value)]);
