@@ -5,7 +5,7 @@ import { addDays, defaultFollowUp, followUpAfter, isBackwardMove } from '../src/
 import { ManualClock } from '../src/lib/clock.ts';
 import { listInterventionsForPerson } from '../src/interventions/interventions.service.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
-import { prepareSessions, session, webClient } from './helpers/web-client.ts';
+import { editPost, prepareSessions, session, webClient } from './helpers/web-client.ts';
 
 describe(`interventions API (${BACKEND})`, () => {
   let t: TestApp;
@@ -348,7 +348,12 @@ describe('follow-up rules (pure)', () => {
     assert.equal(after(null, 'sent', null), null, 'cleared on purpose stays cleared');
     assert.equal(after({ status: 'draft', follow_up_on: null }, 'sent'), '2026-10-15');
     assert.equal(after({ status: 'sent', follow_up_on: '2026-10-09' }, 'acknowledged'), '2026-10-09');
-    assert.equal(after({ status: 'sent', follow_up_on: null }, 'sent'), null, 'only becoming sent sets the default');
+    assert.equal(after({ status: 'sent', follow_up_on: null }, 'sent'), null, 'only starting to wait sets the default');
+    // Skipping `sent` is still waiting on an answer: chased all the same.
+    assert.equal(after(null, 'acknowledged'), '2026-10-15', 'created as acknowledged');
+    assert.equal(after({ status: 'draft', follow_up_on: null }, 'acknowledged'), '2026-10-15', 'draft straight to acknowledged');
+    assert.equal(after({ status: 'sent', follow_up_on: null }, 'acknowledged'), null, 'already waiting: no new default');
+    assert.equal(after({ status: 'draft', follow_up_on: null }, 'responded'), null);
     assert.equal(after({ status: 'acknowledged', follow_up_on: '2026-10-09' }, 'responded'), null);
     assert.equal(after({ status: 'sent', follow_up_on: '2026-10-09' }, 'closed', '2026-11-01'), null, 'ignored once closed');
   });
@@ -407,10 +412,49 @@ describe(`interventions: follow-up reminders and the dashboard (${BACKEND})`, ()
       assert.equal(r.status, 400, `${bad}: ${r.text}`);
       assert.ok(r.body.error.fields.follow_up_on);
     }
-    // The edit page offers the field and refuses going back with the message beside it.
+    // The edit page offers the field and, posted back without JavaScript, refuses going back with the message beside it.
     const web = webClient(t);
     const page = await web.get(`/interventions/${draft.id}/edit`);
     assert.ok(page.html.includes('name="follow_up_on"'));
+    const action = `/interventions/${draft.id}/edit`;
+    const refused = await web.post(action, editPost(page.html, action, { status: 'draft' }));
+    assert.equal(refused.status, 422, refused.html.slice(0, 300));
+    assert.ok(refused.html.includes('cannot go back from responded'), 'the message is on the page');
+    const unchanged = (await t.api('GET', `/api/v1/interventions/${draft.id}`)).body;
+    assert.deepEqual([unchanged.version, unchanged.status], [5, 'responded'], 'nothing written');
+  });
+
+  it('a draft saved earlier and sent later (no new day given) is chased from the day it is sent, not the day it was saved', async () => {
+    const person = await newPerson();
+    // Through the edit form (sessions live only so long: today, 2026-10-01), which resends nothing unchanged:
+    // a press draft saved on 2026-09-17 is chased two weeks from today, not from then.
+    const press = await post({ person_id: person, type: 'press', date: '2026-09-17' });
+    const web = webClient(t);
+    const action = `/interventions/${press.id}/edit`;
+    const page = await web.get(action);
+    const saved = await web.post(action, editPost(page.html, action, { status: 'sent' }));
+    assert.equal(saved.status, 303, saved.html.slice(0, 300));
+    const pressNow = (await t.api('GET', `/api/v1/interventions/${press.id}`)).body;
+    assert.deepEqual([pressNow.status, pressNow.date, pressNow.follow_up_on], ['sent', '2026-09-17', '2026-10-15']);
+    // Saved on 2026-10-01 (the draft's day), sent a fortnight later.
+    const draft = await post({ person_id: person, type: 'letter_to_authorities', date: '2026-10-01' });
+    clock.advance(14 * DAY);
+    try {
+      const sent = await t.api('PATCH', `/api/v1/interventions/${draft.id}`, { body: { status: 'sent', version: 1 } });
+      assert.equal(sent.status, 200, sent.text);
+      assert.equal(sent.body.follow_up_on, '2026-10-22', 'a week after 2026-10-15');
+      // A send day given in the same change counts from that day.
+      const dated = await post({ person_id: person, type: 'press', date: '2026-10-01' });
+      const withDay = await t.api('PATCH', `/api/v1/interventions/${dated.id}`, { body: { status: 'sent', date: '2026-10-10', version: 1 } });
+      assert.equal(withDay.body.follow_up_on, '2026-10-24');
+      // Straight from draft to acknowledged is chased too.
+      const skipped = await post({ person_id: person, type: 'press' });
+      const ack = await t.api('PATCH', `/api/v1/interventions/${skipped.id}`, { body: { status: 'acknowledged', version: 1 } });
+      assert.equal(ack.body.follow_up_on, '2026-10-29');
+      assert.equal((await post({ person_id: person, type: 'press', status: 'acknowledged', date: '2026-10-05' })).follow_up_on, '2026-10-19', 'created as acknowledged');
+    } finally {
+      clock.advance(-14 * DAY);
+    }
   });
 
   it('lists exactly the follow-ups due today in the reader’s cases — API and dashboard — and drafts a week old', async () => {
@@ -444,10 +488,13 @@ describe(`interventions: follow-up reminders and the dashboard (${BACKEND})`, ()
       assert.equal(home.status, 200);
       const section = /<section class="panel" id="follow-ups"[\s\S]*?<\/section>/.exec(home.html)?.[0] ?? '';
       assert.ok(section, 'the dashboard has the section');
-      return { section, ids: [...section.matchAll(/data-intervention="([^"]+)"/g)].map((m) => m[1]).sort() };
+      const order = [...section.matchAll(/data-intervention="([^"]+)"/g)].map((m) => m[1]);
+      return { section, order, ids: [...order].sort() };
     };
     const mine = await shownOn('researcher');
     assert.deepEqual(mine.ids, [oldDraft.id, today.id, late.id].sort());
+    // Soonest first: by follow-up day, a draft by the day it was recorded (2026-09-23, 2026-09-30, 2026-10-01).
+    assert.deepEqual(mine.order, [oldDraft.id, late.id, today.id]);
     assert.ok(mine.section.includes(`href="/persons/${person}#intervention-${late.id}"`));
     assert.ok(mine.section.includes('draft since 2026-09-23, not yet sent'));
     assert.ok(mine.section.includes('follow up since 2026-09-30'));

@@ -3,19 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, openContext } from './helpers/browser.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
-import { hiddenFields, inputValue, prepareSessions, session, sessionValue, textOf, webClient } from './helpers/web-client.ts';
+import { editPost, inputValue, prepareSessions, session, sessionValue, textOf, webClient } from './helpers/web-client.ts';
 
 const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>';
 const ESCAPED = '&lt;script>alert(1)&lt;/script>&lt;img src=x onerror=alert(2)>';
 const BIDI = 'Toli\u202Eytnuoc\u202C\u200B';
-
-/** An edit page's form as a browser would post it back: the values it was loaded with (`_orig`), changed where asked. */
-function editPost(html: string, action: string, changes: Record<string, string> = {}): Array<[string, string]> {
-  const hidden = hiddenFields(html, action);
-  const original = hidden.find(([name]) => name === '_orig')?.[1] ?? '';
-  const values = [...new URLSearchParams(original)].filter(([name]) => !(name in changes));
-  return [...hidden, ...values, ...Object.entries(changes)];
-}
 
 /** No markup typed into a record reaches a page as markup. */
 function assertEscaped(html: string): void {

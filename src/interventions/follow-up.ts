@@ -36,13 +36,16 @@ export function defaultFollowUp(type: string, sentOn: string): string {
 
 /**
  * The follow-up day an intervention ends up with after a change: cleared once settled; when it
- * becomes (or is created) `sent` without one, the send date (the intervention's own day, else
- * today) plus the type's delay; otherwise as given or as it was.
+ * starts waiting on the addressee — enters `sent` or `acknowledged` from any other status, or is
+ * created as either — without one given or kept, the send day plus the type's delay; otherwise as
+ * given or as it was. The send day (`sentOn`) is the caller's: on creation the intervention's own
+ * day, else today; on an update the day the same change sets, else today (UTC, ctx.clock) — a
+ * draft's stored day is only when it was drafted or saved, so it does not start the clock.
  */
 export function followUpAfter(input: { type: string; before: { status: string; follow_up_on: string | null } | null; status: string; given: string | null | undefined; sentOn: string }): string | null {
   if (SETTLED_STATUSES.has(input.status)) return null;
   const kept = input.given !== undefined ? input.given : (input.before?.follow_up_on ?? null);
-  const becomesSent = input.status === 'sent' && input.before?.status !== 'sent';
-  if (becomesSent && kept === null && input.given === undefined) return defaultFollowUp(input.type, input.sentOn);
+  const startsWaiting = AWAITING_STATUSES.includes(input.status) && !AWAITING_STATUSES.includes(input.before?.status ?? '');
+  if (startsWaiting && kept === null && input.given === undefined) return defaultFollowUp(input.type, input.sentOn);
   return kept;
 }

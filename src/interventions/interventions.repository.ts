@@ -100,6 +100,8 @@ export interface InterventionFilter {
   /** Due for a follow-up on this day: awaiting an answer with follow_up_on on or before it, or a draft created before `staleDraftsBefore`. */
   followUpDue?: { today: string; staleDraftsBefore: string } | undefined;
   includeRetracted?: boolean | undefined;
+  /** Ordered by follow-up day, a draft by when it was recorded (no keyset): the dashboard's list. */
+  byFollowUp?: boolean | undefined;
   /** Keyset: sort date (undated last), recording time, id. */
   after?: [string, string, string] | undefined;
   limit: number;
@@ -132,6 +134,8 @@ export async function listInterventionRows(db: Db, cipher: FieldCipher, filter: 
     const [date, createdAt, id] = filter.after;
     query = query.where(sql<boolean>`(${sortDate}, created_at, id) > (${date}, ${createdAt}, ${id})`);
   }
-  const rows = await query.orderBy(sortDate).orderBy('created_at').orderBy('id').limit(filter.limit + 1).execute();
+  // A day sorts before any instant of it, so a draft recorded on the day a follow-up falls due comes after it.
+  const first = filter.byFollowUp ? sql<string>`coalesce(follow_up_on, created_at)` : sortDate;
+  const rows = await query.orderBy(first).orderBy('created_at').orderBy('id').limit(filter.limit + 1).execute();
   return rows.map((row) => toIntervention(cipher, row));
 }

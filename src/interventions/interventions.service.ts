@@ -131,7 +131,10 @@ export async function updateIntervention(
   const fields = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Partial<Omit<InterventionFields, 'person_id'>>;
   const date = fields.date ? parseEdtf(fields.date) : fields.date === null ? null : undefined;
   if (date) fields.date = date.edtf;
-  const sentOn = (date === undefined ? before.date_earliest : (date?.earliest ?? null)) ?? ctx.clock.now().toISOString().slice(0, 10);
+  // The clock starts on a day this change sets (a form resends the unchanged one: that is no new day), else today:
+  // a draft's stored day is when it was drafted (follow-up.ts).
+  const newDay = date && date.edtf !== before.date ? date.earliest : null;
+  const sentOn = newDay ?? ctx.clock.now().toISOString().slice(0, 10);
   const followUp = followUpAfter({ type: fields.type ?? before.type, before, status: fields.status ?? before.status, given: given.follow_up_on, sentOn });
   if (followUp === before.follow_up_on) delete fields.follow_up_on;
   else fields.follow_up_on = followUp;
@@ -200,9 +203,9 @@ function followUpDueOn(now: Date): { today: string; staleDraftsBefore: string } 
   return { today, staleDraftsBefore: `${addDays(today, -STALE_DRAFT_DAYS)}T${now.toISOString().slice(11)}` };
 }
 
-/** Interventions to chase today in the cases the principal may read, soonest first: for the dashboard. */
+/** Interventions to chase today in the cases the principal may read, by follow-up day (stale drafts by when they were drafted), oldest first: for the dashboard. */
 export async function listFollowUpsDue(ctx: ServiceContext, principal: Principal, limit: number): Promise<{ items: Intervention[]; more: boolean }> {
-  const rows = await listInterventionRows(ctx.db, ctx.cipher, { followUpDue: followUpDueOn(ctx.clock.now()), limit, scope: caseScope(ctx, principal) });
+  const rows = await listInterventionRows(ctx.db, ctx.cipher, { followUpDue: followUpDueOn(ctx.clock.now()), byFollowUp: true, limit, scope: caseScope(ctx, principal) });
   return { items: rows.slice(0, limit), more: rows.length > limit };
 }
 

@@ -124,3 +124,11 @@ export function hiddenFields(html: string, action: string): Array<[string, strin
   const decode = (text: string) => text.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
   return [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m): [string, string] => [m[1]!, decode(m[2]!)]);
 }
+
+/** An edit page's form as a browser would post it back: the values it was loaded with (`_orig`), changed where asked. */
+export function editPost(html: string, action: string, changes: Record<string, string> = {}): Array<[string, string]> {
+  const hidden = hiddenFields(html, action);
+  const original = hidden.find(([name]) => name === '_orig')?.[1] ?? '';
+  const values = [...new URLSearchParams(original)].filter(([name]) => !(name in changes));
+  return [...hidden, ...values, ...Object.entries(changes)];
+}
