@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Principal, Role } from '../src/auth/roles.ts';
 import { addDays, defaultFollowUp, followUpAfter, isBackwardMove } from '../src/interventions/follow-up.ts';
+import { up as backfillFollowUps } from '../src/db/migrations/2026-11-29T1740-follow-up-backfill.ts';
 import { ManualClock } from '../src/lib/clock.ts';
 import { listInterventionsForPerson } from '../src/interventions/interventions.service.ts';
 import { BACKEND, personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
@@ -455,6 +456,29 @@ describe(`interventions: follow-up reminders and the dashboard (${BACKEND})`, ()
     } finally {
       clock.advance(-14 * DAY);
     }
+  });
+
+  it('the T1740 migration gives every sent or acknowledged intervention without a follow-up day one, and touches no other', async () => {
+    const person = await newPerson();
+    const rows = {
+      dated: await post({ person_id: person, type: 'wgeid_urgent', status: 'sent', date: '2026-09-03' }),
+      undated: await post({ person_id: person, type: 'press', status: 'acknowledged' }),
+      given: await post({ person_id: person, type: 'press', status: 'sent', follow_up_on: '2026-12-01' }),
+      draft: await post({ person_id: person, type: 'press' }),
+      answered: await post({ person_id: person, type: 'press', status: 'responded', date: '2026-09-03' }),
+    };
+    // As they stood before follow-ups were set on every send.
+    const ids = [rows.dated.id, rows.undated.id, rows.draft.id, rows.answered.id];
+    await t.app.ctx.db.updateTable('interventions').set({ follow_up_on: null }).where('id', 'in', ids).execute();
+    await backfillFollowUps(t.app.ctx.db);
+    const followUpOf = async (id: string) => (await t.api('GET', `/api/v1/interventions/${id}`)).body.follow_up_on;
+    assert.equal(await followUpOf(rows.dated.id), '2026-09-10', 'its own day plus a week (urgent)');
+    assert.equal(await followUpOf(rows.undated.id), '2026-10-15', 'the day it was recorded plus two weeks');
+    assert.equal(await followUpOf(rows.given.id), '2026-12-01');
+    assert.equal(await followUpOf(rows.draft.id), null);
+    assert.equal(await followUpOf(rows.answered.id), null);
+    // Out of the next test's way: the dated one is due.
+    assert.equal((await t.api('POST', `/api/v1/interventions/${rows.dated.id}/retract`, { body: { reason: 'test data' } })).status, 200);
   });
 
   it('lists exactly the follow-ups due today in the reader’s cases — API and dashboard — and drafts a week old', async () => {
