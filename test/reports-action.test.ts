@@ -190,6 +190,96 @@ describe(`urgent action and press brief (${BACKEND})`, () => {
     }
   }
 
+  // Where she was taken, down to the street: only as far as her consent to location allows.
+  const STREET = '7 Dostyk Street';
+  async function placedCase(location: 'exact' | 'region' | 'hidden' | null) {
+    const person = await created('/api/v1/persons', {
+      ...STORY_PERSON,
+      hometown: `Toli county town, ${STREET}`,
+      consent: { publicity: 'named', ...(location ? { location } : {}) },
+    });
+    await created(`/api/v1/persons/${person}/statuses`, { status: 'detained', date: '2026-09-18', place: `Her mother’s home, ${STREET}, Toli county town` });
+    await created(`/api/v1/persons/${person}/statuses`, { status: 'disappeared', date: '2026-09-25', place: `Police station near ${STREET}, Toli county town`, whereabouts_acknowledged: 'denied' });
+    await created('/api/v1/events', {
+      title: 'Asemgul Bekbolat taken away',
+      date: '2026-09-18',
+      place: `${STREET}, Toli county town`,
+      acts: [{ type: 'arrest', victim_id: person, place: `${STREET}, Toli county town`, perpetrators: [{ actor_id: police, involvement: 'direct' }] }],
+    });
+    return person;
+  }
+
+  for (const location of ['exact', 'region', 'hidden', null] as const) {
+    it(`location consent ${location ?? 'not recorded'}: places in JSON, document and saved note only as far as it allows`, async () => {
+      const person = await placedCase(location);
+      for (const kind of ['urgent_action', 'brief'] as const) {
+        const r = await doc(person, kind);
+        assert.equal(r.status, 200, r.text);
+        const { text } = await html(`/api/v1/persons/${person}/reports/${kind}?format=html`);
+        const saved = await t.api('POST', `/api/v1/persons/${person}/reports/${kind}/interventions`, { body: {} });
+        assert.equal(saved.status, 201, saved.text);
+        for (const [where, body] of [
+          ['JSON', r.text],
+          ['document', text],
+          ['note', saved.body.note as string],
+        ] as const) {
+          const label = `${kind} ${where} (${location})`;
+          if (location === 'exact') {
+            assert.ok(body.includes(STREET), `${label} keeps the street`);
+          } else {
+            assert.ok(!body.includes(STREET), `${label} shows the street`);
+            assert.ok(!body.includes('county town') && !body.includes('mother’s home'), `${label} shows a place`);
+            // Cut to the region (Toli lies in Tacheng), or nothing at all.
+            assert.equal(body.includes('Tacheng'), location === 'region', `${label}: the region`);
+          }
+        }
+        // The summary says where she is only as far as allowed.
+        if (location === 'region') assert.match(r.body.summary, /Tacheng/);
+        if (location === 'exact') assert.ok(r.body.summary.includes(STREET));
+        if (location === 'hidden' || location === null) assert.ok(!/Tacheng|Toli county|Police station/.test(r.body.summary), r.body.summary);
+      }
+    });
+  }
+
+  it('names of other persons in borrowed text are struck unless they agreed to be named themselves', async () => {
+    for (const publicity of ['named', 'none'] as const) {
+      const person = await created('/api/v1/persons', { ...STORY_PERSON, consent: { publicity, location: 'exact' } });
+      const sister = await created('/api/v1/persons', { case_id: person, names: [{ text: 'Gulnaz Bekbolat', script: 'Latn' }] });
+      await created('/api/v1/relations', { from_person_id: person, to_person_id: sister, relation: 'sister' });
+      // A brother who agreed to be named, in another case, linked by a relation.
+      const brother = await created('/api/v1/persons', { names: [{ text: 'Nurlan Sadykov', script: 'Latn' }], consent: { publicity: 'named' } });
+      await created('/api/v1/relations', { from_person_id: person, to_person_id: brother, relation: 'brother' });
+      // A co-victim of the same event, filed in a case of his own, with no consent.
+      const neighbour = await created('/api/v1/persons', { names: [{ text: 'Serik Omarov', script: 'Latn' }] });
+      const call = await created('/api/v1/sources', { person_id: person, kind: 'phone_call', title: 'Gulnaz Bekbolat on the phone about Serik', date: '2026-09-18' });
+      await created('/api/v1/events', {
+        title: 'Asemgul Bekbolat and her sister Gulnaz Bekbolat taken; Nurlan Sadykov saw it; Serik Omarov too',
+        date: '2026-09-18',
+        place: 'Outside Gulnaz’s shop',
+        citations: [{ source_id: call }],
+        acts: [
+          { type: 'arrest', victim_id: person, perpetrators: [{ actor_id: police, involvement: 'direct' }], citations: [{ source_id: call }] },
+          { type: 'arrest', victim_id: neighbour, perpetrators: [{ actor_id: police, involvement: 'direct' }] },
+        ],
+      });
+      const r = await doc(person, 'urgent_action');
+      assert.equal(r.status, 200, r.text);
+      const saved = await t.api('POST', `/api/v1/persons/${person}/reports/brief/interventions`, { body: {} });
+      assert.equal(saved.status, 201, saved.text);
+      for (const [where, body] of [
+        ['JSON', r.text],
+        ['note', saved.body.note as string],
+      ] as const) {
+        const label = `${where} (subject ${publicity})`;
+        assert.ok(!body.includes('Gulnaz'), `${label} names the sister`);
+        assert.ok(!body.includes('Serik') && !body.includes('Omarov'), `${label} names the co-victim`);
+        assert.ok(body.includes('Nurlan Sadykov'), `${label} strikes the brother, who agreed`);
+        if (publicity === 'named') assert.ok(body.includes('Asemgul Bekbolat and her sister [name withheld] taken'), `${label}: ${body.slice(0, 400)}`);
+        else assert.ok(!body.includes('Bekbolat') && !body.includes('Asemgul'), `${label} names her`);
+      }
+    }
+  });
+
   it('whom to write to: chosen by ?to=, in that order; unknown, retracted or malformed ids refused', async () => {
     const { person } = await completeCase('named');
     const chosen = await doc(person, 'urgent_action', `?to=${dir.kzMinistry},${dir.cnEmbassy}`);
@@ -258,6 +348,10 @@ describe(`urgent action and press brief (${BACKEND})`, () => {
     assert.equal(brief.status, 201, brief.text);
     assert.deepEqual([brief.body.type, brief.body.status], ['press', 'draft']);
     assert.match(brief.body.addressee, /Ambassador of the People's Republic of China/);
+    // An id in upper case names the same entry, as in the GET's ?to=.
+    const upper = await t.api('POST', `/api/v1/persons/${person}/reports/brief/interventions`, { body: { to: [dir.kzMinistry.toUpperCase()] } });
+    assert.equal(upper.status, 201, upper.text);
+    assert.equal(upper.body.addressee, 'Minister of Foreign Affairs of the Republic of Kazakhstan');
     const wgeid = await t.api('POST', `/api/v1/persons/${person}/reports/wgeid/interventions`, { body: {} });
     assert.equal(wgeid.status, 201, wgeid.text);
     assert.deepEqual([wgeid.body.type, wgeid.body.addressee], ['wgeid_urgent', 'UN Working Group on Enforced or Involuntary Disappearances']);

@@ -239,6 +239,17 @@ export async function findCaseOfPerson(db: Db, id: string): Promise<{ case_id: s
   return row ? { case_id: row.case_id, retracted: row.retracted_at !== null } : null;
 }
 
+/**
+ * The persons filed under `caseId`, and those of `extraIds` — retracted ones too, whose names may still stand
+ * in old text — with their consent to publicity (null: none given): for redacting public documents.
+ */
+export async function listCasePersonsWithPublicity(db: Db, caseId: string, extraIds: string[]): Promise<Map<string, string | null>> {
+  let query = db.selectFrom('persons').select(['id', 'consent']);
+  query = extraIds.length ? query.where((eb) => eb.or([eb('case_id', '=', caseId), eb('id', 'in', extraIds)])) : query.where('case_id', '=', caseId);
+  const rows = await query.execute();
+  return new Map(rows.map((row) => [row.id, row.consent ? ((JSON.parse(row.consent) as Consent).publicity ?? null) : null]));
+}
+
 export interface PersonFilter {
   status?: string | undefined;
   ethnicity?: string | undefined;

@@ -105,3 +105,13 @@ export async function listRelationRows(db: Db, cipher: FieldCipher, filter: Rela
   const rows = await query.orderBy('id').limit(filter.limit + 1).execute();
   return rows.map((row) => toRelation(cipher, row, filter.openSecrets ?? false));
 }
+
+/** The persons on the other side of any relation of `personId`, retracted ones too: for redacting public documents. */
+export async function listRelatedPersonIds(db: Db, personId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('relations')
+    .select(['from_person_id', 'to_person_id'])
+    .where((eb) => eb.or([eb('from_person_id', '=', personId), eb('to_person_id', '=', personId)]))
+    .execute();
+  return [...new Set(rows.flatMap((row) => [row.from_person_id, row.to_person_id]))].filter((id) => id !== personId);
+}

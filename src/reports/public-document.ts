@@ -3,17 +3,26 @@
  * snapshot as the WGEID communication (reports.repository.ts), and both are meant to go public.
  * So the person is shown only as far as her consent allows — her name only for `named`, her
  * initials for `anonymous`, the case number for `none` or no consent — and every name form is
- * struck from every text the case file lends the document (event titles, places). No secret
- * field is in the snapshot; a confidential source is cited without its title.
+ * struck from every text the case file lends the document (event titles, places, source titles),
+ * as are the name forms of everyone else in her case who has not agreed to be named. Places follow
+ * her consent to location: `exact` as recorded, `region` cut to the region (stats/regions.ts; none
+ * when the gazetteer knows none), `hidden` or no consent none at all. No secret field is in the
+ * snapshot; a confidential source is cited without its title.
  */
 import type { DirectoryEntry } from '../directory/directory.types.ts';
+import { regionOf, UNKNOWN_REGION } from '../stats/regions.ts';
+import { translator } from '../web/i18n.ts';
 import type { CaseFileName, CaseFileSource, WgeidCaseFile } from './wgeid.ts';
 
 export type Publicity = 'named' | 'anonymous' | 'none';
+export type LocationDisclosure = 'exact' | 'region' | 'hidden';
 
-/** The snapshot plus the person's consent to publicity. */
+/** The snapshot plus the person's consent to publicity and location, and the names to withhold. */
 export interface PublicCaseFile extends WgeidCaseFile {
   publicity: Publicity;
+  location: LocationDisclosure;
+  /** The name forms of the other persons of the case (relations, co-victims) not consenting to be named. */
+  withheld_names: string[];
 }
 
 /** A directory entry as a document names it. */
@@ -115,20 +124,53 @@ export function shownAs(file: PublicCaseFile): { text: string; named: boolean } 
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+const wordsOf = (forms: string[]) => forms.flatMap((form) => form.split(/[\s·.\-‐,]+/u)).filter((w) => [...w].length >= 2);
+const fold = (text: string) => text.toLocaleLowerCase();
+
+const WITHHELD = '[name withheld]';
+
 /**
- * Strikes every name form of the person (and her father's name) from a text the case file lends
- * the document: whole forms first, then their words of two letters or more. Named: unchanged.
+ * Strikes name forms from a text the case file lends the document: the person's (and her
+ * father's) unless she is named, with `replacement`; every withheld name of another person, with
+ * "[name withheld]" — whole forms first, then their words of two letters or more, except a word of
+ * the named person's own name (her sister's surname is hers too, and she agreed to it).
  */
 export function redactorFor(file: PublicCaseFile, replacement: string): (text: string) => string {
-  if (file.publicity === 'named') return (text) => text;
-  const forms = [...file.person.names.map((n) => n.text), ...(file.person.father_name ? [file.person.father_name] : [])];
-  const words = forms.flatMap((form) => form.split(/[\s·.\-‐,]+/u)).filter((w) => [...w].length >= 2);
+  const own = [...file.person.names.map((n) => n.text), ...(file.person.father_name ? [file.person.father_name] : [])];
+  const kept = new Set(file.publicity === 'named' ? [...own, ...wordsOf(own)].map(fold) : []);
+  const struck = new Map<string, string>();
+  const strike = (forms: string[], by: string) => {
+    for (const form of [...forms, ...wordsOf(forms)]) if (!kept.has(fold(form)) && !struck.has(fold(form))) struck.set(fold(form), by);
+  };
+  if (file.publicity !== 'named') strike(own, replacement);
+  strike(file.withheld_names, WITHHELD);
+  if (struck.size === 0) return (text) => text;
   // Whole words only ("Li" must not strike "police"), except in Chinese, which has no spaces between words.
   const bounded = (form: string) => (/\p{Script=Han}/u.test(form) ? escapeRegExp(form) : `(?<![\\p{L}\\p{M}])${escapeRegExp(form)}(?![\\p{L}\\p{M}])`);
-  const patterns = [...new Set([...forms, ...words])].sort((a, b) => b.length - a.length).map(bounded);
-  if (patterns.length === 0) return (text) => text;
-  const pattern = new RegExp(patterns.join('|'), 'giu');
-  return (text) => text.replace(pattern, replacement);
+  const pattern = new RegExp([...struck.keys()].sort((a, b) => b.length - a.length).map(bounded).join('|'), 'giu');
+  return (text) => text.replace(pattern, (match) => struck.get(fold(match)) ?? WITHHELD);
+}
+
+const REGION_NAMES = translator('en');
+
+/** A place as far as her consent to location allows: as recorded, its region (in English, as the documents are), or none. */
+export function placeFor(location: LocationDisclosure, place: string | null): string | null {
+  if (!place || location === 'hidden') return null;
+  if (location === 'exact') return place;
+  const region = regionOf(place);
+  return region === UNKNOWN_REGION ? null : REGION_NAMES.label('region', region);
+}
+
+/** The snapshot with every place (timeline, events, acts, hometown, residence) cut to her consent to location. */
+export function locatedFile(file: PublicCaseFile): PublicCaseFile {
+  if (file.location === 'exact') return file;
+  const place = (text: string | null) => placeFor(file.location, text);
+  return {
+    ...file,
+    person: { ...file.person, hometown: place(file.person.hometown), residence: place(file.person.residence) },
+    statuses: file.statuses.map((entry) => ({ ...entry, place: place(entry.place) })),
+    events: file.events.map((event) => ({ ...event, place: place(event.place), acts: event.acts.map((act) => ({ ...act, place: place(act.place) })) })),
+  };
 }
 
 const byDay = <T>(day: (item: T) => string | null) => (x: T, y: T) => {
@@ -202,7 +244,8 @@ export function citedSources(file: WgeidCaseFile, facts: DocumentFact[], redact:
 const NO_ADDRESSEE_HINT = 'No addressee chosen, and the directory has none for the person’s country of citizenship: choose one from the directory, or add one there.';
 
 /** What both documents share, ready for the title and summary each writes its own way. */
-export function documentBase(kind: DocumentKind, file: PublicCaseFile, addressees: Addressee[], now: Date) {
+export function documentBase(kind: DocumentKind, recorded: PublicCaseFile, addressees: Addressee[], now: Date) {
+  const file = locatedFile(recorded);
   const shown = shownAs(file);
   const redact = redactorFor(file, shown.named ? shown.text : shown.text.startsWith('the person') ? '[name withheld]' : shown.text);
   const background = backgroundOf(file, redact);

@@ -5,7 +5,8 @@ import type { Database } from '../db/schema.ts';
 import { listEventRows } from '../events/events.repository.ts';
 import { listInterventionRows } from '../interventions/interventions.repository.ts';
 import type { FieldCipher } from '../keys/field-cipher.ts';
-import { findPersonById } from '../persons/persons.repository.ts';
+import { findPersonById, listCasePersonsWithPublicity, listNamesOfPersons } from '../persons/persons.repository.ts';
+import { listRelatedPersonIds } from '../relations/relations.repository.ts';
 import { CASE_LIST_LIMIT } from '../records/list-cursor.ts';
 import { citationsFor, existingSourceIds } from '../sources/citations.repository.ts';
 import type { Citation } from '../sources/citations.types.ts';
@@ -23,7 +24,9 @@ const sourceIdsOf = (citations: Citation[]) => [...new Set(citations.map((c) => 
  * feature repositories (so `db` may be a transaction) and cut to `scope`: events, actors and
  * sources the reader may not see are left out. The national id is in it only with `withSecrets`;
  * no other secret field (notes, contacts, confidential identities) ever is. The person's consent to
- * publicity comes with it, for the documents meant to go public (public-document.ts).
+ * publicity and to her location comes with it, and the name forms of the other persons of her case
+ * (her case, her relations, the co-victims of her events) who have not agreed to be named, for the
+ * documents meant to go public to strike (public-document.ts).
  */
 export async function loadWgeidCaseFile(
   db: Db,
@@ -41,6 +44,11 @@ export async function loadWgeidCaseFile(
     listInterventionRows(db, cipher, { personId, limit: CASE_LIST_LIMIT, scope }),
   ]);
   const ownActs = events.flatMap((event) => event.acts.filter((act) => act.victim_id === personId));
+  // Everyone the borrowed text may name besides her: her case, her relations, the other victims of her events.
+  const linkedIds = [...(await listRelatedPersonIds(db, personId)), ...events.flatMap((event) => event.acts.flatMap((act) => (act.victim_id ? [act.victim_id] : [])))];
+  const publicityOf = await listCasePersonsWithPublicity(db, person.case_id, [...new Set(linkedIds)]);
+  const withheld = [...publicityOf].filter(([id, publicity]) => id !== personId && publicity !== 'named').map(([id]) => id);
+  const withheldNames = [...new Set([...(await listNamesOfPersons(db, cipher, withheld)).values()].flatMap((names) => names.map((n) => n.text)))];
   const actorIds = [...new Set(ownActs.flatMap((act) => act.perpetrators.map((p) => p.actor_id)))];
   const citedSourceIds = [
     ...new Set([
@@ -116,5 +124,8 @@ export async function loadWgeidCaseFile(
     submitter: input.submitter,
     // What the person agreed may be published about her (an urgent action, a brief): no consent is none.
     publicity: person.consent?.publicity ?? 'none',
+    // And where she may be placed: no consent hides every place.
+    location: person.consent?.location ?? 'hidden',
+    withheld_names: withheldNames,
   };
 }

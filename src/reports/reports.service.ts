@@ -119,7 +119,9 @@ const INTERVENTION_TYPE: Record<DocumentKind, string> = { urgent_action: 'letter
  * was sent stays on record; the addressee is the chosen entries' names (the Working Group for
  * WGEID, whose type follows its procedure). Needs write access to the case.
  */
-export async function createDocumentIntervention(ctx: ServiceContext, principal: Principal, personId: string, kind: DocumentKindParam, to: string[] | undefined): Promise<Intervention> {
+export async function createDocumentIntervention(ctx: ServiceContext, principal: Principal, personId: string, kind: DocumentKindParam, given: string[] | undefined): Promise<Intervention> {
+  // Ids compare in lower case, as the GET's `?to=` does: an upper-case UUID names the same entry.
+  const to = addresseeIdsOf(given);
   const { file } = await readCaseFile(ctx, principal, personId, { write: true });
   const now = ctx.clock.now();
   const date = now.toISOString().slice(0, 10);
