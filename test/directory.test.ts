@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createToken } from '../src/auth/tokens.service.ts';
 import { after, before, describe, it } from 'node:test';
 import { listRevisionsForEntity } from '../src/records/revisions.repository.ts';
 import { BACKEND, startTestApp, type TestApp } from './helpers/test-app.ts';
@@ -82,6 +83,17 @@ describe(`the directory of addressees (${BACKEND})`, () => {
     assert.equal((await t.api('PATCH', `/api/v1/directory/${id}`, { token: t.tokens.researcher, body: { note: 'x', version: 1 } })).status, 403);
     assert.equal((await t.api('POST', `/api/v1/directory/${id}/retract`, { token: t.tokens.researcher, body: { reason: 'not mine to retract' } })).status, 403);
     assert.equal((await t.api('GET', '/api/v1/directory', { token: null })).status, 401);
+    // A coordinator's read-only token reads the directory but changes nothing in it.
+    const readOnly = (await createToken(t.app.ctx.db, t.app.ctx.clock, { role: 'coordinator', name: 'read-only coordinator', readOnly: true })).token;
+    assert.equal((await t.api('GET', `/api/v1/directory/${id}`, { token: readOnly })).status, 200);
+    for (const [method, path, body] of [
+      ['POST', '/api/v1/directory', entry({ name: 'Read-only office' })],
+      ['PATCH', `/api/v1/directory/${id}`, { note: 'x', version: 1 }],
+      ['POST', `/api/v1/directory/${id}/retract`, { reason: 'read-only tokens may not' }],
+    ] as const) {
+      const refused = await t.api(method, path, { token: readOnly, body });
+      assert.equal(refused.status, 403, `${method} ${path}: ${refused.text}`);
+    }
     assert.equal(await count(), before + 1);
     assert.equal((await t.api('GET', `/api/v1/directory/${id}`)).body.version, 1);
   });
@@ -103,6 +115,20 @@ describe(`the directory of addressees (${BACKEND})`, () => {
     const second = await t.api('GET', `/api/v1/directory?limit=1&cursor=${first.body.next_cursor}`);
     assert.equal(second.status, 200);
     assert.ok(second.body.items[0].name >= first.body.items[0].name);
+    // Every page further on, none repeating an entry: the pages together are the whole list once.
+    const seen = [first.body.items[0].id as string];
+    let cursor: string | null = first.body.next_cursor;
+    while (cursor) {
+      const page = await t.api('GET', `/api/v1/directory?limit=1&cursor=${cursor}`);
+      assert.equal(page.status, 200, page.text);
+      for (const item of page.body.items as Array<{ id: string }>) {
+        assert.ok(!seen.includes(item.id), `page ${seen.length + 1} repeats ${item.id}`);
+        seen.push(item.id);
+      }
+      cursor = page.body.next_cursor;
+    }
+    const all = (await t.api('GET', '/api/v1/directory?limit=200')).body.items.map((e: { id: string }) => e.id);
+    assert.deepEqual(seen, all);
   });
 
   it('refuses malformed, hostile and oversized input with a clear error, and writes nothing', async () => {
