@@ -13,6 +13,7 @@ import * as duplicatePairs from './2026-11-29T1510-duplicate-pairs.ts';
 import * as nameKeyCaseIndex from './2026-11-29T1520-name-key-case-index.ts';
 import * as personExternalIds from './2026-11-29T1600-person-external-ids.ts';
 import * as stats from './2026-11-29T1610-stats.ts';
+import * as publicRegister from './2026-11-29T1720-public-register.ts';
 
 /** Every migration, by name; names sort in the order they run. Never edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T1520-name-key-case-index': nameKeyCaseIndex,
   '2026-11-29T1600-person-external-ids': personExternalIds,
   '2026-11-29T1610-stats': stats,
+  '2026-11-29T1720-public-register': publicRegister,
 };
