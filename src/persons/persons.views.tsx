@@ -499,7 +499,7 @@ const FLASH_MESSAGES: Record<Flash, MessageKey> = {
   record_retracted: 'record.retracted_done',
 };
 
-function Fact(props: { label: string; children: ComponentChildren }) {
+export function Fact(props: { label: string; children: ComponentChildren }) {
   return (
     <div class="fact">
       <dt>{props.label}</dt>

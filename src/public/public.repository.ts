@@ -1,7 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { sealContext, type FieldCipher } from '../keys/field-cipher.ts';
-import type { PersonName } from '../persons/persons.types.ts';
 import type { Changes } from '../records/versioning.ts';
 
 /**
@@ -86,11 +85,11 @@ export interface RegisterPageFilter {
 }
 
 /**
- * A page of the register in case-number order (one extra row tells whether more follow), walked
- * along persons_public_list_idx; SQLite is told which index, since without statistics it may pick
- * the status or ethnicity index and sort.
+ * A page of the register in case-number order (one extra row tells whether more follow), or with
+ * `newest` its last rows first (the feed), walked along persons_public_list_idx; SQLite is told
+ * which index, since without statistics it may pick the status or ethnicity index and sort.
  */
-export async function listRegisterPage(db: Db, dialect: 'sqlite' | 'postgres', filter: RegisterPageFilter): Promise<RegisterRow[]> {
+export async function listRegisterPage(db: Db, dialect: 'sqlite' | 'postgres', filter: RegisterPageFilter & { newest?: boolean }): Promise<RegisterRow[]> {
   const from = dialect === 'sqlite' ? sql`persons indexed by persons_public_list_idx` : sql`persons`;
   const { rows } = await sql<RegisterRow>`
     select ${sql.join(COLUMNS.map((column) => sql.ref(column)))}
@@ -99,20 +98,8 @@ export async function listRegisterPage(db: Db, dialect: 'sqlite' | 'postgres', f
       ${filter.afterSeq === undefined ? sql`` : sql`and persons.case_seq > ${filter.afterSeq}`}
       ${filter.status ? sql`and persons.current_status = ${filter.status}` : sql``}
       ${filter.ethnicity ? sql`and persons.ethnicity = ${filter.ethnicity}` : sql``}
-    order by persons.case_seq
-    limit ${filter.limit + 1}`.execute(db);
-  return rows.map(normaliseRow);
-}
-
-/** The newest cases on the register (highest case numbers first), for the feed. */
-export async function listNewestOnRegister(db: Db, dialect: 'sqlite' | 'postgres', limit: number): Promise<RegisterRow[]> {
-  const from = dialect === 'sqlite' ? sql`persons indexed by persons_public_list_idx` : sql`persons`;
-  const { rows } = await sql<RegisterRow>`
-    select ${sql.join(COLUMNS.map((column) => sql.ref(column)))}
-    from ${from}
-    where persons.published = 1 and persons.retracted_at is null and persons.duplicate_of is null
-    order by persons.case_seq desc
-    limit ${limit}`.execute(db);
+    order by persons.case_seq ${filter.newest ? sql`desc` : sql`asc`}
+    limit ${filter.newest ? filter.limit : filter.limit + 1}`.execute(db);
   return rows.map(normaliseRow);
 }
 
@@ -153,23 +140,6 @@ export async function findNamedCandidates(db: Db, keys: string[], limit: number)
     order by hits desc, k.person_id
     limit ${limit}`.execute(db);
   return rows.map((row) => row.person_id);
-}
-
-/** The name forms of these persons, opened, by person (position order). */
-export async function listRegisterNames(db: Db, cipher: FieldCipher, ids: string[]): Promise<Map<string, PersonName[]>> {
-  const byPerson = new Map<string, PersonName[]>(ids.map((id) => [id, []]));
-  if (ids.length === 0) return byPerson;
-  const rows = await db
-    .selectFrom('person_names')
-    .select(['id', 'person_id', 'text', 'script', 'lang', 'kind'])
-    .where('person_id', 'in', ids)
-    .orderBy('person_id')
-    .orderBy('position')
-    .execute();
-  for (const row of rows) {
-    byPerson.get(row.person_id)?.push({ text: cipher.open(row.text, sealContext('person_names', 'text', row.id)), script: row.script, lang: row.lang, kind: row.kind });
-  }
-  return byPerson;
 }
 
 /** The status entries with these ids (the current ones of a page of persons). */

@@ -1,7 +1,7 @@
 import { feedEntryId, type AtomEntry } from './feed.ts';
 import { decodeCursor, encodeCursor } from '../http/schemas.ts';
 import { InvalidInputError, NotFoundError } from '../lib/errors.ts';
-import { formatCaseNumber } from '../persons/persons.repository.ts';
+import { formatCaseNumber, listNamesOfPersons } from '../persons/persons.repository.ts';
 import { queryKeys } from '../search/name-keys.ts';
 import { personMatcher } from '../search/name-match.ts';
 import { loadSearchKey } from '../search/search-keys.ts';
@@ -24,8 +24,6 @@ import {
   findNamedOnRegister,
   findOnRegister,
   findRegisterStatuses,
-  listNewestOnRegister,
-  listRegisterNames,
   listRegisterPage,
   listRegisterRevisions,
   listRegisterTimelines,
@@ -82,7 +80,7 @@ export function readRegisterQuery(query: RegisterQuery): { q: string | null; aft
 async function presentRows(ctx: ServiceContext, rows: readonly RegisterRow[]): Promise<PublicCase[]> {
   const named = rows.filter(needsNames).map((row) => row.id);
   const statusIds = rows.flatMap((row) => (row.current_status_id ? [row.current_status_id] : []));
-  const [names, statuses] = await Promise.all([listRegisterNames(ctx.db, ctx.cipher, named), findRegisterStatuses(ctx.db, statusIds)]);
+  const [names, statuses] = await Promise.all([listNamesOfPersons(ctx.db, ctx.cipher, named), findRegisterStatuses(ctx.db, statusIds)]);
   return rows.map((row) => presentPublicCase(row, names.get(row.id), row.current_status_id ? (statuses.get(row.current_status_id) ?? null) : null));
 }
 
@@ -112,7 +110,7 @@ async function searchRegister(ctx: ServiceContext, q: string, filter: { status: 
   const keys = queryKeys(q).map((nameKey) => key.hash(nameKey));
   const ids = await findNamedCandidates(ctx.db, keys, SEARCH_CANDIDATES);
   const rows = (await findNamedOnRegister(ctx.db, ids)).filter((row) => keep(row) && publicConsentOf(row.consent).publicity === 'named');
-  const names = await listRegisterNames(ctx.db, ctx.cipher, rows.map((row) => row.id));
+  const names = await listNamesOfPersons(ctx.db, ctx.cipher, rows.map((row) => row.id));
   const match = personMatcher(q);
   const ranked = rows
     .map((row) => ({ row, score: match(names.get(row.id) ?? []).score }))
@@ -142,7 +140,7 @@ export async function getPublicCase(ctx: ServiceContext, caseNumber: string): Pr
   const row = /^VG-\d{6,9}$/.test(caseNumber) ? await findOnRegister(ctx.db, caseNumber) : null;
   if (!row) throw new NotOnRegisterError();
   const [names, timeline] = await Promise.all([
-    needsNames(row) ? listRegisterNames(ctx.db, ctx.cipher, [row.id]) : Promise.resolve(new Map()),
+    needsNames(row) ? listNamesOfPersons(ctx.db, ctx.cipher, [row.id]) : Promise.resolve(new Map()),
     listRegisterTimelines(ctx.db, [row.id]),
   ]);
   const revisions = await listRegisterRevisions(ctx.db, ctx.cipher, [row.id], timeline.map((entry) => entry.id));
@@ -157,7 +155,7 @@ export async function getPublicCase(ctx: ServiceContext, caseNumber: string): Pr
 
 /** The newest cases on the register (by case number), each with its publication and last public change. */
 export async function registerFeed(ctx: ServiceContext): Promise<AtomEntry[]> {
-  const rows = await listNewestOnRegister(ctx.db, ctx.dialect, FEED_SIZE);
+  const rows = await listRegisterPage(ctx.db, ctx.dialect, { newest: true, limit: FEED_SIZE });
   const ids = rows.map((row) => row.id);
   const timelines = await listRegisterTimelines(ctx.db, ids);
   const [cases, revisions] = await Promise.all([

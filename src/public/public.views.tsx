@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
-import { KNOWN_ETHNICITIES } from '../persons/persons.views.tsx';
+import { Fact, KNOWN_ETHNICITIES } from '../persons/persons.views.tsx';
 import type { Statistics } from '../stats/stats.service.ts';
-import { StatsPanels } from '../stats/stats.views.tsx';
+import { StatsBody } from '../stats/stats.views.tsx';
 import { STATUSES } from '../timeline/statuses.schemas.ts';
 import { CaseNumber, EdtfDate, enumOptions, NameList, RecordText, SelectField, StatusChip, Timestamp } from '../web/components.tsx';
 import type { Translator } from '../web/i18n.ts';
@@ -158,15 +158,6 @@ export function RegisterListView(props: RegisterListProps) {
   );
 }
 
-function Fact(props: { label: string; children: ComponentChildren }) {
-  return (
-    <div class="fact">
-      <dt>{props.label}</dt>
-      <dd>{props.children}</dd>
-    </div>
-  );
-}
-
 function CorrectionText(props: { correction: PublicCorrection; i18n: Translator }) {
   const { correction: c, i18n } = props;
   if (c.kind !== 'field') {
@@ -266,16 +257,7 @@ export function PublicStatsView(props: { page: PageContext; lang: string | null;
   const { i18n } = page;
   return (
     <PublicLayout page={page} title={i18n.t('public.stats')} lang={lang}>
-      <div class="section-head">
-        <h1>{i18n.t('public.stats')}</h1>
-        <a class="btn" href="/public/stats.csv" download>
-          {i18n.t('stats.download_csv')}
-        </a>
-      </div>
-      <p>{i18n.t('public.stats_intro', { total: stats.total })}</p>
-      <div class="panel">
-        <StatsPanels stats={stats} i18n={i18n} />
-      </div>
+      <StatsBody stats={stats} i18n={i18n} title={i18n.t('public.stats')} csvHref="/public/stats.csv" intro={i18n.t('public.stats_intro', { total: stats.total })} />
     </PublicLayout>
   );
 }
