@@ -101,11 +101,12 @@ async function main(): Promise<void> {
     const listFirst = await timed(() => fetchOk('/public'));
     const listAnywhere = await timed((i) => fetchOk(`/public?cursor=${cursorAt(i)}`));
     const listByStatus = await timed((i) => fetchOk(`/public?status=disappeared&cursor=${cursorAt(i)}`));
+    const listByRareStatus = await timed((i) => fetchOk(`/public?status=forced_psychiatric&cursor=${cursorAt(i)}`));
     const searchName = await timed((i) => fetchOk(`/public?q=${encodeURIComponent(names[i % names.length]!)}`));
     const searchNumber = await timed((i) => fetchOk(`/public?q=${numbers[i % numbers.length]!}`));
     const casePage = await timed((i) => fetchOk(`/public/cases/${numbers[i % numbers.length]!}`));
     const feed = await timed(() => fetchOk('/public/feed.atom'));
-    const figures = { persons: PERSONS, on_register: onRegister, runs: RUNS, healthz, sql_baseline: sqlBaseline, list_first: listFirst, list_anywhere: listAnywhere, list_by_status: listByStatus, search_name: searchName, search_number: searchNumber, case_page: casePage, feed };
+    const figures = { persons: PERSONS, on_register: onRegister, runs: RUNS, healthz, sql_baseline: sqlBaseline, list_first: listFirst, list_anywhere: listAnywhere, list_by_status: listByStatus, list_by_rare_status: listByRareStatus, search_name: searchName, search_number: searchNumber, case_page: casePage, feed };
     writeFileSync(join(ROOT, 'bench', 'data', `results-public-sqlite-${PERSONS}.json`), `${JSON.stringify(figures, null, 2)}\n`);
     console.log(`public register over ${PERSONS} persons (${onRegister} on the register), SQLite, through HTTP, ${RUNS} requests each, p50 / p95 / p99; target: list p95 < 100 ms`);
     console.log(`  baseline, same run: GET /healthz                          ${fmt(healthz)}`);
@@ -113,6 +114,7 @@ async function main(): Promise<void> {
     console.log(`  GET /public (first page)                                  ${fmt(listFirst)}`);
     console.log(`  GET /public?cursor=… (a page anywhere)                    ${fmt(listAnywhere)}`);
     console.log(`  GET /public?status=disappeared&cursor=…                   ${fmt(listByStatus)}`);
+    console.log(`  GET /public?status=forced_psychiatric&cursor=… (rare)      ${fmt(listByRareStatus)}`);
     console.log(`  GET /public?q=NAME (a named person's name)                 ${fmt(searchName)}`);
     console.log(`  GET /public?q=VG-… (a case number)                        ${fmt(searchNumber)}`);
     console.log(`  GET /public/cases/VG-…                                    ${fmt(casePage)}`);

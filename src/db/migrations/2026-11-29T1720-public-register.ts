@@ -4,11 +4,12 @@ import { sql, type Kysely } from 'kysely';
  * The public register lists the published persons in case-number order, a page at a time, at 10^6
  * persons: a partial index of the published ones alone, keyed by case_seq, so a page is one short
  * range read (in either direction: the Atom feed reads the newest from its end) however few persons
- * are published. It holds the condition's columns, so SQLite checks them from the index alone.
+ * are published. It holds the list's filters (status, ethnicity) and the condition's columns, so a
+ * filtered page skips the rows it does not show within the index, without reading them from the table.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
-    create index persons_public_list_idx on persons (case_seq, published, retracted_at, duplicate_of)
+    create index persons_public_list_idx on persons (case_seq, current_status, ethnicity, published, retracted_at, duplicate_of)
     where published = 1 and retracted_at is null and duplicate_of is null
   `.execute(db);
 }
