@@ -65,8 +65,12 @@ const COLUMNS = [
   'persons.created_at',
 ] as const;
 
-/** Named consent, as stored (JSON.stringify writes no spaces; a quote inside given_by is escaped, so it cannot fake this). */
-export const NAMED_CONSENT_LIKE = '%"publicity":"named"%';
+/**
+ * Named consent, as stored (JSON.stringify writes no spaces; a quote inside given_by is escaped, so it
+ * cannot fake this). Written into the SQL as a literal, the same as in persons_public_named_idx's
+ * condition (migration 2026-11-29T1720), so that SQLite sees the index covers the query.
+ */
+const NAMED_CONSENT_SQL = sql.raw(`'%"publicity":"named"%'`);
 
 function onRegister(db: Db) {
   return db
@@ -117,7 +121,7 @@ export async function findOnRegister(db: Db, caseNumber: string): Promise<Regist
 /** These persons, if they are on the register with named consent (the consent is checked again in JS by the presenter). */
 export async function findNamedOnRegister(db: Db, ids: string[]): Promise<RegisterRow[]> {
   if (ids.length === 0) return [];
-  const rows = await onRegister(db).where('persons.id', 'in', ids).where('persons.consent', 'like', NAMED_CONSENT_LIKE).execute();
+  const rows = await onRegister(db).where('persons.id', 'in', ids).where(sql<boolean>`persons.consent like ${NAMED_CONSENT_SQL}`).execute();
   return rows.map(normaliseRow);
 }
 
@@ -129,13 +133,14 @@ export const PUBLIC_KEY_ROW_CAP = 20_000;
  * `limit`. Only they are candidates, so a search for the name of a person published anonymously, or
  * not at all, finds nothing and so confirms nothing.
  */
-export async function findNamedCandidates(db: Db, keys: string[], limit: number): Promise<string[]> {
+export async function findNamedCandidates(db: Db, dialect: 'sqlite' | 'postgres', keys: string[], limit: number): Promise<string[]> {
   if (keys.length === 0) return [];
+  const persons = dialect === 'sqlite' ? sql`persons indexed by persons_public_named_idx` : sql`persons`;
   const { rows } = await sql<{ person_id: string }>`
     select k.person_id, count(*) as hits
     from (select person_id from person_name_keys where key in (${sql.join(keys)}) limit ${PUBLIC_KEY_ROW_CAP}) as k
-    join persons on persons.id = k.person_id
-    where persons.published = 1 and persons.retracted_at is null and persons.duplicate_of is null and persons.consent like ${NAMED_CONSENT_LIKE}
+    join ${persons} on persons.id = k.person_id
+    where persons.published = 1 and persons.retracted_at is null and persons.duplicate_of is null and persons.consent like ${NAMED_CONSENT_SQL}
     group by k.person_id
     order by hits desc, k.person_id
     limit ${limit}`.execute(db);

@@ -108,7 +108,7 @@ async function searchRegister(ctx: ServiceContext, q: string, filter: { status: 
   }
   const key = await loadSearchKey(ctx);
   const keys = queryKeys(q).map((nameKey) => key.hash(nameKey));
-  const ids = await findNamedCandidates(ctx.db, keys, SEARCH_CANDIDATES);
+  const ids = await findNamedCandidates(ctx.db, ctx.dialect, keys, SEARCH_CANDIDATES);
   const rows = (await findNamedOnRegister(ctx.db, ids)).filter((row) => keep(row) && publicConsentOf(row.consent).publicity === 'named');
   const names = await listNamesOfPersons(ctx.db, ctx.cipher, rows.map((row) => row.id));
   const match = personMatcher(q);
