@@ -192,6 +192,7 @@ describe('public register', () => {
       const person = (await t.api('GET', `/api/v1/persons/${id}`, { token: t.tokens.coordinator })).body;
       assert.equal(person.published, true);
       assert.ok((await get(t, '/public?q=Webform')).body.includes('Webform Publishedperson'));
+      assert.ok((await web.get(`/persons/${id}`, session(t, 'coordinator'))).html.includes(`href="/public/cases/${person.case_number}"`), 'the person page links its public page');
       const { published: _published, ...unpublished } = form;
       const edited = await web.post(`/persons/${id}/edit`, { ...unpublished, version: String(person.version) }, session(t, 'coordinator'));
       assert.equal(edited.status, 303, edited.html);
