@@ -46,6 +46,7 @@ import { searchPages } from './search/search.pages.ts';
 import { searchRoutes } from './search/search.routes.ts';
 import { statsPages } from './stats/stats.pages.ts';
 import { statsRoutes } from './stats/stats.routes.ts';
+import { publicPages } from './public/public.pages.ts';
 import { duplicateRoutes } from './search/duplicates.routes.ts';
 import { duplicatePages } from './search/duplicates.pages.ts';
 import type { Vault } from './vault/evidence.service.ts';
@@ -100,6 +101,7 @@ const ROUTES = [
   searchPages,
   reportPages,
   statsPages,
+  publicPages,
   duplicatePages,
   statusPages,
   sourcePages,

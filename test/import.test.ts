@@ -30,7 +30,8 @@ async function withApp<T>(store: ProcessStore, run: (app: App, url: string, toke
   const app = await createApp({ ...readConfig({ data: store.dataDir, db: store.dbUrl, port: 0 }, {}), logger: false });
   try {
     const url = await app.start();
-    const { token } = await createToken(app.ctx.db, app.ctx.clock, { role: 'researcher', name: 'import test' });
+    // A coordinator: the source store publishes a person, which researchers may not (issue 7).
+    const { token } = await createToken(app.ctx.db, app.ctx.clock, { role: 'coordinator', name: 'import test' });
     return await run(app, url, token);
   } finally {
     await app.stop();

@@ -27,7 +27,7 @@ import { requirePageReader, requirePageWriter, sendErrorPage } from '../web/guar
 import { lookUp, versionOf } from '../web/record-pages.tsx';
 import { field, pageContext, queryOf, seeOther, sendPage, withQuery, type PageContext } from '../web/page.ts';
 import { CreatePersonBody, RISKS, UpdatePersonBody, type CreatePersonInput, type NameInput, type UpdatePersonInput } from './persons.schemas.ts';
-import { createPerson, getPerson, getPersonSummary, getPersonWithTimeline, listPersons, personHistory, personRevisionsSince, retractPerson, updatePerson } from './persons.service.ts';
+import { createPerson, getPerson, getPersonSummary, getPersonWithTimeline, listPersons, personHistory, personRevisionsSince, PublishForbiddenError, retractPerson, updatePerson } from './persons.service.ts';
 import { listMyNotices, type CaseAccess } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
 import { normaliseName, type Person } from './persons.types.ts';
@@ -439,6 +439,7 @@ export function personPages(app: FastifyInstance, ctx: ServiceContext): void {
       const person = await createPerson(ctx, request.principal!, input);
       return seeOther(reply, `/persons/${person.id}?saved=created`);
     } catch (error) {
+      if (error instanceof PublishForbiddenError) return render(403, { published: page.i18n.t('person.publish_forbidden') });
       const errors = inputErrors(error, request, reply);
       if (!errors) throw error;
       return render(error instanceof UnprocessableError ? 422 : 400, errors);
@@ -476,6 +477,7 @@ export function personPages(app: FastifyInstance, ctx: ServiceContext): void {
           const merge = await mergeConflict(ctx, request.principal!, await getPerson(ctx, request.principal!, id), version, values);
           return sendPage(reply, 409, PersonFormView({ page, mode: 'edit', person, values: withSpareRows(merge.values), errors: {}, conflict: merge.conflict }));
         }
+        if (error instanceof PublishForbiddenError) return render(403, { published: page.i18n.t('person.publish_forbidden') });
         const errors = inputErrors(error, request, reply);
         if (!errors) throw error;
         return render(error instanceof UnprocessableError ? 422 : 400, errors);

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { addCreatorAsCoordinator, caseAccess, accessWithMembership, caseScope, listScope, requireCaseRead, requireCaseWrite, type CaseAccess, asReadBy } from '../access/access.service.ts';
 import type { Principal } from '../auth/roles.ts';
 import { parseEdtf } from '../lib/edtf.ts';
-import { InvalidInputError, NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
+import { ForbiddenError, InvalidInputError, NotFoundError, RetractedRecordError, StaleVersionError, UnprocessableError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { retractRecord } from '../records/retraction.ts';
 import { recordChange } from '../records/changes.ts';
@@ -52,6 +52,37 @@ async function assertDuplicateTarget(ctx: ServiceContext, principal: Principal, 
   if (!duplicateOf) return;
   if (duplicateOf === personId) throw new UnprocessableError('a person cannot be a duplicate of itself', { duplicate_of: 'names this person' });
   if (!(await personReadable(ctx, principal, duplicateOf))) throw new UnprocessableError('duplicate_of names no person', { duplicate_of: 'names no person' });
+}
+
+/** Coordinators approve publication (DESIGN §2): a researcher who asks to publish is told so. */
+export class PublishForbiddenError extends ForbiddenError {
+  constructor() {
+    super('only a coordinator or an administrator may publish a case on the public register, or widen what its consent shows while it is published');
+  }
+}
+
+const PUBLICITY_RANK = { none: 0, anonymous: 1, named: 2 } as const;
+const LOCATION_RANK = { hidden: 0, region: 1, exact: 2 } as const;
+
+/** How much a consent lets the register show; none recorded shows the least. */
+function disclosureOf(consent: Person['consent'] | undefined): [number, number] {
+  return [consent ? PUBLICITY_RANK[consent.publicity] : 0, consent?.location ? LOCATION_RANK[consent.location] : 0];
+}
+
+/**
+ * Publishing, and widening the consent of a published person (which shows more on the register),
+ * are for coordinators and administrators; unpublishing and narrowing are for every writer, since
+ * taking something off the register must never wait for a coordinator.
+ */
+export function assertMayPublish(principal: Principal, before: Pick<Person, 'published' | 'consent'> | null, fields: Partial<PersonFields>): void {
+  if (principal.role === 'coordinator' || principal.role === 'admin') return;
+  const published = fields.published ?? before?.published ?? false;
+  if (!published) return;
+  if (!before?.published) throw new PublishForbiddenError();
+  if (fields.consent === undefined) return;
+  const [publicityBefore, locationBefore] = disclosureOf(before.consent);
+  const [publicityAfter, locationAfter] = disclosureOf(fields.consent);
+  if (publicityAfter > publicityBefore || locationAfter > locationBefore) throw new PublishForbiddenError();
 }
 
 /** Whether the person exists, is not retracted, and the principal may read its case (else it "does not exist"). */
@@ -182,6 +213,7 @@ export async function createPerson(ctx: ServiceContext, principal: Principal, in
   const id = newId();
   const names = input.names.map(normaliseName);
   const fields = newPersonFields(input);
+  assertMayPublish(principal, null, fields);
   await assertDuplicateTarget(ctx, principal, null, fields.duplicate_of);
   const caseId = await caseForNewPerson(ctx, principal, id, input.case_id);
   const searchKey = await loadSearchKey(ctx);
@@ -201,6 +233,7 @@ export async function updatePerson(
   if (before.retracted_at) throw new RetractedRecordError('this person');
   assertCurrentVersion(before.version, expected);
   const fields = editableFields(input);
+  assertMayPublish(principal, before, fields);
   if (fields.birth) fields.birth = parseEdtf(fields.birth).edtf;
   await assertDuplicateTarget(ctx, principal, id, fields.duplicate_of);
   const names = input.names?.map(normaliseName);

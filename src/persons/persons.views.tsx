@@ -499,7 +499,7 @@ const FLASH_MESSAGES: Record<Flash, MessageKey> = {
   record_retracted: 'record.retracted_done',
 };
 
-function Fact(props: { label: string; children: ComponentChildren }) {
+export function Fact(props: { label: string; children: ComponentChildren }) {
   return (
     <div class="fact">
       <dt>{props.label}</dt>
@@ -684,7 +684,15 @@ export function PersonView(props: {
             <Fact label={i18n.t('field.consent')}>
               <ConsentText person={person} i18n={i18n} />
             </Fact>
-            <Fact label={i18n.t('field.published')}>{i18n.t(person.published ? 'common.yes' : 'common.no')}</Fact>
+            <Fact label={i18n.t('field.published')}>
+              {i18n.t(person.published ? 'common.yes' : 'common.no')}
+              {person.published && !person.retracted_at && !person.duplicate_of ? (
+                <>
+                  {' · '}
+                  <a href={`/public/cases/${person.case_number}`}>{i18n.t('public.view_on_register')}</a>
+                </>
+              ) : null}
+            </Fact>
             {person.duplicate_of ? (
               <Fact label={i18n.t('field.duplicate_of')}>
                 <a href={`/persons/${person.duplicate_of}`} dir="ltr">

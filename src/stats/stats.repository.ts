@@ -21,7 +21,7 @@ export interface StatsGroup {
 
 /**
  * The persons counted, grouped by every dimension at once. Retracted persons and merged duplicates
- * are never counted; on the public register a hometown whose consent hides the location is not read.
+ * are never counted; on the public register a hometown is read only where consent shows the location.
  * Over many persons, one pass over the partial index persons_stats_idx (same condition) answers all
  * four counts, each row's case checked (on SQLite) against the reader's case list held in memory (the
  * list form of inCaseScope: a lookup per row took 10 s for a member of 10^6 cases); a member of few cases
@@ -31,7 +31,10 @@ export interface StatsGroup {
 export async function countPersonGroups(db: Db, dialect: 'sqlite' | 'postgres', counted: CountedPersons): Promise<StatsGroup[]> {
   const isPublic = 'published' in counted;
   const fewCases = !isPublic && !counted.scope.all && !counted.scope.dense;
-  const hometown = isPublic ? sql`case when persons.consent like ${'%"location":"hidden"%'} then null else persons.hometown end` : sql`persons.hometown`;
+  // Only a consent that shows the location (exactly or by region) lets the hometown count; none recorded hides it.
+  const hometown = isPublic
+    ? sql`case when persons.consent like ${'%"location":"exact"%'} or persons.consent like ${'%"location":"region"%'} then persons.hometown end`
+    : sql`persons.hometown`;
   // PostgreSQL keeps the per-row lookup: its list of 10^6 cases outgrew work_mem and was searched row by row (minutes).
   const readable = isPublic
     ? sql`persons.published = 1`

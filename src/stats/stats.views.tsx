@@ -83,21 +83,30 @@ export function StatsSummary(props: { stats: Statistics | null; i18n: Translator
   );
 }
 
+/** The statistics page's content: heading, CSV link, what is counted, the four counts (the staff's and the public register's). */
+export function StatsBody(props: { stats: Statistics; i18n: Translator; title: string; csvHref: string; intro: string }) {
+  return (
+    <>
+      <div class="section-head">
+        <h1>{props.title}</h1>
+        <a class="btn" href={props.csvHref} download>
+          {props.i18n.t('stats.download_csv')}
+        </a>
+      </div>
+      <p>{props.intro}</p>
+      <div class="panel">
+        <StatsPanels stats={props.stats} i18n={props.i18n} />
+      </div>
+    </>
+  );
+}
+
 export function StatsView(props: { page: PageContext; stats: Statistics }) {
   const { page, stats } = props;
   const { i18n } = page;
   return (
     <Layout page={page} title={i18n.t('stats.title')} section="stats">
-      <div class="section-head">
-        <h1>{i18n.t('stats.title')}</h1>
-        <a class="btn" href="/stats.csv" download>
-          {i18n.t('stats.download_csv')}
-        </a>
-      </div>
-      <p>{i18n.t('stats.intro', { total: stats.total })}</p>
-      <div class="panel">
-        <StatsPanels stats={stats} i18n={i18n} />
-      </div>
+      <StatsBody stats={stats} i18n={i18n} title={i18n.t('stats.title')} csvHref="/stats.csv" intro={i18n.t('stats.intro', { total: stats.total })} />
     </Layout>
   );
 }

@@ -47,7 +47,8 @@ function SiteSearch(props: { page: PageContext }) {
 export type Section = 'dashboard' | 'search' | 'watches' | 'alerts' | 'persons' | 'new-person' | 'actors' | 'directory' | 'stats' | 'login' | null;
 
 /** Every page: one stylesheet and one optional script, both served by Vigil; nothing inline. */
-export function Layout(props: { page: PageContext; title: string; section?: Section; children: ComponentChildren }) {
+/** `home`: where the brand links (the public register's pages link their own start page). */
+export function Layout(props: { page: PageContext; title: string; section?: Section; home?: string; children: ComponentChildren }) {
   const { i18n, principal } = props.page;
   const current = (section: Section) => (props.section === section ? 'page' : undefined);
   return (
@@ -68,7 +69,7 @@ export function Layout(props: { page: PageContext; title: string; section?: Sect
         </a>
         <header class="topbar">
           <div class="wrap topbar-inner">
-            <a class="brand" href={principal ? '/' : '/login'}>
+            <a class="brand" href={props.home ?? (principal ? '/' : '/login')}>
               <img src={assetUrl('favicon.svg')} alt="" width={20} height={20} />
               <span>{i18n.t('app.name')}</span>
             </a>

@@ -15,6 +15,7 @@ import * as personExternalIds from './2026-11-29T1600-person-external-ids.ts';
 import * as stats from './2026-11-29T1610-stats.ts';
 import * as directory from './2026-11-29T1700-directory.ts';
 import * as interventionFollowUp from './2026-11-29T1710-intervention-follow-up.ts';
+import * as publicRegister from './2026-11-29T1720-public-register.ts';
 import * as followUpBackfill from './2026-11-29T1740-follow-up-backfill.ts';
 
 /** Every migration, by name; names sort in the order they run. Never edit a released one. */
@@ -35,5 +36,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T1610-stats': stats,
   '2026-11-29T1700-directory': directory,
   '2026-11-29T1710-intervention-follow-up': interventionFollowUp,
+  '2026-11-29T1720-public-register': publicRegister,
   '2026-11-29T1740-follow-up-backfill': followUpBackfill,
 };

@@ -1,0 +1,466 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { initialsOf, initialsPerScript, yearOfEdtf } from '../src/public/public.presenter.ts';
+import { personInput, startTestApp, type TestApp } from './helpers/test-app.ts';
+import { prepareSessions, session, webClient } from './helpers/web-client.ts';
+
+/** Issue 7: the public register. Every test goes through real HTTP, signed out unless it says otherwise. */
+
+const PUBLICITIES = ['named', 'anonymous', 'none'] as const;
+const LOCATIONS = ['exact', 'region', 'hidden'] as const;
+
+async function get(t: TestApp, path: string, headers: Record<string, string> = {}) {
+  const response = await fetch(t.url + path, { headers, redirect: 'manual' });
+  return { status: response.status, headers: response.headers, body: await response.text() };
+}
+
+/** A person made by the coordinator (who may publish), with a status entry; answers its id and case number. */
+async function makePerson(t: TestApp, overrides: Record<string, unknown>, status: Record<string, unknown> | null = { status: 'detained', date: '2019-03-02', place: 'Ghulja detention centre' }) {
+  const created = await t.api('POST', '/api/v1/persons', { token: t.tokens.coordinator, body: personInput(overrides) });
+  assert.equal(created.status, 201, created.text);
+  if (status) {
+    const entry = await t.api('POST', `/api/v1/persons/${created.body.id}/statuses`, { token: t.tokens.coordinator, body: status });
+    assert.equal(entry.status, 201, entry.text);
+  }
+  return { id: created.body.id as string, case_number: created.body.case_number as string };
+}
+
+async function patchPerson(t: TestApp, id: string, body: Record<string, unknown>, token = t.tokens.coordinator) {
+  const current = await t.api('GET', `/api/v1/persons/${id}`, { token: t.tokens.coordinator });
+  return t.api('PATCH', `/api/v1/persons/${id}`, { token, body: { ...body, version: current.body.version } });
+}
+
+describe('initials (pure)', () => {
+  it('takes the first letter of each word, keeping Latin digraphs, and a Chinese surname with 某', () => {
+    assert.equal(initialsOf('Zhanargul Zhumatai'), 'Zh. Zh.');
+    assert.equal(initialsOf('Жанаргүл Жұматай'), 'Ж. Ж.');
+    assert.equal(initialsOf('Ilham\u202E Tohti'), 'I. T.');
+    assert.equal(initialsOf('\u200Bshirin   kasym-ova'), 'Sh. K. O.');
+    assert.equal(initialsOf('张三'), '张某');
+    assert.equal(initialsOf('ئىلھام توختى'), 'ئ. ت.');
+    assert.equal(initialsOf('123 !!'), '');
+  });
+  it('gives one initials form per script, from the primary name first, never from an alias or birth name', () => {
+    const names = [
+      { text: 'Жанаргүл Жұматай', script: 'Cyrl', lang: 'kk', kind: 'primary' },
+      { text: 'Other Alias', script: 'Latn', lang: 'en', kind: 'alias' },
+      { text: 'Zhanargul Zhumatai', script: 'Latn', lang: 'en', kind: 'transliteration' },
+      { text: 'Жаңа Есім', script: 'Cyrl', lang: 'kk', kind: 'transliteration' },
+    ];
+    assert.deepEqual(initialsPerScript(names), [
+      { text: 'Ж. Ж.', script: 'Cyrl', lang: 'kk' },
+      { text: 'Zh. Zh.', script: 'Latn', lang: 'en' },
+    ]);
+  });
+  it('reads the year of an EDTF date', () => {
+    assert.equal(yearOfEdtf('1970-05-12'), '1970');
+    assert.equal(yearOfEdtf('1970~'), '1970');
+    assert.equal(yearOfEdtf('197X'), '197X');
+    assert.equal(yearOfEdtf(null), null);
+    assert.equal(yearOfEdtf('..'), null);
+  });
+});
+
+describe('public register', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+    await prepareSessions(t);
+  });
+  after(async () => {
+    await t?.stop();
+  });
+
+  describe('every consent level', () => {
+    const made = new Map<string, { id: string; case_number: string; full: string[] }>();
+    before(async () => {
+      let n = 0;
+      for (const publicity of PUBLICITIES) {
+        for (const location of LOCATIONS) {
+          n++;
+          const cyr = `Жанаргүл Жұматайқызы${'а'.repeat(n)}`;
+          const lat = `Zhanargul Zhumataikyzy${'a'.repeat(n)}`;
+          const person = await makePerson(t, {
+            names: [
+              { text: cyr, script: 'Cyrl', lang: 'kk', kind: 'primary' },
+              { text: lat, script: 'Latn', lang: 'en', kind: 'transliteration' },
+            ],
+            birth: '1970-05-12',
+            hometown: `Nilka county, village Tasbulak${n}`,
+            consent: { publicity, location, given_by: 'her sister', date: '2022' },
+            published: true,
+          });
+          made.set(`${publicity}/${location}`, { ...person, full: [cyr, lat] });
+        }
+      }
+    });
+
+    for (const publicity of PUBLICITIES) {
+      for (const location of LOCATIONS) {
+        it(`${publicity} × ${location}`, async () => {
+          const person = made.get(`${publicity}/${location}`)!;
+          const page = await get(t, `/public/cases/${person.case_number}`);
+          assert.equal(page.status, 200);
+          const html = page.body;
+          assert.ok(html.includes(person.case_number));
+          // Names
+          for (const full of person.full) assert.equal(html.includes(full), publicity === 'named', `full name ${full} under ${publicity}`);
+          if (publicity === 'named') {
+            assert.match(html, /<bdi dir="auto" lang="kk-Cyrl"[^>]*>Жанаргүл/);
+            assert.match(html, /lang="en-Latn"[^>]*>Zhanargul/);
+          }
+          assert.equal(html.includes('Ж. Ж.') && html.includes('Zh. Zh.'), publicity === 'anonymous', `initials under ${publicity}`);
+          assert.equal(html.includes('Name withheld'), publicity === 'none');
+          // Birth
+          assert.equal(html.includes('1970-05-12'), publicity === 'named');
+          assert.equal(html.includes('1970'), publicity !== 'none');
+          // Places
+          const town = `Tasbulak`;
+          assert.equal(html.includes(town), location === 'exact', `hometown under ${location}`);
+          assert.equal(html.includes('Ghulja detention centre'), location === 'exact', `status place under ${location}`);
+          assert.equal(html.includes('>Ili<'), location === 'region', `region under ${location}`);
+          // Always
+          assert.ok(html.includes('detained') || html.includes('Detained'));
+          assert.ok(html.includes('2019-03-02'));
+          assert.ok(!html.includes('her sister'), 'who gave consent is not public');
+          // The list shows the same as the case page
+          const list = await get(t, '/public');
+          for (const full of person.full) assert.equal(list.body.includes(full), publicity === 'named');
+        });
+      }
+    }
+
+    it('a published person without consent shows no name and no place', async () => {
+      const person = await makePerson(t, { names: [{ text: 'Consentless Personname', script: 'Latn', lang: 'en' }], hometown: 'Ghulja', published: true });
+      const html = (await get(t, `/public/cases/${person.case_number}`)).body;
+      assert.ok(!html.includes('Consentless') && !html.includes('C. P.'));
+      assert.ok(!html.includes('Ghulja') && !html.includes('>Ili<'));
+      assert.ok(html.includes('Name withheld'));
+    });
+  });
+
+  describe('publishing', () => {
+    it('a researcher may not publish through the API, and is told why; a coordinator may', async () => {
+      const refused = await t.api('POST', '/api/v1/persons', { token: t.tokens.researcher, body: personInput({ consent: { publicity: 'named', location: 'exact' }, published: true }) });
+      assert.equal(refused.status, 403);
+      assert.match(refused.body.error.message, /coordinator or an administrator may publish/);
+      const draft = await t.api('POST', '/api/v1/persons', { token: t.tokens.researcher, body: personInput({ names: [{ text: 'Researcherdraft Person', script: 'Latn' }], consent: { publicity: 'named', location: 'exact' } }) });
+      assert.equal(draft.status, 201);
+      const patch = await t.api('PATCH', `/api/v1/persons/${draft.body.id}`, { token: t.tokens.researcher, body: { published: true, version: draft.body.version } });
+      assert.equal(patch.status, 403);
+      assert.equal((await t.api('GET', `/api/v1/persons/${draft.body.id}`)).body.published, false, 'nothing changed');
+      assert.equal((await get(t, `/public/cases/${draft.body.case_number}`)).status, 404);
+      await t.addMember(draft.body.id, 'coordinator', { caseRole: 'coordinator' });
+      assert.equal((await patchPerson(t, draft.body.id, { published: true })).status, 200);
+      assert.equal((await get(t, `/public/cases/${draft.body.case_number}`)).status, 200);
+      assert.ok((await get(t, '/public?q=Researcherdraft')).body.includes(draft.body.case_number));
+      // A researcher may take it off again, at once, from every page and the feed.
+      const down = await patchPerson(t, draft.body.id, { published: false }, t.tokens.researcher);
+      assert.equal(down.status, 200, down.text);
+      assert.equal((await get(t, `/public/cases/${draft.body.case_number}`)).status, 404);
+      assert.ok(!(await get(t, '/public?q=Researcherdraft')).body.includes(draft.body.case_number));
+      assert.ok(!(await get(t, '/public')).body.includes(draft.body.case_number));
+      assert.ok(!(await get(t, '/public/feed.atom')).body.includes(draft.body.case_number));
+    });
+
+    it('a researcher may narrow the consent of a published case, not widen it', async () => {
+      const person = await makePerson(t, { consent: { publicity: 'anonymous', location: 'region' }, published: true });
+      await t.addMember(person.id, 'researcher', { by: 'coordinator' });
+      const wider = await patchPerson(t, person.id, { consent: { publicity: 'named', location: 'region' } }, t.tokens.researcher);
+      assert.equal(wider.status, 403);
+      const narrower = await patchPerson(t, person.id, { consent: { publicity: 'none', location: 'hidden' } }, t.tokens.researcher);
+      assert.equal(narrower.status, 200, narrower.text);
+    });
+
+    it('through the web form: a researcher is refused with a message on the form, a coordinator publishes and unpublishes', async () => {
+      const web = webClient(t);
+      const form = {
+        'names.0.text': 'Webform Publishedperson',
+        'names.0.script': 'Latn',
+        'names.0.kind': 'primary',
+        'consent.publicity': 'named',
+        'consent.location': 'exact',
+        published: 'on',
+      };
+      const refused = await web.post('/persons/new', form, session(t, 'researcher'));
+      assert.equal(refused.status, 403);
+      assert.ok(refused.html.includes('Only a coordinator or an administrator may publish'));
+      assert.ok(!(await get(t, '/public?q=Webform')).body.includes('Webform Publishedperson'));
+      const created = await web.post('/persons/new', form, session(t, 'coordinator'));
+      assert.equal(created.status, 303, created.html);
+      const id = /\/persons\/([^?]+)/.exec(created.location!)![1]!;
+      const person = (await t.api('GET', `/api/v1/persons/${id}`, { token: t.tokens.coordinator })).body;
+      assert.equal(person.published, true);
+      assert.ok((await get(t, '/public?q=Webform')).body.includes('Webform Publishedperson'));
+      assert.ok((await web.get(`/persons/${id}`, session(t, 'coordinator'))).html.includes(`href="/public/cases/${person.case_number}"`), 'the person page links its public page');
+      const { published: _published, ...unpublished } = form;
+      const edited = await web.post(`/persons/${id}/edit`, { ...unpublished, version: String(person.version) }, session(t, 'coordinator'));
+      assert.equal(edited.status, 303, edited.html);
+      assert.equal((await get(t, `/public/cases/${person.case_number}`)).status, 404);
+    });
+  });
+
+  describe('the corrections log', () => {
+    it('lists changes to public fields after publication, as consent allows, and withdrawn status entries', async () => {
+      const person = await makePerson(t, {
+        names: [{ text: 'Correctable Personname', script: 'Latn', lang: 'en' }],
+        birth: '1971',
+        hometown: 'Ghulja',
+        consent: { publicity: 'anonymous', location: 'region' },
+        published: true,
+      });
+      const timeline = await t.api('GET', `/api/v1/persons/${person.id}/statuses`, { token: t.tokens.coordinator });
+      const entryId = (timeline.body.items ?? timeline.body)[0].id;
+      assert.equal((await patchPerson(t, person.id, { birth: '1972-03-04', hometown: 'Kashgar old town', residence: 'Secretresidence street', notes: 'Secretnote after publication', names: [{ text: 'Renamed Personname', script: 'Latn' }] })).status, 200);
+      assert.equal((await t.api('POST', `/api/v1/persons/${person.id}/statuses`, { token: t.tokens.coordinator, body: { status: 'camp', date: '2019-06', place: 'Hotan camp', note: 'Secretstatusnote' } })).status, 201);
+      assert.equal((await t.api('POST', `/api/v1/persons/${person.id}/statuses/${entryId}/retract`, { token: t.tokens.coordinator, body: { reason: 'Secretreason entered twice' } })).status, 200);
+      const html = (await get(t, `/public/cases/${person.case_number}`)).body;
+      const log = html.slice(html.indexOf('id="corrections"'));
+      assert.ok(log.includes('Born corrected'), 'birth year change');
+      assert.ok(log.includes('1972') && !log.includes('1972-03-04'), 'only the year under anonymity');
+      assert.ok(log.includes('Hometown corrected') && log.includes('Kashgar') && !log.includes('old town'), 'the region, not the place');
+      assert.ok(log.includes('Status entry added') && log.includes('Hotan'), 'the new entry, its place by region');
+      assert.ok(!log.includes('Hotan camp'));
+      assert.ok(log.includes('Status entry withdrawn'));
+      for (const secret of ['Secretresidence', 'Secretnote', 'Secretstatusnote', 'Secretreason', 'Renamed', 'Correctable']) assert.ok(!html.includes(secret), secret);
+    });
+  });
+
+  describe('the no-leak crawl', () => {
+    const secrets: Record<string, string> = {};
+    const mark = (label: string) => (secrets[label] = `Leakmark${label}${Object.keys(secrets).length}x`);
+    const visible: string[] = [];
+    const caseNumbers: string[] = [];
+    const nameQueries: string[] = [];
+
+    before(async () => {
+      const api = (method: string, path: string, body: unknown) => t.api(method, path, { token: t.tokens.coordinator, body });
+      const withSecrets = (label: string, extra: Record<string, unknown>) => ({
+        national_id: mark(`${label}nid`),
+        notes: mark(`${label}notes`),
+        residence: mark(`${label}residence`),
+        occupation: mark(`${label}occupation`),
+        father_name: mark(`${label}father`),
+        risk: 'critical',
+        ...extra,
+      });
+      const names = (label: string, withheld: boolean) => {
+        const first = withheld ? mark(`${label}first`) : `Visiblefirst${label}`;
+        const last = withheld ? mark(`${label}last`) : `Visiblelast${label}`;
+        if (!withheld) visible.push(first);
+        nameQueries.push(`${first} ${last}`, first);
+        return [
+          { text: `${first} ${last}`, script: 'Latn', lang: 'en', kind: 'primary' },
+          { text: withheld ? mark(`${label}alias`) : `Visiblealias${label}`, script: 'Latn', lang: 'en', kind: 'alias' },
+        ];
+      };
+      const statusWithSecrets = (label: string, place: string) => ({ status: 'disappeared', date: '2020-01-02', place, note: mark(`${label}statusnote`) });
+      const cases: Array<{ label: string; body: Record<string, unknown>; place: string; after?: (id: string) => Promise<void> }> = [
+        { label: 'A', body: withSecrets('A', { names: names('A', false), hometown: 'Visibletown Ghulja', consent: { publicity: 'named', location: 'exact', given_by: mark('Agivenby') }, published: true }), place: 'Visibleplace' },
+        { label: 'B', body: withSecrets('B', { names: names('B', true), birth: '1980-07-08', hometown: `${mark('Btown')} Ghulja`, consent: { publicity: 'anonymous', location: 'region' }, published: true }), place: `${mark('Bplace')} Kashgar` },
+        { label: 'C', body: withSecrets('C', { names: names('C', true), hometown: mark('Ctown'), consent: { publicity: 'none', location: 'hidden' }, published: true }), place: mark('Cplace') },
+        { label: 'D', body: withSecrets('D', { names: names('D', true), hometown: mark('Dtown'), consent: { publicity: 'named', location: 'exact' }, published: false }), place: mark('Dplace') },
+        { label: 'E', body: withSecrets('E', { names: names('E', true), hometown: mark('Etown'), published: true }), place: mark('Eplace') },
+        {
+          label: 'G',
+          body: withSecrets('G', { names: names('G', true), hometown: mark('Gtown'), consent: { publicity: 'named', location: 'exact' }, published: true }),
+          place: mark('Gplace'),
+          after: async (id) => {
+            const current = await t.api('GET', `/api/v1/persons/${id}`, { token: t.tokens.coordinator });
+            assert.equal((await api('POST', `/api/v1/persons/${id}/retract`, { reason: mark('Greason'), version: current.body.version })).status, 200);
+          },
+        },
+      ];
+      const ids: Record<string, string> = {};
+      for (const c of cases) {
+        const person = await makePerson(t, c.body, statusWithSecrets(c.label, c.place));
+        ids[c.label] = person.id;
+        caseNumbers.push(person.case_number);
+        const source = await api('POST', '/api/v1/sources', { kind: 'testimony', title: mark(`${c.label}sourcetitle`), person_id: person.id, confidential: true, confidential_identity: mark(`${c.label}identity`) });
+        assert.equal(source.status, 201, source.text);
+        const relative = await api('POST', '/api/v1/persons', personInput({ case_id: person.id, names: [{ text: mark(`${c.label}relative`), script: 'Latn' }] }));
+        assert.equal(relative.status, 201, relative.text);
+        caseNumbers.push(relative.body.case_number);
+        const relation = await api('POST', '/api/v1/relations', { from_person_id: person.id, to_person_id: relative.body.id, relation: 'sister', contact: { phone: mark(`${c.label}phone`), email: `${mark(`${c.label}email`)}@example.org` } });
+        assert.equal(relation.status, 201, relation.text);
+        const event = await api('POST', '/api/v1/events', { title: mark(`${c.label}eventtitle`), date: '2020-01-02', person_id: person.id, description: mark(`${c.label}eventdesc`), acts: [{ type: 'arrest', victim_id: person.id, perpetrators: [] }] });
+        assert.equal(event.status, 201, event.text);
+        assert.equal((await api('POST', '/api/v1/interventions', { person_id: person.id, type: 'lawyer', status: 'draft', note: mark(`${c.label}intnote`) })).status, 201);
+        // Changes after publication to secret and non-public fields: never in the corrections log.
+        assert.equal((await patchPerson(t, person.id, { notes: mark(`${c.label}latenotes`), residence: mark(`${c.label}lateresidence`), national_id: mark(`${c.label}latenid`) })).status, 200);
+        await c.after?.(person.id);
+      }
+      // H: published and named, then merged into A: off the register.
+      const h = await makePerson(t, { names: names('H', true), consent: { publicity: 'named', location: 'exact' }, published: true });
+      caseNumbers.push(h.case_number);
+      assert.equal((await patchPerson(t, h.id, { duplicate_of: ids.A })).status, 200);
+    });
+
+    /** Every public page: lists (with and without queries, every page of them), case pages, feed, statistics. */
+    async function crawl(): Promise<Array<{ url: string; body: string }>> {
+      const pages: Array<{ url: string; body: string }> = [];
+      const seen = new Set<string>();
+      const queue = ['/public', '/public?lang=ru', '/public?lang=ug', '/public?status=disappeared', '/public/feed.atom', '/public/stats', '/public/stats?lang=zh', '/public/stats.csv'];
+      for (const q of [...nameQueries, ...caseNumbers, ...Object.values(secrets)]) queue.push(`/public?q=${encodeURIComponent(q)}`);
+      for (const number of caseNumbers) queue.push(`/public/cases/${number}`);
+      while (queue.length) {
+        const url = queue.shift()!;
+        if (seen.has(url)) continue;
+        seen.add(url);
+        const response = await get(t, url);
+        assert.ok([200, 404].includes(response.status), `${url}: ${response.status}`);
+        // The search box and the language links repeat what was typed: that echo is the visitor's own text, not a leak.
+        const body = response.body.replace(/<input id="public-q"[^>]*>/, '').replace(/<nav class="langs"[\s\S]*?<\/nav>/, '');
+        pages.push({ url, body });
+        for (const [, href] of body.matchAll(/href="(\/public[^"]*)"/g)) {
+          const path = href!.replace(/&amp;/g, '&');
+          if (!seen.has(path) && !path.includes('lang=') && !path.endsWith('.css')) queue.push(path);
+        }
+      }
+      return pages;
+    }
+
+    it('no secret and no unconsented name appears on any public page', async () => {
+      const pages = await crawl();
+      assert.ok(pages.length > 30, `${pages.length} pages crawled`);
+      for (const { url, body } of pages) {
+        for (const [label, value] of Object.entries(secrets)) assert.ok(!body.includes(value), `${url} shows ${label} (${value})`);
+      }
+    });
+
+    it('the crawl sees what is public (so it would see a leak)', async () => {
+      const pages = await crawl();
+      const all = pages.map((page) => page.body).join('\n');
+      for (const name of visible) assert.ok(all.includes(name), `the consented name ${name} is on the register`);
+      assert.ok(all.includes('Visibletown Ghulja') && all.includes('Visibleplace'), 'the consented places are on the register');
+      assert.ok(pages.some((page) => page.url.startsWith('/public/cases/') && page.body.includes('id="corrections"')));
+    });
+
+    it('an unpublished, retracted, merged or unknown case number gives the same 404 page', async () => {
+      const shapes: string[] = [];
+      const absent = [caseNumbers[6]!, caseNumbers[10]!, caseNumbers.at(-1)!, 'VG-999999', 'VG-00000x', '%3Cscript%3E', 'vg-000001'];
+      for (const number of absent) {
+        const response = await get(t, `/public/cases/${number}`);
+        assert.equal(response.status, 404, number);
+        shapes.push(response.body.split(number).join('CASE'));
+      }
+      for (const shape of shapes) assert.equal(shape, shapes[0]);
+      // Signed in or not: the same page.
+      const signedIn = await get(t, `/public/cases/${absent[0]}`, { cookie: session(t, 'admin') });
+      assert.equal(signedIn.body.split(absent[0]!).join('CASE'), shapes[0]);
+    });
+  });
+
+  describe('hostile requests', () => {
+    let hostile: { id: string; case_number: string };
+    before(async () => {
+      hostile = await makePerson(t, {
+        names: [{ text: '<img src=x onerror=alert(1)>\u202EHostile\u200BName & "co"', script: 'Latn', lang: 'en' }],
+        hometown: '<script>alert(2)</script>',
+        consent: { publicity: 'named', location: 'exact' },
+        published: true,
+      });
+    });
+
+    it('hostile names are inert on pages and escaped in the feed', async () => {
+      const html = (await get(t, `/public/cases/${hostile.case_number}`)).body;
+      assert.ok(!html.includes('<img src=x') && !html.includes('<script>alert'));
+      assert.ok(!html.includes('\u202E'), 'the override is shown as a marker, not obeyed');
+      assert.ok(html.includes('&lt;img src=x'));
+      const feed = await get(t, '/public/feed.atom');
+      assert.match(feed.headers.get('content-type')!, /^application\/atom\+xml/);
+      assert.ok(!feed.body.includes('<img') && feed.body.includes('&lt;img src=x onerror=alert(1)&gt;'));
+      assert.ok(feed.body.includes('&amp; &quot;co&quot;'));
+    });
+
+    it('the feed is Atom 1.0: one entry per published case, newest first, each linking its page', async () => {
+      const feed = (await get(t, '/public/feed.atom')).body;
+      assert.ok(feed.startsWith('<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"'));
+      const entries = [...feed.matchAll(/<entry>([\s\S]*?)<\/entry>/g)].map((m) => m[1]!);
+      assert.ok(entries.length > 5 && entries.length <= 50);
+      for (const entry of entries) {
+        assert.match(entry, /<id>urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}<\/id>/);
+        assert.match(entry, /<updated>\d{4}-\d\d-\d\dT[\d:.]+Z<\/updated>/);
+        assert.match(entry, /<link rel="alternate" type="text\/html" href="http:\/\/127\.0\.0\.1:\d+\/public\/cases\/VG-\d{6}"\/>/);
+      }
+      const numbers = entries.map((entry) => /VG-(\d{6})/.exec(entry)![1]!);
+      assert.deepEqual(numbers, [...numbers].sort().reverse());
+      assert.equal(feed.match(/<feed/g)!.length, 1);
+    });
+
+    it('bad queries get a clear 400 and change nothing', async () => {
+      const counts = async () => {
+        const { db } = t.app.ctx;
+        const audit = await db.selectFrom('audit_entries').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+        const revisions = await db.selectFrom('revisions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+        return `${audit.n}/${revisions.n}`;
+      };
+      const before = await counts();
+      const cases: Array<[string, RegExp]> = [
+        [`/public?q=${'x'.repeat(201)}`, /at most 200 characters/],
+        ['/public?cursor=not-a-cursor', /cursor is not one this list gave out/],
+        [`/public?cursor=${Buffer.from('abc').toString('base64url')}`, /cursor/],
+        [`/public?cursor=${'A'.repeat(5000)}`, /cursor/],
+        ['/public?status=bogus', /status is not a known status/],
+        ['/public?ethnicity=%3Cb%3E', /ethnicity/],
+        ['/public?q=a&q=b', /more than once/],
+        ['/public?sort=name', /no parameter sort/],
+        ['/public/feed.atom?x=1', /no parameter x/],
+        ['/public/stats.csv?x=1', /no parameter x/],
+      ];
+      for (const [url, message] of cases) {
+        const response = await get(t, url);
+        assert.equal(response.status, 400, url);
+        assert.match(response.body, message, url);
+        assert.ok(!response.headers.get('set-cookie'), `${url} sets no cookie`);
+      }
+      const script = await get(t, `/public?q=${encodeURIComponent('<script>alert(1)</script>')}`);
+      assert.equal(script.status, 200);
+      assert.ok(!script.body.includes('<script>alert'));
+      assert.equal(await counts(), before, 'nothing recorded, nothing changed');
+    });
+  });
+
+  describe('the same for everyone', () => {
+    it('sets no cookie, and a signed-in visitor gets the same bytes as anyone', async () => {
+      const list = await get(t, '/public');
+      const first = /href="(\/public\/cases\/VG-\d+)"/.exec(list.body)![1]!;
+      for (const path of ['/public', first, '/public/feed.atom', '/public/stats', '/public/stats.csv', '/public?q=Zhanargul']) {
+        const anonymous = await get(t, path);
+        const signedIn = await get(t, path, { cookie: `${session(t, 'admin')}; vigil_lang=ru` });
+        assert.equal(anonymous.status, 200, path);
+        assert.equal(anonymous.headers.get('set-cookie'), null, path);
+        assert.equal(signedIn.headers.get('set-cookie'), null, path);
+        assert.equal(signedIn.body, anonymous.body, `${path} reads the same signed in`);
+        assert.match(anonymous.headers.get('content-security-policy')!, /default-src 'self'/);
+      }
+    });
+
+    it('pages the list by case number with a cursor, and finds by name only the named', async () => {
+      const all: string[] = [];
+      let path: string | null = '/public';
+      while (path) {
+        const page = await get(t, path);
+        all.push(...[...page.body.matchAll(/href="\/public\/cases\/(VG-\d+)"/g)].map((m) => m[1]!));
+        const next = /href="([^"]+)" rel="next"/.exec(page.body);
+        path = next ? next[1]!.replace(/&amp;/g, '&') : null;
+      }
+      assert.deepEqual(all, [...new Set(all)].sort(), 'in case-number order, none twice');
+      const named = await get(t, '/public?q=Zhanargul%20Zhumataikyzya');
+      assert.ok(named.body.includes('Zhanargul Zhumataikyzya'));
+      const byNumber = await get(t, `/public?q=${all[0]!.replace('VG-', '')}`);
+      assert.ok(byNumber.body.includes(all[0]!));
+    });
+
+    it('statistics: charts, a table and a CSV over the published persons', async () => {
+      const html = (await get(t, '/public/stats')).body;
+      assert.ok(html.includes('<svg') && html.includes('<table'));
+      const csv = await get(t, '/public/stats.csv');
+      assert.match(csv.headers.get('content-type')!, /^text\/csv/);
+      assert.ok(csv.body.startsWith('dimension,key,count\r\n'));
+      const total = csv.body.split('\r\n').filter((line) => line.startsWith('status,')).reduce((sum, line) => sum + Number(line.split(',')[2]), 0);
+      const listed = (await get(t, '/public/feed.atom')).body.match(/<entry>/g)!.length;
+      assert.ok(total >= listed);
+    });
+  });
+});
