@@ -58,11 +58,12 @@ export async function writeStatusEntry(
   person: { personId: string; caseId: string },
   input: CreateStatusInput,
   searchKey?: SearchKey,
+  /** A new one, or the id the entry had in a Vigil JSON export being imported (src/import). */
+  id = newId(),
 ): Promise<string> {
   const { personId, caseId } = person;
   const date = parseEdtf(input.date);
   const at = ctx.clock.now().toISOString();
-  const id = newId();
   const fields = {
     status: input.status,
     date: date.edtf,
