@@ -1,20 +1,21 @@
 import { CreateActorBody, type CreateActorInput } from '../actors/actors.schemas.ts';
 import { createActor } from '../actors/actors.service.ts';
 import type { Principal } from '../auth/roles.ts';
-import { CreateEventBody, type CreateEventInput } from '../events/events.schemas.ts';
+import { ACT_TYPES, CreateEventBody, INVOLVEMENTS, type CreateEventInput } from '../events/events.schemas.ts';
 import { createEvent } from '../events/events.service.ts';
 import type { validate } from '../http/validation.ts';
 import { CreateInterventionBody, type CreateInterventionInput } from '../interventions/interventions.schemas.ts';
 import { createIntervention } from '../interventions/interventions.service.ts';
-import type { CreatePersonInput } from '../persons/persons.schemas.ts';
+import { SEXES, type CreatePersonInput } from '../persons/persons.schemas.ts';
 import { CreateRelationBody, type CreateRelationInput } from '../relations/relations.schemas.ts';
 import { createRelation } from '../relations/relations.service.ts';
 import type { ServiceContext } from '../services.ts';
-import { CreateSourceBody, type CreateSourceInput } from '../sources/sources.schemas.ts';
+import { CreateSourceBody, RELIABILITY, SOURCE_KINDS, type CreateSourceInput } from '../sources/sources.schemas.ts';
 import { createSource } from '../sources/sources.service.ts';
-import type { CreateStatusInput } from '../timeline/statuses.schemas.ts';
+import { STATUSES, type CreateStatusInput } from '../timeline/statuses.schemas.ts';
 import { findExistingIds, type RecordTable } from './import.repository.ts';
-import type { RecordKind } from './import-read.ts';
+import { fromHuridocs, type HuridocsField } from './huridocs.ts';
+import { shown, type RecordKind } from './import-read.ts';
 
 /**
  * The records of a Vigil JSON export other than persons (sources, actors, events, relations,
@@ -184,5 +185,45 @@ export async function writeRecord(ctx: ServiceContext, operator: Principal, kind
     case 'intervention':
       await createIntervention(ctx, operator, input as CreateInterventionInput, id);
       return;
+  }
+}
+
+const VIGIL_VALUES: Record<HuridocsField, readonly string[]> = {
+  act_type: ACT_TYPES,
+  status: STATUSES,
+  involvement: INVOLVEMENTS,
+  source_kind: SOURCE_KINDS,
+  reliability: RELIABILITY,
+  sex: SEXES,
+};
+
+/**
+ * Vocabulary values given as HURIDOCS codes or labels (src/import/huridocs.ts) become Vigil's, in
+ * place, before the API's schemas judge the record: a person's sex, a timeline entry's status, a
+ * source's kind and reliability, an act's type, status at its end and its perpetrators'
+ * involvement. A HURIDOCS term Vigil has no value for is an error, named by its field.
+ */
+export function translateVocabularies(target: { kind: RecordKind | 'person' | 'status'; body: Record<string, unknown> }, label: (field: string) => string, errors: string[]): void {
+  const translate = (at: Record<string, unknown>, key: string, field: HuridocsField, path: string) => {
+    const given = at[key];
+    if (typeof given !== 'string' || VIGIL_VALUES[field].includes(given)) return;
+    const found = fromHuridocs(field, given);
+    if (found && 'value' in found) at[key] = found.value;
+    else if (found) errors.push(`${label(path)}: unknown value ${shown(given)} ${found.error}`);
+  };
+  const objects = (list: unknown): Array<Record<string, unknown>> => (Array.isArray(list) ? list.filter((item): item is Record<string, unknown> => !!item && typeof item === 'object') : []);
+  const { kind, body } = target;
+  if (kind === 'person') translate(body, 'sex', 'sex', 'sex');
+  if (kind === 'status') translate(body, 'status', 'status', 'status');
+  if (kind === 'source') {
+    translate(body, 'kind', 'source_kind', 'kind');
+    translate(body, 'reliability', 'reliability', 'reliability');
+  }
+  if (kind === 'event') {
+    objects(body.acts).forEach((act, i) => {
+      translate(act, 'type', 'act_type', `acts.${i}.type`);
+      translate(act, 'status_at_end', 'status', `acts.${i}.status_at_end`);
+      objects(act.perpetrators).forEach((p, j) => translate(p, 'involvement', 'involvement', `acts.${i}.perpetrators.${j}.involvement`));
+    });
   }
 }

@@ -16,7 +16,7 @@ import type { ServiceContext } from '../services.ts';
 import { CreateStatusBody, type CreateStatusInput } from '../timeline/statuses.schemas.ts';
 import { writeStatusEntry } from '../timeline/statuses.service.ts';
 import { findExistingIds, findKnownExternalIds, type RecordTable } from './import.repository.ts';
-import { emptyFileRecords, personReferences, RECORD_SCHEMAS, RECORD_TABLES, recordPresent, recordReferences, settleReferences, writeRecord, type Reference, type Referrer, type Settled } from './import-records.ts';
+import { emptyFileRecords, personReferences, translateVocabularies, RECORD_SCHEMAS, RECORD_TABLES, recordPresent, recordReferences, settleReferences, writeRecord, type Reference, type Referrer, type Settled } from './import-records.ts';
 import { formatOf, ImportFileError, readRows, shown, type RecordKind, type SourceRow } from './import-read.ts';
 
 export interface ImportOptions {
@@ -310,7 +310,8 @@ function checkRow(source: SourceRow, seen: Map<string, number>): Checked {
     if (earlier !== undefined) return { line, error: `id ${source.id} is also on line ${earlier}` };
     seen.set(source.id, line);
     const errors: string[] = [];
-    const input = checked<unknown>(RECORD_SCHEMAS[source.kind], source.body, (field) => field, errors);
+    translateVocabularies({ kind: source.kind, body: source.body }, (field) => field, errors);
+    const input = errors.length ? null : checked<unknown>(RECORD_SCHEMAS[source.kind], source.body, (field) => field, errors);
     if (errors.length || !input) return { line, id: source.id, error: errors.join('; ') };
     return { line, kind: source.kind, id: source.id, input, refs: recordReferences(source.kind, input), warnings: [] };
   }
@@ -325,6 +326,9 @@ function checkRow(source: SourceRow, seen: Map<string, number>): Checked {
   }
   for (const key of keys) seen.set(key, line);
   const errors: string[] = [];
+  translateVocabularies({ kind: 'person', body: source.person }, (field) => field, errors);
+  source.statuses.forEach((status, index) => translateVocabularies({ kind: 'status', body: status }, (field) => source.statusField(index, field), errors));
+  if (errors.length) return { line, ...(source.id ? { id: source.id } : {}), error: errors.join('; ') };
   const person = checked<CreatePersonInput>(CreatePersonBody, source.person, (field) => field, errors);
   const statuses = source.statuses.map((status, index) => checked<CreateStatusInput>(CreateStatusBody, status, (field) => source.statusField(index, field), errors));
   if (errors.length || !person) return { line, ...(source.id ? { id: source.id } : {}), error: errors.join('; ') };
