@@ -167,25 +167,14 @@ export async function recordPresent(ctx: ServiceContext, kind: RecordKind, id: s
   return (await findExistingIds(ctx.db, RECORD_TABLES[kind], [id])).has(id);
 }
 
+type Writer = (ctx: ServiceContext, operator: Principal, input: never, id: string) => Promise<unknown>;
+
+/** The API's create service of each kind, which takes the id a record had in the export. */
+const WRITERS: Record<RecordKind, Writer> = { source: createSource, actor: createActor, event: createEvent, relation: createRelation, intervention: createIntervention };
+
 /** A checked record written as the API writes it (revision, audit, text keys, transparency log), under its id from the export. */
 export async function writeRecord(ctx: ServiceContext, operator: Principal, kind: RecordKind, id: string, input: unknown): Promise<void> {
-  switch (kind) {
-    case 'source':
-      await createSource(ctx, operator, input as CreateSourceInput, id);
-      return;
-    case 'actor':
-      await createActor(ctx, operator, input as CreateActorInput, id);
-      return;
-    case 'event':
-      await createEvent(ctx, operator, input as CreateEventInput, id);
-      return;
-    case 'relation':
-      await createRelation(ctx, operator, input as CreateRelationInput, id);
-      return;
-    case 'intervention':
-      await createIntervention(ctx, operator, input as CreateInterventionInput, id);
-      return;
-  }
+  await WRITERS[kind](ctx, operator, input as never, id);
 }
 
 const VIGIL_VALUES: Record<HuridocsField, readonly string[]> = {
