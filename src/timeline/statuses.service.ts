@@ -86,7 +86,7 @@ export async function writeStatusEntry(
     retracted_at: null,
     retraction_reason: null,
   });
-  await indexRecordText(trx, searchKey ?? (await searchKeyIn(ctx, trx)), ENTITY, { id, case_id: caseId, fields });
+  await indexRecordText(trx, searchKey ?? (await searchKeyIn(ctx, trx)), ENTITY, { id, case_id: caseId, fields }, true);
   const citations = await citeSources(ctx, trx, principal, { type: 'status_entry', id, caseId, at }, input.citations);
   await setCurrentStatus(trx, personId, await findLatestStatus(trx, personId));
   await refreshDetentionYear(trx, personId);
