@@ -8,9 +8,13 @@ const MAX_PARAMETERS = 30_000;
 /** An insert of given values only, as Kysely compiles one: `insert into "t" ("a", "b") values (?, ?), (?, ?)`. */
 const PLAIN_INSERT = /^insert into "([a-z_]+)" \(([^()]*)\) values ((?:\((?:\?|\$\d+)(?:, (?:\?|\$\d+))*\)(?:, )?)+)$/;
 
+const tableNames = new Map<string, RegExp>();
+
 /** Whether a statement names a table, quoted as Kysely writes it or not as raw SQL may. */
 function names(statement: string, table: string): boolean {
-  return new RegExp(`(^|[^a-z_])${table}([^a-z_]|$)`).test(statement);
+  let pattern = tableNames.get(table);
+  if (!pattern) tableNames.set(table, (pattern = new RegExp(`(^|[^a-z_])${table}([^a-z_]|$)`)));
+  return pattern.test(statement);
 }
 
 interface Pending {
@@ -87,7 +91,8 @@ class BufferedInsertConnection implements DatabaseConnection {
 /**
  * Runs `work` with a handle on the transaction `trx` whose plain inserts into `tables` are sent as
  * multi-row inserts (BufferedInsertConnection), all of them before this returns. For writing many
- * records in one transaction (an import batch) with fewer statements and the same result.
+ * records in one transaction (an import batch) with fewer statements and the same result. Inside
+ * `work`, use only the handle given: `trx` itself waits for its connection, held until this returns.
  */
 export async function withBufferedInserts<T>(trx: Kysely<Database>, dialect: 'sqlite' | 'postgres', tables: string[], work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
   const executor = trx.getExecutor();
