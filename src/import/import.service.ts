@@ -185,7 +185,11 @@ async function runPass(ctx: ServiceContext, operator: Principal, pass: Pass): Pr
     const fresh = batch.filter((row) => !row.keys.some((key) => known.has(key)));
     counts.present += batch.length - fresh.length;
     counts.imported += fresh.length;
+    // Timeline entries a run that was stopped did not write are new records of their own.
+    const missing = await missingStatuses(ctx, batch.filter((row) => row.id !== null && known.has(row.id)));
+    counts.imported += missing.length;
     if (write) {
+      citingStatuses.push(...missing);
       citingStatuses.push(...(await writeRows(ctx, operator, fresh, pass.coordinatorId)));
       pass.committed.persons += fresh.length;
     } else {
@@ -412,6 +416,20 @@ async function writeRows(ctx: ServiceContext, operator: Principal, rows: Checked
     await ctx.audit.appendAllIn(trx, audited);
   }));
   return citing;
+}
+
+/**
+ * The timeline entries of persons already in the store under their export ids that the store does
+ * not have: those citing a source are written after the sources, so an import stopped in between
+ * wrote the person without them, and running it again completes it.
+ */
+async function missingStatuses(ctx: ServiceContext, present: CheckedRow[]): Promise<CitingStatus[]> {
+  const ids = present.flatMap((row) => row.statuses.flatMap((status) => (status.id ? [status.id] : [])));
+  if (ids.length === 0) return [];
+  const have = await findExistingIds(ctx.db, 'status_entries', ids);
+  return present.flatMap((row) =>
+    row.statuses.flatMap((status) => (status.id && !have.has(status.id) ? [{ personId: row.id!, caseId: row.case_id ?? row.id!, id: status.id, input: status.input }] : [])),
+  );
 }
 
 async function writeCitingStatuses(ctx: ServiceContext, operator: Principal, entries: CitingStatus[]): Promise<void> {
