@@ -64,7 +64,8 @@ export async function getActor(ctx: ServiceContext, principal: Principal, id: st
   return actor;
 }
 
-export async function createActor(ctx: ServiceContext, principal: Principal, input: CreateActorInput): Promise<Actor> {
+/** `id`: a new one, or the id a record had in a Vigil JSON export being imported (src/import). */
+export async function createActor(ctx: ServiceContext, principal: Principal, input: CreateActorInput, id = newId()): Promise<Actor> {
   assertNotBlank(input.name, 'name');
   input.names?.forEach((n, i) => assertNotBlank(n.text, `names.${i}.text`));
   const names = normaliseNames(input.names ?? []);
@@ -72,7 +73,6 @@ export async function createActor(ctx: ServiceContext, principal: Principal, inp
   if (name === undefined) throw new InvalidInputError('an actor needs a name or names', { name: 'is required (or give names)' });
   await requireCaseWrite(ctx, principal, null, 'actor');
   const fields: ActorFields = { name, names, type: input.type, parent_id: input.parent_id ?? null, place: input.place ?? null };
-  const id = newId();
   const at = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
     await assertParent(trx, caseScope(ctx, principal), null, fields.parent_id);

@@ -134,7 +134,8 @@ export async function getEvent(ctx: ServiceContext, principal: Principal, id: st
   return event;
 }
 
-export async function createEvent(ctx: ServiceContext, principal: Principal, input: CreateEventInput): Promise<Event> {
+/** `id`: a new one, or the id a record had in a Vigil JSON export being imported (src/import). */
+export async function createEvent(ctx: ServiceContext, principal: Principal, input: CreateEventInput, id = newId()): Promise<Event> {
   assertNotBlank(input.title, 'title');
   const date = input.date ? parseEdtf(input.date) : null;
   const acts = prepareActs(input.acts ?? []);
@@ -150,7 +151,6 @@ export async function createEvent(ctx: ServiceContext, principal: Principal, inp
     description: input.description ?? null,
   };
   const citations = input.citations ?? [];
-  const id = newId();
   const at = ctx.clock.now().toISOString();
   const searchKey = await loadSearchKey(ctx);
   await ctx.db.transaction().execute(async (trx) => {

@@ -2,20 +2,32 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Transform, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
+import { isId } from '../lib/ids.ts';
 import { csvRowToDraft, PERSON_CSV_COLUMNS, type PersonCsvColumn } from './person-csv.ts';
 
 /** One row of an import file as read: a draft to check, a row that cannot be one, or one left out on purpose. */
 export type SourceRow =
   | {
       line: number;
-      external_id: string;
+      /** The person's id in a Vigil JSON export, kept by the import; null in a CSV file (the store gives one). */
+      id: string | null;
+      /** The case (person id) a relative is filed under in a JSON export; null: the person's own case. */
+      case_id: string | null;
+      external_id: string | null;
       person: Record<string, unknown>;
       statuses: Array<Record<string, unknown>>;
+      /** The timeline entries' ids in a JSON export, kept by the import (null: the store gives one). */
+      statusIds: Array<string | null>;
       /** How the file names a status entry's field, for messages (`status_date`, `timeline.2.date`). */
       statusField: (index: number, field: string) => string;
     }
+  | { line: number; kind: RecordKind; id: string; body: Record<string, unknown> }
   | { line: number; error: string }
-  | { line: number; skipped: string };
+  | { line: number; skipped: string; kind?: RecordKind | 'person'; id?: string };
+
+/** The other records of a Vigil JSON export, by the name of their collection. */
+export const RECORD_KINDS = { sources: 'source', actors: 'actor', events: 'event', relations: 'relation', interventions: 'intervention' } as const;
+export type RecordKind = (typeof RECORD_KINDS)[keyof typeof RECORD_KINDS];
 
 /** The file as a whole cannot be read (not UTF-8, not a Vigil export, no usable header). */
 export class ImportFileError extends Error {}
@@ -169,7 +181,10 @@ async function* readCsvRows(text: Readable): AsyncGenerator<SourceRow> {
     const cells = new Map(header.map((column, index) => [column, record[index]!]));
     const draft = csvRowToDraft(cells);
     if ('error' in draft) yield { line, error: draft.error };
-    else yield { line, external_id: draft.external_id, person: draft.person, statuses: draft.status ? [draft.status] : [], statusField: (_index, field) => CSV_STATUS_FIELDS[field] ?? field };
+    else {
+      const statuses = draft.status ? [draft.status] : [];
+      yield { line, id: null, case_id: null, external_id: draft.external_id, person: draft.person, statuses, statusIds: statuses.map(() => null), statusField: (_index, field) => CSV_STATUS_FIELDS[field] ?? field };
+    }
   }
   yield* skipped(Infinity);
   // The parser counts a last line break as the start of one more line.
@@ -191,7 +206,7 @@ function checkHeader(record: string[]): PersonCsvColumn[] {
 /**
  * A Vigil JSON export, read a line at a time: `vigil export --format json` writes each record on a
  * line of its own (src/export/export.service.ts), which is what lets a large export stream in and
- * each bad record be named by its line. Persons are imported; other collections are counted.
+ * each bad record be named by its line. Every collection is imported (docs/IMPORT.md).
  */
 async function* readJsonRows(text: Readable): AsyncGenerator<SourceRow> {
   const lines = createInterface({ input: lineLengthCap(text), crlfDelay: Infinity });
@@ -217,7 +232,8 @@ async function* readJsonRows(text: Readable): AsyncGenerator<SourceRow> {
       continue;
     }
     if (collection === 'persons') yield jsonPersonRow(number, json);
-    else yield { line: number, skipped: `a record of "${collection}": only persons are imported` };
+    else if (collection in RECORD_KINDS) yield jsonRecordRow(number, RECORD_KINDS[collection as keyof typeof RECORD_KINDS], json);
+    else yield { line: number, error: `a record of an unknown collection "${collection}"` };
     if (closes) collection = null;
   }
   if (number === 0) throw new ImportFileError('the file is empty');
@@ -246,28 +262,75 @@ function lineLengthCap(text: Readable): Readable {
   return text.pipe(capped);
 }
 
-const JSON_PERSON_FIELDS = ['names', 'sex', 'birth', 'ethnicity', 'citizenships', 'hometown', 'residence', 'occupation', 'father_name', 'national_id', 'notes', 'risk', 'verification', 'consent', 'published'];
-const JSON_STATUS_FIELDS = ['status', 'date', 'place', 'whereabouts_acknowledged', 'contact_permitted', 'note'];
+const JSON_PERSON_FIELDS = ['names', 'sex', 'birth', 'ethnicity', 'citizenships', 'hometown', 'residence', 'occupation', 'father_name', 'national_id', 'notes', 'risk', 'verification', 'consent', 'published', 'duplicate_of'];
+const JSON_STATUS_FIELDS = ['status', 'date', 'place', 'whereabouts_acknowledged', 'contact_permitted', 'note', 'citations'];
+const CITATION_FIELDS = ['source_id', 'hand', 'field', 'note'];
 
-function pick(record: Record<string, unknown>, fields: string[]): Record<string, unknown> {
-  return Object.fromEntries(fields.filter((field) => record[field] !== undefined).map((field) => [field, record[field]]));
+/** What the API's create body takes of each record kind: the export's record less the store's own bookkeeping. */
+const JSON_RECORD_FIELDS: Record<RecordKind, string[]> = {
+  source: ['kind', 'title', 'publisher', 'url', 'date', 'language', 'reliability', 'confidential', 'confidential_identity', 'person_id'],
+  actor: ['name', 'names', 'type', 'parent_id', 'place'],
+  event: ['title', 'date', 'place', 'description', 'person_id', 'citations', 'acts'],
+  relation: ['from_person_id', 'to_person_id', 'relation', 'trusted_contact', 'contact'],
+  intervention: ['person_id', 'type', 'addressee', 'date', 'status', 'note', 'response'],
+};
+const ACT_FIELDS = ['type', 'victim_id', 'perpetrators', 'date', 'place', 'status_at_end', 'citations'];
+
+/** The given fields of a record; `withNulls: false` leaves out null ones too (a citation's field is absent, never null, in the API). */
+function pick(record: Record<string, unknown>, fields: string[], withNulls = true): Record<string, unknown> {
+  return Object.fromEntries(fields.filter((field) => record[field] !== undefined && (withNulls || record[field] !== null)).map((field) => [field, record[field]]));
 }
 
-/** A person of an export as an API body: what the API reads back in, without the store's own bookkeeping. */
-function jsonPersonRow(line: number, json: string): SourceRow {
-  let record: Record<string, unknown>;
+/** Each object of a list picked to these fields; anything that is not a list of objects is left for the schema to refuse. */
+function pickEach(list: unknown, fields: string[], withNulls = true): unknown {
+  return Array.isArray(list) ? list.map((item: unknown) => (item && typeof item === 'object' ? pick(item as Record<string, unknown>, fields, withNulls) : item)) : list;
+}
+
+function parseRecord(json: string): Record<string, unknown> | null {
   try {
-    record = JSON.parse(json) as Record<string, unknown>;
+    const record: unknown = JSON.parse(json);
+    return record && typeof record === 'object' && !Array.isArray(record) ? (record as Record<string, unknown>) : null;
   } catch {
-    return { line, error: 'not valid JSON' };
+    return null;
   }
-  if (record.retracted === true) return { line, skipped: 'retracted in the source' };
-  const externalId = typeof record.external_id === 'string' ? record.external_id : typeof record.id === 'string' ? record.id : '';
+}
+
+
+/** A person of an export as an API body, with the ids the import keeps: what the API reads back in, without the store's own bookkeeping. */
+function jsonPersonRow(line: number, json: string): SourceRow {
+  const record = parseRecord(json);
+  if (!record) return { line, error: 'not valid JSON' };
+  if (typeof record.id !== 'string' || !isId(record.id)) return { line, error: 'id is not a Vigil record id (a UUID)' };
+  if (record.retracted === true) return { line, skipped: 'retracted in the source', kind: 'person', id: record.id };
   const person = pick(record, JSON_PERSON_FIELDS);
-  if (Array.isArray(person.names)) person.names = person.names.map((name: Record<string, unknown>) => pick(name ?? {}, ['text', 'script', 'lang', 'kind']));
-  // A consent's source is a record of the other store: the consent comes, the link does not.
-  if (person.consent && typeof person.consent === 'object') person.consent = { ...(person.consent as object), source_id: null };
+  person.names = pickEach(person.names, ['text', 'script', 'lang', 'kind']);
+  const caseId = typeof record.case_id === 'string' && record.case_id !== record.id ? record.case_id : null;
   const timeline = Array.isArray(record.timeline) ? (record.timeline as Array<Record<string, unknown>>) : [];
-  const statuses = timeline.filter((entry) => entry && entry.retracted !== true).map((entry) => pick(entry, JSON_STATUS_FIELDS));
-  return { line, external_id: externalId, person, statuses, statusField: (index, field) => `timeline.${index}.${field}` };
+  const entries = timeline.filter((entry) => entry && entry.retracted !== true);
+  const statuses = entries.map((entry) => ({ ...pick(entry, JSON_STATUS_FIELDS), ...(entry.citations === undefined ? {} : { citations: pickEach(entry.citations, CITATION_FIELDS, false) }) }));
+  const statusIds = entries.map((entry) => (typeof entry.id === 'string' && isId(entry.id) ? entry.id : null));
+  const externalId = typeof record.external_id === 'string' ? record.external_id : null;
+  return { line, id: record.id, case_id: caseId, external_id: externalId, person, statuses, statusIds, statusField: (index, field) => `timeline.${index}.${field}` };
+}
+
+/** A source, actor, event, relation or intervention of an export as its API create body, with its id. */
+function jsonRecordRow(line: number, kind: RecordKind, json: string): SourceRow {
+  const record = parseRecord(json);
+  if (!record) return { line, error: 'not valid JSON' };
+  if (typeof record.id !== 'string' || !isId(record.id)) return { line, error: 'id is not a Vigil record id (a UUID)' };
+  if (record.retracted === true) return { line, skipped: 'retracted in the source', kind, id: record.id };
+  const body = pick(record, JSON_RECORD_FIELDS[kind]);
+  // An actor created with a name only is exported with no name forms; the API takes `names` as one or more.
+  if (kind === 'actor') body.names = Array.isArray(body.names) && body.names.length === 0 ? undefined : pickEach(body.names, ['text', 'script', 'lang']);
+  if (kind === 'event') {
+    body.citations = pickEach(body.citations, CITATION_FIELDS, false);
+    body.acts = pickEach(body.acts, ACT_FIELDS);
+    if (Array.isArray(body.acts)) {
+      for (const act of body.acts as Array<Record<string, unknown>>) {
+        if (act && typeof act === 'object') act.citations = pickEach(act.citations, CITATION_FIELDS, false);
+      }
+    }
+  }
+  for (const field of Object.keys(body)) if (body[field] === undefined) delete body[field];
+  return { line, kind, id: record.id, body };
 }

@@ -20,3 +20,20 @@ export async function findKnownExternalIds(db: Kysely<Database>, externalIds: st
   }
   return known;
 }
+
+/** The tables of the records an import writes, each keyed by its id. */
+export type RecordTable = 'persons' | 'status_entries' | 'sources' | 'actors' | 'events' | 'relations' | 'interventions';
+
+/**
+ * Which of these ids a table already has. `live`: only records not retracted (a reference must name
+ * one, as the API requires); otherwise any (an import never writes a record again under its id).
+ */
+export async function findExistingIds(db: Kysely<Database>, table: RecordTable, ids: string[], live = false): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let start = 0; start < ids.length; start += 500) {
+    let query = db.selectFrom(table).select('id').where('id', 'in', ids.slice(start, start + 500));
+    if (live) query = query.where('retracted_at', 'is', null);
+    for (const row of await query.execute()) found.add(row.id);
+  }
+  return found;
+}

@@ -12,11 +12,13 @@ import { normaliseName } from '../persons/persons.types.ts';
 import { checkDraftDuplicates, QUICK_BUDGET } from '../search/duplicates.service.ts';
 import { loadSearchKey } from '../search/search-keys.ts';
 import { withRebuildCache } from '../search/rebuild.repository.ts';
+import { withBufferedInserts } from '../db/buffered-inserts.ts';
 import type { ServiceContext } from '../services.ts';
 import { CreateStatusBody, type CreateStatusInput } from '../timeline/statuses.schemas.ts';
 import { writeStatusEntry } from '../timeline/statuses.service.ts';
-import { findKnownExternalIds } from './import.repository.ts';
-import { formatOf, ImportFileError, readRows, shown, type SourceRow } from './import-read.ts';
+import { findExistingIds, findKnownExternalIds, type RecordTable } from './import.repository.ts';
+import { emptyFileRecords, personReferences, translateVocabularies, RECORD_SCHEMAS, RECORD_TABLES, recordPresent, recordReferences, settleReferences, writeRecord, type Reference, type Referrer, type Settled } from './import-records.ts';
+import { formatOf, ImportFileError, readRows, shown, type RecordKind, type SourceRow } from './import-read.ts';
 
 export interface ImportOptions {
   dryRun: boolean;
@@ -59,9 +61,24 @@ const DUPLICATES_PER_ROW = 3;
 
 interface CheckedRow {
   line: number;
-  external_id: string;
+  /** Kept from a JSON export; null: a new one (CSV). */
+  id: string | null;
+  /** The case a relative is filed under (JSON export); null: the person's own. */
+  case_id: string | null;
+  external_id: string | null;
+  /** What finds the person in the store if it is there: its id and its external id. */
+  keys: string[];
   person: CreatePersonInput;
-  statuses: CreateStatusInput[];
+  statuses: Array<{ id: string | null; input: CreateStatusInput }>;
+  refs: Reference[];
+}
+
+interface CheckedRecord {
+  line: number;
+  kind: RecordKind;
+  id: string;
+  input: unknown;
+  refs: Reference[];
 }
 
 /**
@@ -81,9 +98,10 @@ export async function importFile(ctx: ServiceContext, path: string, options: Imp
   const summary: ImportSummary = { rows: 0, bad: 0, imported: 0, present: 0, skipped: 0, possibleDuplicates: 0, written: false };
   let complete = false;
   // Persons committed: each batch is its own transaction, so an import stopped midway has written some.
-  const committed = { persons: 0 };
+  const committed = { persons: 0, records: 0 };
+  const settled = new Map<number, Settled>();
   try {
-    const checked = await runPass(ctx, operator, { path, format, bytesTotal, options, output, write: false, coordinatorId: null, committed });
+    const checked = await runPass(ctx, operator, { path, format, bytesTotal, options, output, write: false, coordinatorId: null, committed, settled });
     Object.assign(summary, checked);
     if (options.dryRun || (checked.bad > 0 && !options.skipBad) || checked.imported === 0) {
       complete = true;
@@ -91,10 +109,10 @@ export async function importFile(ctx: ServiceContext, path: string, options: Imp
     }
     // A large page cache on SQLite while writing, as the name-index rebuild does: each batch inserts into many indexes.
     const written = await withRebuildCache(ctx.db, ctx.dialect, () =>
-      runPass(ctx, operator, { path, format, bytesTotal, options, output, write: true, coordinatorId: coordinator?.id ?? null, committed }),
+      runPass(ctx, operator, { path, format, bytesTotal, options, output, write: true, coordinatorId: coordinator?.id ?? null, committed, settled }),
     );
     if (written.bad !== checked.bad || written.rows !== checked.rows) {
-      throw new ImportFileError(`the file changed while it was imported (${written.imported} persons were written); check it and import it again`);
+      throw new ImportFileError(`the file changed while it was imported (${written.imported} records were written); check it and import it again`);
     }
     summary.imported = written.imported;
     summary.present = written.present;
@@ -111,8 +129,9 @@ export async function importFile(ctx: ServiceContext, path: string, options: Imp
         dry_run: options.dryRun,
         skip_bad: options.skipBad,
         complete,
-        written: committed.persons > 0,
+        written: committed.persons + committed.records > 0,
         committed: committed.persons,
+        committed_records: committed.records,
         rows: summary.rows,
         bad: summary.bad,
         imported: summary.imported,
@@ -133,7 +152,10 @@ interface Pass {
   /** false: check and report; true: write the good rows (reported already). */
   write: boolean;
   coordinatorId: string | null;
-  committed: { persons: number };
+  /** Persons (with their timelines) and other records (sources, actors, events, relations, interventions) committed so far. */
+  committed: { persons: number; records: number };
+  /** Rows the checking pass found bad or left out only once the whole file was read (a record naming one that is not there); the writing pass skips them. */
+  settled: Map<number, Settled>;
 }
 
 async function runPass(ctx: ServiceContext, operator: Principal, pass: Pass): Promise<Omit<ImportSummary, 'written'>> {
@@ -141,76 +163,196 @@ async function runPass(ctx: ServiceContext, operator: Principal, pass: Pass): Pr
   const counts = { rows: 0, bad: 0, imported: 0, present: 0, skipped: 0, possibleDuplicates: 0 };
   const note = write ? () => {} : output.note;
   const seen = new Map<string, number>();
+  const file = emptyFileRecords();
   const batchSize = options.batchSize ?? 2000;
   let batch: CheckedRow[] = [];
+  // Timeline entries citing a source wait until the sources are written (they follow the persons in an export).
+  let citingStatuses: CitingStatus[] = [];
+  // Actors whose parent is later in the file wait for it (an export lists actors by name).
+  let waitingActors: CheckedRecord[] = [];
+  let lastKind: RecordKind | 'person' = 'person';
   let bytesRead = 0;
   let lastProgress = 0;
   let duplicatesChecked = 0;
   let boundNoted = false;
+  const referrer = (line: number, table: RecordTable, id: string, refs: Reference[]) => {
+    const entry: Referrer = { line, table, id, refs, isNew: null };
+    if (!write && refs.length) file.referrers.push(entry);
+    return entry;
+  };
   const flush = async () => {
-    const known = await findKnownExternalIds(ctx.db, batch.map((row) => row.external_id));
-    const fresh = batch.filter((row) => !known.has(row.external_id));
+    const known = await findKnownExternalIds(ctx.db, batch.flatMap((row) => row.keys));
+    const fresh = batch.filter((row) => !row.keys.some((key) => known.has(key)));
     counts.present += batch.length - fresh.length;
     counts.imported += fresh.length;
+    // Timeline entries a run that was stopped did not write are new records of their own.
+    const missing = await missingStatuses(ctx, batch.filter((row) => row.id !== null && known.has(row.id)));
+    counts.imported += missing.length;
     if (write) {
-      await writeRows(ctx, operator, fresh, pass.coordinatorId);
+      citingStatuses.push(...missing);
+      citingStatuses.push(...(await writeRows(ctx, operator, fresh, pass.coordinatorId)));
       pass.committed.persons += fresh.length;
-    } else if (options.duplicateRows > 0) {
-      const checked = fresh.slice(0, Math.max(0, options.duplicateRows - duplicatesChecked));
-      duplicatesChecked += checked.length;
-      counts.possibleDuplicates += await reportDuplicates(ctx, operator, checked, note);
-      if (checked.length < fresh.length && !boundNoted) {
-        note(`likely duplicates were looked for in the first ${options.duplicateRows} new rows only (--duplicates ROWS)`);
-        boundNoted = true;
+    } else {
+      const freshRows = new Set(fresh);
+      for (const row of batch) if (row.refs.length) referrer(row.line, 'persons', row.id!, row.refs).isNew = freshRows.has(row);
+      if (options.duplicateRows > 0) {
+        const checked = fresh.slice(0, Math.max(0, options.duplicateRows - duplicatesChecked));
+        duplicatesChecked += checked.length;
+        counts.possibleDuplicates += await reportDuplicates(ctx, operator, checked, note);
+        if (checked.length < fresh.length && !boundNoted) {
+          note(`likely duplicates were looked for in the first ${options.duplicateRows} new rows only (--duplicates ROWS)`);
+          boundNoted = true;
+        }
       }
     }
     batch = [];
+  };
+  // What must be in the store before a record of this kind is written: the persons before anything
+  // else, the sources before the timeline entries that cite them, every actor before the events.
+  const settleBefore = async (kind: RecordKind | 'person') => {
+    if (kind === lastKind) return;
+    if (lastKind === 'person' && batch.length) await flush();
+    if (write && kind !== 'source' && citingStatuses.length) {
+      await writeCitingStatuses(ctx, operator, citingStatuses);
+      citingStatuses = [];
+    }
+    if (write && lastKind === 'actor') await writeWaitingActors(true);
+    lastKind = kind;
+  };
+  const writeOne = async (record: CheckedRecord) => {
+    await writeRecord(ctx, operator, record.kind, record.id, record.input);
+    pass.committed.records += 1;
+  };
+  const writeWaitingActors = async (all: boolean) => {
+    for (let progress = true; progress && waitingActors.length; ) {
+      const parents = await findExistingIds(ctx.db, 'actors', waitingActors.map((actor) => (actor.input as { parent_id: string }).parent_id));
+      const ready = waitingActors.filter((actor) => parents.has((actor.input as { parent_id: string }).parent_id));
+      waitingActors = waitingActors.filter((actor) => !ready.includes(actor));
+      for (const actor of ready) await writeOne(actor);
+      progress = ready.length > 0;
+    }
+    if (all && waitingActors.length) throw new ImportFileError(`line ${waitingActors[0]!.line}: this actor's parent_id is never written (actors whose parents form a loop); nothing more is imported`);
   };
   for await (const source of readRows(pass.path, pass.format, (bytes) => (bytesRead += bytes))) {
     const row = checkRow(source, seen);
     if ('skipped' in row) {
       counts.skipped += 1;
+      if (!write && 'id' in row && row.id && row.kind) {
+        file.leftOut.add(row.id);
+        note(`line ${row.line}: left out: ${row.skipped}`);
+      }
       continue;
     }
     counts.rows += 1;
+    const settledRow = pass.settled.get(row.line);
+    if (write && settledRow) {
+      if (settledRow.outcome === 'bad') counts.bad += 1;
+      else {
+        counts.rows -= 1;
+        counts.skipped += 1;
+      }
+      continue;
+    }
     if ('error' in row) {
       counts.bad += 1;
       note(`line ${row.line}: ${row.error}`);
+      if ('id' in row && row.id) file.bad.add(row.id);
       continue;
     }
-    for (const warning of row.warnings) note(`line ${row.line}: ${warning}`);
-    batch.push(row);
-    if (batch.length >= batchSize) await flush();
+    for (const warning of 'warnings' in row ? row.warnings : []) note(`line ${row.line}: ${warning}`);
+    if ('kind' in row) {
+      await settleBefore(row.kind);
+      const table = RECORD_TABLES[row.kind];
+      if (table === 'sources' || table === 'actors') file.good[table].add(row.id);
+      const present = await recordPresent(ctx, row.kind, row.id);
+      if (present) counts.present += 1;
+      else counts.imported += 1;
+      if (!write) referrer(row.line, table, row.id, row.refs).isNew = !present;
+      else if (present) continue;
+      else if (row.kind === 'actor' && (row.input as { parent_id?: string | null }).parent_id) {
+        waitingActors.push(row);
+        await writeWaitingActors(false);
+      } else await writeOne(row);
+    } else {
+      await settleBefore('person');
+      if (row.id) file.good.persons.add(row.id);
+      batch.push(row);
+      if (batch.length >= batchSize) await flush();
+    }
     if (output.progress && counts.rows - lastProgress >= 500) {
       lastProgress = counts.rows;
       output.progress(write ? 'writing' : 'checking', bytesRead, pass.bytesTotal, counts.rows);
     }
   }
-  if (batch.length) await flush();
+  await settleBefore('intervention');
+  await settleBefore('person');
+  if (!write) {
+    for (const found of await settleReferences(ctx, file)) {
+      pass.settled.set(found.line, found);
+      note(`line ${found.line}: ${found.reason}`);
+      if (found.isNew === true) counts.imported -= 1;
+      if (found.isNew === false) counts.present -= 1;
+      if (found.outcome === 'bad') counts.bad += 1;
+      else {
+        counts.rows -= 1;
+        counts.skipped += 1;
+      }
+    }
+  }
   output.progress?.(write ? 'writing' : 'checking', bytesRead, pass.bytesTotal, counts.rows);
   return counts;
 }
 
+type Checked = ((CheckedRow | CheckedRecord) & { warnings: string[] }) | { line: number; error: string; id?: string } | { line: number; skipped: string; kind?: string; id?: string };
+
 /** A row as the API would take it, or the reason it is not; names with invisible characters are kept, and said so. */
-function checkRow(source: SourceRow, seen: Map<string, number>): (CheckedRow & { warnings: string[] }) | { line: number; error: string } | { skipped: string } {
+function checkRow(source: SourceRow, seen: Map<string, number>): Checked {
   if ('skipped' in source) return source;
   if ('error' in source) return source;
   const { line } = source;
-  if (!EXTERNAL_ID.test(source.external_id)) {
+  if ('kind' in source) {
+    const earlier = seen.get(source.id);
+    if (earlier !== undefined) return { line, error: `id ${source.id} is also on line ${earlier}` };
+    seen.set(source.id, line);
+    const errors: string[] = [];
+    translateVocabularies({ kind: source.kind, body: source.body }, (field) => field, errors);
+    const input = errors.length ? null : checked<unknown>(RECORD_SCHEMAS[source.kind], source.body, (field) => field, errors);
+    if (errors.length || !input) return { line, id: source.id, error: errors.join('; ') };
+    return { line, kind: source.kind, id: source.id, input, refs: recordReferences(source.kind, input), warnings: [] };
+  }
+  if (source.id === null && (source.external_id === null || !EXTERNAL_ID.test(source.external_id))) {
     return { line, error: source.external_id ? 'external_id is longer than 200 characters or has control characters' : 'external_id is empty: every row needs one, so that importing again finds it' };
   }
-  const earlier = seen.get(source.external_id);
-  if (earlier !== undefined) return { line, error: `external_id ${shown(source.external_id)} is also on line ${earlier}` };
-  seen.set(source.external_id, line);
+  if (source.external_id !== null && !EXTERNAL_ID.test(source.external_id)) return { line, error: 'external_id is longer than 200 characters or has control characters' };
+  const keys = [...(source.id ? [source.id] : []), ...(source.external_id !== null ? [source.external_id] : [])];
+  for (const key of keys) {
+    const earlier = seen.get(key);
+    if (earlier !== undefined) return { line, error: `${key === source.id ? 'id' : 'external_id'} ${shown(key)} is also on line ${earlier}` };
+  }
+  for (const key of keys) seen.set(key, line);
   const errors: string[] = [];
+  translateVocabularies({ kind: 'person', body: source.person }, (field) => field, errors);
+  source.statuses.forEach((status, index) => translateVocabularies({ kind: 'status', body: status }, (field) => source.statusField(index, field), errors));
+  if (errors.length) return { line, ...(source.id ? { id: source.id } : {}), error: errors.join('; ') };
   const person = checked<CreatePersonInput>(CreatePersonBody, source.person, (field) => field, errors);
   const statuses = source.statuses.map((status, index) => checked<CreateStatusInput>(CreateStatusBody, status, (field) => source.statusField(index, field), errors));
-  if (errors.length || !person) return { line, error: errors.join('; ') };
+  if (errors.length || !person) return { line, ...(source.id ? { id: source.id } : {}), error: errors.join('; ') };
   const warnings = person.names.flatMap((name, index) => {
     const flags = textFlags(name.text);
     return flags.length ? [`name form ${index + 1} has ${flags.join(' and ')} characters: kept as given and flagged, as the API does`] : [];
   });
-  return { line, external_id: source.external_id, person, statuses: statuses as CreateStatusInput[], warnings };
+  const inputs = statuses as CreateStatusInput[];
+  return {
+    line,
+    id: source.id,
+    case_id: source.case_id,
+    external_id: source.external_id,
+    keys,
+    person,
+    statuses: inputs.map((input, index) => ({ id: source.statusIds[index] ?? null, input })),
+    refs: personReferences(source.case_id, person, inputs, source.statusField),
+    warnings,
+  };
 }
 
 /** The value checked by the API's schema, or null with the reasons added to `errors`. */
@@ -233,25 +375,68 @@ function describeField(value: Record<string, unknown>, field: string, label: str
 }
 
 /**
+ * What a batch writes and does not read back, sent as multi-row inserts at the end of the batch (or
+ * when a statement names the table): names, name and text keys, revisions, log statements. None of
+ * them refers to another of them; the persons and status entries they belong to are written at once.
+ */
+const BUFFERED_TABLES = ['person_names', 'person_name_keys', 'text_search_keys', 'revisions', 'log_entries'];
+
+/** A timeline entry written after the sources it cites. */
+interface CitingStatus {
+  personId: string;
+  caseId: string;
+  id: string | null;
+  input: CreateStatusInput;
+}
+
+/**
  * One transaction per batch, each person written as createPerson writes it. The batch's audit
  * entries are chained together at its end, still in its transaction: one lock of the audit head
- * per batch instead of two per row.
+ * per batch instead of two per row. Returns the timeline entries that cite sources, left to write
+ * once the sources are in.
  */
-async function writeRows(ctx: ServiceContext, operator: Principal, rows: CheckedRow[], coordinatorId: string | null): Promise<void> {
-  if (rows.length === 0) return;
+async function writeRows(ctx: ServiceContext, operator: Principal, rows: CheckedRow[], coordinatorId: string | null): Promise<CitingStatus[]> {
+  if (rows.length === 0) return [];
   const searchKey = await loadSearchKey(ctx);
-  await ctx.db.transaction().execute(async (trx) => {
+  const citing: CitingStatus[] = [];
+  await ctx.db.transaction().execute((outer) => withBufferedInserts(outer, ctx.dialect, BUFFERED_TABLES, async (trx) => {
     const audited: AuditEvent[] = [];
     const batch: ServiceContext = { ...ctx, audit: { ...ctx.audit, appendIn: async (_trx, event) => void audited.push(event) } };
     for (const row of rows) {
-      const id = newId();
+      const id = row.id ?? newId();
+      const caseId = row.case_id ?? id;
       const names = row.person.names.map(normaliseName);
-      await writeNewPerson(batch, trx, operator, searchKey, { id, case_id: id, names, fields: newPersonFields(row.person), external_id: row.external_id });
-      if (coordinatorId) await upsertMember(trx, { case_id: id, user_id: coordinatorId, role: 'coordinator', added_at: ctx.clock.now().toISOString(), added_by: operator.actor });
-      for (const status of row.statuses) await writeStatusEntry(batch, trx, operator, { personId: id, caseId: id }, status, searchKey);
+      await writeNewPerson(batch, trx, operator, searchKey, { id, case_id: caseId, names, fields: newPersonFields(row.person), external_id: row.external_id });
+      if (coordinatorId && caseId === id) await upsertMember(trx, { case_id: id, user_id: coordinatorId, role: 'coordinator', added_at: ctx.clock.now().toISOString(), added_by: operator.actor });
+      for (const status of row.statuses) {
+        if (status.input.citations?.length) citing.push({ personId: id, caseId, id: status.id, input: status.input });
+        else await writeStatusEntry(batch, trx, operator, { personId: id, caseId }, status.input, searchKey, status.id ?? undefined);
+      }
     }
     await ctx.audit.appendAllIn(trx, audited);
-  });
+  }));
+  return citing;
+}
+
+/**
+ * The timeline entries of persons already in the store under their export ids that the store does
+ * not have: those citing a source are written after the sources, so an import stopped in between
+ * wrote the person without them, and running it again completes it.
+ */
+async function missingStatuses(ctx: ServiceContext, present: CheckedRow[]): Promise<CitingStatus[]> {
+  const ids = present.flatMap((row) => row.statuses.flatMap((status) => (status.id ? [status.id] : [])));
+  if (ids.length === 0) return [];
+  const have = await findExistingIds(ctx.db, 'status_entries', ids);
+  return present.flatMap((row) =>
+    row.statuses.flatMap((status) => (status.id && !have.has(status.id) ? [{ personId: row.id!, caseId: row.case_id ?? row.id!, id: status.id, input: status.input }] : [])),
+  );
+}
+
+async function writeCitingStatuses(ctx: ServiceContext, operator: Principal, entries: CitingStatus[]): Promise<void> {
+  const searchKey = await loadSearchKey(ctx);
+  for (const entry of entries) {
+    await ctx.db.transaction().execute((trx) => writeStatusEntry(ctx, trx, operator, { personId: entry.personId, caseId: entry.caseId }, entry.input, searchKey, entry.id ?? undefined));
+  }
 }
 
 /** `line N: possible duplicate of VG-000123 (score 0.83)`: informational, the same check as POST …/persons/duplicates/check. */

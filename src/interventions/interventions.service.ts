@@ -61,7 +61,8 @@ async function caseOfNamedPerson(ctx: ServiceContext, principal: Principal, pers
 }
 
 /** An intervention is filed under its person's case; whoever logs it must be able to change that case. */
-export async function createIntervention(ctx: ServiceContext, principal: Principal, input: CreateInterventionInput): Promise<Intervention> {
+/** `id`: a new one, or the id a record had in a Vigil JSON export being imported (src/import). */
+export async function createIntervention(ctx: ServiceContext, principal: Principal, input: CreateInterventionInput, id = newId()): Promise<Intervention> {
   const date = input.date ? parseEdtf(input.date) : null;
   const fields: NewInterventionFields = {
     person_id: input.person_id,
@@ -75,10 +76,10 @@ export async function createIntervention(ctx: ServiceContext, principal: Princip
   };
   const caseId = await caseOfNamedPerson(ctx, principal, fields.person_id);
   await requireCaseWrite(ctx, principal, caseId, 'person');
-  const id = await ctx.db.transaction().execute(async (trx) => {
+  await ctx.db.transaction().execute(async (trx) => {
     // Retracted since it was checked: refused the same way.
     if (!(await personExists(trx, fields.person_id))) throw new UnprocessableError('person_id names no person, or a retracted one', { person_id: NO_PERSON });
-    return writeIntervention(ctx, trx, principal, caseId, fields);
+    return writeIntervention(ctx, trx, principal, caseId, fields, id);
   });
   return loadIntervention(ctx, id);
 }
@@ -87,12 +88,11 @@ export async function createIntervention(ctx: ServiceContext, principal: Princip
  * createIntervention inside the caller's transaction, for a change that must write it or nothing
  * (the appeal draft of an alert resolved as a disappearance); the caller has checked access.
  */
-export async function writeIntervention(ctx: ServiceContext, trx: Kysely<Database>, principal: Principal, caseId: string, given: NewInterventionFields): Promise<string> {
+export async function writeIntervention(ctx: ServiceContext, trx: Kysely<Database>, principal: Principal, caseId: string, given: NewInterventionFields, id = newId()): Promise<string> {
   const date = given.date ? parseEdtf(given.date) : null;
   const at = ctx.clock.now().toISOString();
   const followUp = followUpAfter({ type: given.type, before: null, status: given.status, given: given.follow_up_on, sentOn: date?.earliest ?? at.slice(0, 10) });
   const fields: InterventionFields = { ...given, date: date?.edtf ?? null, follow_up_on: followUp };
-  const id = newId();
   await insertIntervention(trx, ctx.cipher, { id, case_id: caseId, at, date_earliest: date?.earliest ?? null, fields });
   await indexRecordText(trx, await searchKeyIn(ctx, trx), ENTITY, { id, case_id: caseId, fields });
   await recordChange(ctx, trx, {

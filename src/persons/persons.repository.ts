@@ -106,8 +106,9 @@ export async function insertPerson(
     .execute();
 }
 
-export async function replaceNames(db: Db, cipher: FieldCipher, personId: string, names: PersonName[]): Promise<void> {
-  await db.deleteFrom('person_names').where('person_id', '=', personId).execute();
+/** `fresh`: the person is being created, so it has no names to delete. */
+export async function replaceNames(db: Db, cipher: FieldCipher, personId: string, names: PersonName[], fresh = false): Promise<void> {
+  if (!fresh) await db.deleteFrom('person_names').where('person_id', '=', personId).execute();
   if (names.length === 0) return;
   await db
     .insertInto('person_names')

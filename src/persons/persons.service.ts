@@ -192,9 +192,10 @@ export async function writeNewPerson(ctx: ServiceContext, trx: Kysely<Database>,
   const seq = await takeNextCaseSeq(trx);
   const birthEarliest = fields.birth ? parseEdtf(fields.birth).earliest : null;
   await insertPerson(trx, ctx.cipher, { id, case_id: caseId, case_seq: seq, at, birth_earliest: birthEarliest, fields, external_id: person.external_id ?? null });
-  await replaceNames(trx, ctx.cipher, id, names);
-  await indexPersonNames(trx, searchKey, { id, case_id: caseId, names });
-  await indexRecordText(trx, searchKey, ENTITY, { id, case_id: caseId, fields });
+  // A new person: no names or keys to replace.
+  await replaceNames(trx, ctx.cipher, id, names, true);
+  await indexPersonNames(trx, searchKey, { id, case_id: caseId, names }, true);
+  await indexRecordText(trx, searchKey, ENTITY, { id, case_id: caseId, fields }, true);
   if (caseId === id) await addCreatorAsCoordinator(trx, principal, id, at);
   await recordChange(ctx, trx, {
     case_id: caseId,

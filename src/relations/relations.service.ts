@@ -83,7 +83,8 @@ export async function getRelationForEdit(ctx: ServiceContext, principal: Princip
 }
 
 /** A relation is filed under the case of `from_person_id`; whoever records it must be able to change that case. */
-export async function createRelation(ctx: ServiceContext, principal: Principal, input: CreateRelationInput): Promise<Relation> {
+/** `id`: a new one, or the id a record had in a Vigil JSON export being imported (src/import). */
+export async function createRelation(ctx: ServiceContext, principal: Principal, input: CreateRelationInput, id = newId()): Promise<Relation> {
   const fields: RelationFields = {
     from_person_id: input.from_person_id,
     to_person_id: input.to_person_id,
@@ -93,7 +94,6 @@ export async function createRelation(ctx: ServiceContext, principal: Principal, 
   };
   const caseId = await assertEnds(ctx, principal, fields.from_person_id, fields.to_person_id);
   await requireCaseWrite(ctx, principal, caseId, 'person');
-  const id = newId();
   const at = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
     await assertEndsStillLive(trx, fields.from_person_id, fields.to_person_id);

@@ -19,8 +19,8 @@ function hashedKeysOf(hash: (nameKey: string) => string, texts: Iterable<string>
 }
 
 /** Indexes a person's names in the caller's transaction (load the key with loadSearchKey before it). */
-export async function indexPersonNames(trx: Kysely<Database>, key: SearchKey, person: { id: string; case_id: string; names: Array<{ text: string }> }): Promise<void> {
-  await replaceNameKeys(trx, person.id, person.case_id, [...hashedKeysOf((nameKey) => key.hash(nameKey), person.names.map((name) => name.text))]);
+export async function indexPersonNames(trx: Kysely<Database>, key: SearchKey, person: { id: string; case_id: string; names: Array<{ text: string }> }, fresh = false): Promise<void> {
+  await replaceNameKeys(trx, person.id, person.case_id, [...hashedKeysOf((nameKey) => key.hash(nameKey), person.names.map((name) => name.text))], fresh);
 }
 
 /** A page of the rebuild: its persons and their sealed names. */

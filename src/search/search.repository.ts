@@ -8,8 +8,9 @@ import type { Database } from '../db/schema.ts';
 type Db = Kysely<Database>;
 const CHUNK = 500;
 
-export async function replaceNameKeys(db: Db, personId: string, caseId: string, keys: string[]): Promise<void> {
-  await db.deleteFrom('person_name_keys').where('person_id', '=', personId).execute();
+/** `fresh`: the person is being created, so it has no keys to delete. */
+export async function replaceNameKeys(db: Db, personId: string, caseId: string, keys: string[], fresh = false): Promise<void> {
+  if (!fresh) await db.deleteFrom('person_name_keys').where('person_id', '=', personId).execute();
   const rows = [...new Set(keys)].map((key) => ({ person_id: personId, case_id: caseId, key }));
   for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto('person_name_keys').values(rows.slice(i, i + CHUNK)).execute();
 }

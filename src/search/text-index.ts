@@ -31,9 +31,11 @@ export async function indexRecordText(
   key: SearchKey,
   entity: TextEntityName,
   record: { id: string; case_id: string | null; fields: object },
+  /** The record is being created, so it has no keys to delete. */
+  fresh = false,
 ): Promise<void> {
   for (const { secret, keys } of hashedTextKeys((material) => key.hash(material), textEntity(entity), record.fields)) {
-    await replaceTextKeys(trx, { entity, id: record.id, case_id: record.case_id, secret }, keys);
+    await replaceTextKeys(trx, { entity, id: record.id, case_id: record.case_id, secret }, keys, fresh);
   }
 }
 

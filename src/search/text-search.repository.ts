@@ -9,9 +9,10 @@ import { TEXT_ENTITIES, textEntity, type TextEntity } from './text-fields.ts';
 type Db = Kysely<Database>;
 const CHUNK = 500;
 
-export async function replaceTextKeys(db: Db, doc: { entity: string; id: string; case_id: string | null; secret: boolean }, keys: string[]): Promise<void> {
+/** `fresh`: the record is being created, so it has no keys to delete. */
+export async function replaceTextKeys(db: Db, doc: { entity: string; id: string; case_id: string | null; secret: boolean }, keys: string[], fresh = false): Promise<void> {
   const secret = doc.secret ? 1 : 0;
-  await db.deleteFrom('text_search_keys').where('record_id', '=', doc.id).where('entity', '=', doc.entity).where('secret', '=', secret).execute();
+  if (!fresh) await db.deleteFrom('text_search_keys').where('record_id', '=', doc.id).where('entity', '=', doc.entity).where('secret', '=', secret).execute();
   const rows = [...new Set(keys)].map((key) => ({ entity: doc.entity, record_id: doc.id, case_id: doc.case_id, secret, key }));
   for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto('text_search_keys').values(rows.slice(i, i + CHUNK)).execute();
 }

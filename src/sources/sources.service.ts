@@ -94,7 +94,8 @@ function assertSecretStaysInCase(caseId: string | null, identity: string | null)
   }
 }
 
-export async function createSource(ctx: ServiceContext, principal: Principal, input: CreateSourceInput): Promise<Source> {
+/** `id`: a new one, or the id a record had in a Vigil JSON export being imported (src/import). */
+export async function createSource(ctx: ServiceContext, principal: Principal, input: CreateSourceInput, id = newId()): Promise<Source> {
   checkFields(input);
   const date = input.date ? parseEdtf(input.date) : null;
   const caseId = await caseOfNamedPerson(ctx, principal, input.person_id ?? null);
@@ -112,7 +113,6 @@ export async function createSource(ctx: ServiceContext, principal: Principal, in
     confidential: input.confidential ?? false,
     confidential_identity: input.confidential_identity ?? null,
   };
-  const id = newId();
   const at = ctx.clock.now().toISOString();
   const searchKey = await loadSearchKey(ctx);
   await ctx.db.transaction().execute(async (trx) => {

@@ -58,11 +58,12 @@ export async function writeStatusEntry(
   person: { personId: string; caseId: string },
   input: CreateStatusInput,
   searchKey?: SearchKey,
+  /** A new one, or the id the entry had in a Vigil JSON export being imported (src/import). */
+  id = newId(),
 ): Promise<string> {
   const { personId, caseId } = person;
   const date = parseEdtf(input.date);
   const at = ctx.clock.now().toISOString();
-  const id = newId();
   const fields = {
     status: input.status,
     date: date.edtf,
@@ -85,7 +86,7 @@ export async function writeStatusEntry(
     retracted_at: null,
     retraction_reason: null,
   });
-  await indexRecordText(trx, searchKey ?? (await searchKeyIn(ctx, trx)), ENTITY, { id, case_id: caseId, fields });
+  await indexRecordText(trx, searchKey ?? (await searchKeyIn(ctx, trx)), ENTITY, { id, case_id: caseId, fields }, true);
   const citations = await citeSources(ctx, trx, principal, { type: 'status_entry', id, caseId, at }, input.citations);
   await setCurrentStatus(trx, personId, await findLatestStatus(trx, personId));
   await refreshDetentionYear(trx, personId);
