@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +50,7 @@ async function onTestDb(query: string): Promise<void> {
 export async function createProcessStore(prefix: string): Promise<{ dataDir: string; storeArgs: string[]; dbUrl: string | undefined; drop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), `vigil-${prefix}-`));
   let dbUrl: string | undefined;
-  const schema = `${prefix}_${process.pid}_${Date.now()}`;
+  const schema = `${prefix}_${process.pid}_${Date.now()}_${randomBytes(4).toString('hex')}`;
   if (TEST_DB) {
     await onTestDb(`create schema ${schema}`);
     const url = new URL(TEST_DB);
@@ -72,7 +73,7 @@ export async function startTestApp(options: { clock?: Clock; env?: Record<string
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-test-'));
   let schema: string | undefined;
   if (TEST_DB) {
-    schema = `t_${process.pid}_${Date.now()}_${schemaCounter++}`;
+    schema = `t_${process.pid}_${Date.now()}_${schemaCounter++}_${randomBytes(4).toString('hex')}`;
     await onTestDb(`create schema ${schema}`);
   }
   // No worker loop: tests run its step (runDeadlineSweep) themselves, when their clock says so.
