@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createApp, type App } from '../src/app.ts';
+import { systemPrincipal } from '../src/auth/roles.ts';
 import { createToken } from '../src/auth/tokens.service.ts';
+import { createPerson } from '../src/persons/persons.service.ts';
+import { addStatusEntry } from '../src/timeline/statuses.service.ts';
 import { readConfig } from '../src/config.ts';
 import { vigilInProcess } from './helpers/processes.ts';
 import { BACKEND, createProcessStore, TEST_DB } from './helpers/test-app.ts';
@@ -291,5 +294,112 @@ describe(`JSON export → import round trip of every record kind (${BACKEND})`, 
     assert.match(result.stderr, new RegExp(`^line ${at + 1}: left out: retracted in the source$`, 'm'));
     assert.match(result.stderr, /: left out: person_id names person [0-9a-f-]+, which is left out \(retracted in the source\)$/m);
     assert.match(result.stdout, /imported 9 rows: 9 new, 0 already in the store, 0 bad, 2 left out/);
+  });
+  /** A JSON export of these collections, one record a line as `vigil export` writes it. */
+  const exportOf = (collections: Record<string, object[]>): string => {
+    const header = readFileSync(exportFile, 'utf8').split('\n')[0]!;
+    const names = Object.keys(collections);
+    const parts = names.map((name, i) => {
+      const records = collections[name]!;
+      const end = i === names.length - 1 ? ']}' : '],';
+      if (records.length === 0) return `"${name}":[${end}`;
+      return [`"${name}":[`, ...records.map((record, j) => JSON.stringify(record) + (j === records.length - 1 ? end : ','))].join('\n');
+    });
+    return [header, ...parts].join('\n') + '\n';
+  };
+  const uuid = (n: number) => `0190aaaa-0000-7000-8000-${String(n).padStart(12, '0')}`;
+  const named = (text: string) => [{ text, script: 'Latn', kind: 'primary' }];
+  const writeExport = (store: Store, name: string, collections: Record<string, object[]>) => {
+    const file = join(store.dataDir, name);
+    writeFileSync(file, exportOf(collections));
+    return file;
+  };
+
+  it('a new person is never filed into a case the file does not open, nor a record of the store added to', async () => {
+    const target = await newStore('intruder');
+    assert.equal((await vigil(['import', exportFile, ...target.storeArgs])).status, 0);
+    // A case opened in the store by a user, not by an import.
+    const own = await withApp(target, async (app) => {
+      const person = await createPerson(app.ctx, systemPrincipal('test'), { names: named('Store Person') } as never);
+      return { id: person.id, row: { id: person.id, case_id: person.id, names: named('Store Person'), timeline: [] } };
+    });
+    const before = await counts(target);
+    const fileOf = exportOf({ persons: [] });
+    assert.ok(fileOf.includes('"persons":[]}'));
+    // Into the imported case, whose head is not in this file; into the user's case, whose head is (as in the store).
+    const file = writeExport(target, 'intruder.json', {
+      persons: [
+        { id: uuid(1), case_id: ids.person, names: named('Intruder One'), timeline: [] },
+        own.row,
+        { id: uuid(2), case_id: own.id, names: named('Intruder Two'), timeline: [] },
+        { id: uuid(3), case_id: uuid(1), names: named('Intruder Three'), timeline: [] },
+      ],
+    });
+    const result = await vigil(['import', file, ...target.storeArgs]);
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stderr, new RegExp(`^line 3: case_id names no case this file opens \\(${ids.person}\\)`, 'm'));
+    assert.match(result.stderr, new RegExp(`^line 5: case_id names no case this file opens \\(${own.id}\\)`, 'm'));
+    assert.match(result.stderr, new RegExp(`^line 6: case_id names person ${uuid(1)}, which is bad in this file$`, 'm'), 'a person of the file filed under another case heads none');
+    assert.match(result.stderr, /3 bad rows; nothing written/);
+    // A person of the store, listed again with timeline entries it does not have: left as it is.
+    const readd = writeExport(target, 'readd.json', {
+      persons: [
+        { id: ids.person, case_id: ids.person, names: named('x'), timeline: [{ id: uuid(4), status: 'deceased', date: '2024-01-01' }, { id: uuid(5), status: 'released_restricted', date: '2024', citations: [{ source_id: ids.source }] }] },
+        { ...own.row, timeline: [{ id: uuid(6), status: 'released_restricted', date: '2024', citations: [{ source_id: ids.source }] }] },
+      ],
+    });
+    const again = await vigil(['import', readd, ...target.storeArgs]);
+    assert.equal(again.status, 0, again.stderr);
+    // Only what an earlier import of it could have left unwritten: an entry citing a source, of a person an import wrote.
+    assert.match(again.stdout, /1 new, 2 already in the store/);
+    assert.deepEqual(await counts(target), { ...before, status_entries: before.status_entries + 1, citations: before.citations + 1, revisions: before.revisions + 1 });
+    const entries = await withApp(target, (app) => app.ctx.db.selectFrom('status_entries').select(['id', 'person_id', 'case_id']).where('id', 'in', [uuid(4), uuid(5), uuid(6)]).execute());
+    assert.deepEqual(entries, [{ id: uuid(5), person_id: ids.person, case_id: ids.person }]);
+  });
+
+  it('persons the store has under another id, records retracted in the store, taken timeline ids and actor loops are reported at the check', async () => {
+    const target = await newStore('collisions');
+    assert.equal((await vigil(['import', exportFile, ...target.storeArgs])).status, 0);
+    const taken = await withApp(target, async (app) => {
+      await app.ctx.db.updateTable('persons').set({ external_id: 'EXT-1' }).where('id', '=', ids.uyghur).execute();
+      await app.ctx.db.updateTable('persons').set({ retracted_at: '2026-01-01T00:00:00.000Z' }).where('id', '=', ids.relative).execute();
+      const other = await createPerson(app.ctx, systemPrincipal('test'), { names: named('Other') } as never);
+      return (await addStatusEntry(app.ctx, systemPrincipal('test'), other.id, { status: 'detained', date: '2020' } as never)).id;
+    });
+    const before = await counts(target);
+    const file = writeExport(target, 'collisions.json', {
+      persons: [
+        { id: uuid(10), external_id: 'EXT-1', names: named('Elsewhere'), timeline: [] },
+        { id: ids.relative, case_id: ids.relative, names: named('Retracted'), timeline: [] },
+        { id: uuid(11), names: named('Taken'), timeline: [{ id: taken, status: 'detained', date: '2020' }] },
+        { id: uuid(12), names: named('Twice A'), timeline: [{ id: uuid(13), status: 'detained', date: '2020' }] },
+        { id: uuid(14), names: named('Twice B'), timeline: [{ id: uuid(13), status: 'detained', date: '2020' }] },
+      ],
+      actors: [
+        { id: uuid(20), name: 'Loop A', type: 'police', parent_id: uuid(21) },
+        { id: uuid(21), name: 'Loop B', type: 'police', parent_id: uuid(20) },
+      ],
+      relations: [{ id: uuid(30), from_person_id: uuid(10), to_person_id: uuid(12), relation: 'sister' }],
+      interventions: [{ id: uuid(31), person_id: ids.relative, type: 'press', status: 'draft' }],
+    });
+    const result = await vigil(['import', file, ...target.storeArgs]);
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stderr, new RegExp(`^line 5: timeline entry id ${taken} is already in the store$`, 'm'));
+    assert.match(result.stderr, new RegExp(`^line 7: timeline\\.0\\.id ${uuid(13)} is also on line 6$`, 'm'));
+    assert.match(result.stderr, /^line 9: parent_id: this actor's parents form a loop/m);
+    assert.match(result.stderr, /^line 10: parent_id: this actor's parents form a loop/m);
+    assert.match(result.stderr, new RegExp(`^line 12: from_person_id names person ${uuid(10)}, which the store has under another id`, 'm'));
+    assert.match(result.stderr, new RegExp(`^line 14: left out: person_id names person ${ids.relative}, which is retracted in the store$`, 'm'));
+    assert.match(result.stderr, /5 bad rows; nothing written/);
+    // --skip-bad writes the one good new person and crashes on nothing.
+    const skipped = await vigil(['import', file, '--skip-bad', ...target.storeArgs]);
+    assert.equal(skipped.status, 1, skipped.stderr);
+    assert.doesNotMatch(skipped.stderr, /Error|at /);
+    const after = await counts(target);
+    assert.equal(after.persons, before.persons + 1);
+    assert.equal(after.status_entries, before.status_entries + 1);
+    assert.equal(after.actors, before.actors);
+    assert.equal(after.relations, before.relations);
+    assert.equal(after.interventions, before.interventions);
   });
 });

@@ -13,7 +13,7 @@ import type { ServiceContext } from '../services.ts';
 import { CreateSourceBody, RELIABILITY, SOURCE_KINDS, type CreateSourceInput } from '../sources/sources.schemas.ts';
 import { createSource } from '../sources/sources.service.ts';
 import { STATUSES, type CreateStatusInput } from '../timeline/statuses.schemas.ts';
-import { findExistingIds, type RecordTable } from './import.repository.ts';
+import { findExistingIds, findImportedPersons, type RecordTable } from './import.repository.ts';
 import { fromHuridocs, type HuridocsField } from './huridocs.ts';
 import { shown, type RecordKind } from './import-read.ts';
 
@@ -112,11 +112,15 @@ export interface FileRecords {
   /** Records the file has but leaves out (retracted in the source), and the records that were bad. */
   leftOut: Set<string>;
   bad: Set<string>;
+  /** Persons of the file in a case of their own: the only cases another person of the file may be filed under. */
+  heads: Set<string>;
+  /** Persons of the file the store has under another id (found by external id): not written, so nothing may name them. */
+  elsewhere: Set<string>;
   referrers: Referrer[];
 }
 
 export function emptyFileRecords(): FileRecords {
-  return { good: { persons: new Set(), sources: new Set(), actors: new Set() }, leftOut: new Set(), bad: new Set(), referrers: [] };
+  return { good: { persons: new Set(), sources: new Set(), actors: new Set() }, leftOut: new Set(), bad: new Set(), heads: new Set(), elsewhere: new Set(), referrers: [] };
 }
 
 export interface Settled {
@@ -129,37 +133,76 @@ export interface Settled {
 /**
  * Once the whole file is read: each named record must be a good one of the file or a live one of
  * the store. A record naming a bad one is bad; one naming a record left out (retracted in the
- * source) is left out too; and so on, until nothing changes. Returns what became of each such record, in line order.
+ * source or in the store) is left out too; and so on, until nothing changes. A person's case_id
+ * must name a person of the file heading a case of its own, new to the store or written by an
+ * earlier import (`importer`): an import never files a person into a case it did not open. Actors
+ * whose parents form a loop are bad. Returns what became of each such record, in line order.
  */
-export async function settleReferences(ctx: ServiceContext, file: FileRecords): Promise<Settled[]> {
+export async function settleReferences(ctx: ServiceContext, file: FileRecords, importer: string): Promise<Settled[]> {
+  const tables = ['persons', 'sources', 'actors'] as const;
   const outside: Record<Reference['table'], Set<string>> = { persons: new Set(), sources: new Set(), actors: new Set() };
-  for (const referrer of file.referrers) for (const r of referrer.refs) if (!file.good[r.table].has(r.id)) outside[r.table].add(r.id);
-  const inStore: Record<Reference['table'], Set<string>> = {
-    persons: await findExistingIds(ctx.db, 'persons', [...outside.persons], true),
-    sources: await findExistingIds(ctx.db, 'sources', [...outside.sources], true),
-    actors: await findExistingIds(ctx.db, 'actors', [...outside.actors], true),
-  };
+  const inside: Record<Reference['table'], Set<string>> = { persons: new Set(), sources: new Set(), actors: new Set() };
+  for (const referrer of file.referrers) for (const r of referrer.refs) (file.good[r.table].has(r.id) ? inside : outside)[r.table].add(r.id);
+  const inStore = {} as Record<Reference['table'], Set<string>>;
+  // Records of the file the store has already, retracted: written no more, so what names them is left out.
+  const retracted = {} as Record<Reference['table'], Set<string>>;
+  for (const table of tables) {
+    inStore[table] = await findExistingIds(ctx.db, table, [...outside[table]], true);
+    const live = await findExistingIds(ctx.db, table, [...inside[table]], true);
+    retracted[table] = new Set([...(await findExistingIds(ctx.db, table, [...inside[table]]))].filter((id) => !live.has(id)));
+  }
+  const caseIds = [...new Set(file.referrers.flatMap((referrer) => referrer.refs.filter((r) => r.field === 'case_id').map((r) => r.id)))];
+  const storedHeads = await findExistingIds(ctx.db, 'persons', caseIds);
+  const importedHeads = await findImportedPersons(ctx.db, caseIds, importer);
+  const opensCase = (id: string) => file.heads.has(id) && (!storedHeads.has(id) || importedHeads.get(id) === id);
   const settled = new Map<number, Settled>();
+  const settle = (referrer: Referrer, outcome: Settled['outcome'], reason: string) => {
+    settled.set(referrer.line, { line: referrer.line, outcome, reason, isNew: referrer.isNew });
+    for (const table of tables) if (referrer.table === table) file.good[table].delete(referrer.id);
+    (outcome === 'skipped' ? file.leftOut : file.bad).add(referrer.id);
+  };
+  for (const referrer of actorLoops(file.referrers)) settle(referrer, 'bad', `parent_id: this actor's parents form a loop (${referrer.id})`);
+  const problem = (r: Reference): { outcome: Settled['outcome']; reason: string } | null => {
+    const noun = NOUNS[r.table];
+    if (r.field === 'case_id' && !opensCase(r.id) && !file.bad.has(r.id) && !file.leftOut.has(r.id)) {
+      return { outcome: 'bad', reason: `case_id names no case this file opens (${r.id}): a case_id must name a person of the file whose case is their own` };
+    }
+    if (r.table === 'persons' && file.elsewhere.has(r.id)) return { outcome: 'bad', reason: `${r.field} names person ${r.id}, which the store has under another id (by its external id); it is not written` };
+    if (retracted[r.table].has(r.id)) return { outcome: 'skipped', reason: `left out: ${r.field} names ${noun} ${r.id}, which is retracted in the store` };
+    if (file.good[r.table].has(r.id) || inStore[r.table].has(r.id)) return null;
+    if (file.leftOut.has(r.id)) return { outcome: 'skipped', reason: `left out: ${r.field} names ${noun} ${r.id}, which is left out (retracted in the source)` };
+    if (file.bad.has(r.id)) return { outcome: 'bad', reason: `${r.field} names ${noun} ${r.id}, which is bad in this file` };
+    return { outcome: 'bad', reason: `${r.field} names no ${noun} in the file or the store (${r.id})` };
+  };
   for (let changed = true; changed; ) {
     changed = false;
     for (const referrer of file.referrers) {
       if (settled.has(referrer.line)) continue;
-      const broken = referrer.refs.find((r) => !file.good[r.table].has(r.id) && !inStore[r.table].has(r.id));
-      if (!broken) continue;
-      const noun = NOUNS[broken.table];
-      const leftOut = file.leftOut.has(broken.id);
-      const reason = leftOut
-        ? `left out: ${broken.field} names ${noun} ${broken.id}, which is left out (retracted in the source)`
-        : file.bad.has(broken.id)
-          ? `${broken.field} names ${noun} ${broken.id}, which is bad in this file`
-          : `${broken.field} names no ${noun} in the file or the store (${broken.id})`;
-      settled.set(referrer.line, { line: referrer.line, outcome: leftOut ? 'skipped' : 'bad', reason, isNew: referrer.isNew });
-      for (const table of ['persons', 'sources', 'actors'] as const) if (referrer.table === table) file.good[table].delete(referrer.id);
-      (leftOut ? file.leftOut : file.bad).add(referrer.id);
+      const found = referrer.refs.map(problem).find((p) => p !== null);
+      if (!found) continue;
+      settle(referrer, found.outcome, found.reason);
       changed = true;
     }
   }
   return [...settled.values()].sort((a, b) => a.line - b.line);
+}
+
+/** New actors of the file whose chain of parents (within the file) comes back to them: never writable, since each waits for its parent. */
+function actorLoops(referrers: Referrer[]): Referrer[] {
+  const parents = new Map<string, string>();
+  for (const referrer of referrers) {
+    const parent = referrer.table === 'actors' && referrer.isNew !== false ? referrer.refs.find((r) => r.field === 'parent_id') : undefined;
+    if (parent) parents.set(referrer.id, parent.id);
+  }
+  const inLoop = (id: string) => {
+    let at = parents.get(id);
+    for (let steps = 0; at !== undefined && steps <= parents.size; steps += 1) {
+      if (at === id) return true;
+      at = parents.get(at);
+    }
+    return false;
+  };
+  return referrers.filter((referrer) => referrer.table === 'actors' && parents.has(referrer.id) && inLoop(referrer.id));
 }
 
 /** Whether a record with this id is in the store already (retracted or not): an import never writes one twice. */

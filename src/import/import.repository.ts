@@ -37,3 +37,22 @@ export async function findExistingIds(db: Kysely<Database>, table: RecordTable, 
   }
   return found;
 }
+
+/**
+ * Of these person ids, those an import wrote (their 'create' revision is by `actor`, the import's
+ * own), with the case each is filed under in the store: the only persons a later import may add to.
+ */
+export async function findImportedPersons(db: Kysely<Database>, ids: string[], actor: string): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (let start = 0; start < ids.length; start += 500) {
+    const rows = await db
+      .selectFrom('persons')
+      .innerJoin('revisions', (join) => join.onRef('revisions.entity_id', '=', 'persons.id').on('revisions.entity', '=', 'person').on('revisions.action', '=', 'create'))
+      .select(['persons.id', 'persons.case_id'])
+      .where('persons.id', 'in', ids.slice(start, start + 500))
+      .where('revisions.actor', '=', actor)
+      .execute();
+    for (const row of rows) found.set(row.id, row.case_id);
+  }
+  return found;
+}

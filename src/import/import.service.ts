@@ -16,7 +16,7 @@ import { withBufferedInserts } from '../db/buffered-inserts.ts';
 import type { ServiceContext } from '../services.ts';
 import { CreateStatusBody, type CreateStatusInput } from '../timeline/statuses.schemas.ts';
 import { writeStatusEntry } from '../timeline/statuses.service.ts';
-import { findExistingIds, findKnownExternalIds, type RecordTable } from './import.repository.ts';
+import { findExistingIds, findImportedPersons, findKnownExternalIds, type RecordTable } from './import.repository.ts';
 import { emptyFileRecords, personReferences, translateVocabularies, RECORD_SCHEMAS, RECORD_TABLES, recordPresent, recordReferences, settleReferences, writeRecord, type Reference, type Referrer, type Settled } from './import-records.ts';
 import { formatOf, ImportFileError, readRows, shown, type RecordKind, type SourceRow } from './import-read.ts';
 
@@ -182,11 +182,27 @@ async function runPass(ctx: ServiceContext, operator: Principal, pass: Pass): Pr
   };
   const flush = async () => {
     const known = await findKnownExternalIds(ctx.db, batch.flatMap((row) => row.keys));
-    const fresh = batch.filter((row) => !row.keys.some((key) => known.has(key)));
+    let fresh = batch.filter((row) => !row.keys.some((key) => known.has(key)));
+    if (!write) {
+      // A person the store has by external id under another id is not written: nothing may name the file's id.
+      for (const row of batch) if (row.id !== null && !known.has(row.id) && row.keys.some((key) => known.has(key))) file.elsewhere.add(row.id);
+      const taken = await takenStatusIds(ctx, fresh);
+      for (const row of fresh.filter((candidate) => taken.has(candidate))) {
+        const reason = `timeline entry id ${taken.get(row)} is already in the store`;
+        counts.bad += 1;
+        note(`line ${row.line}: ${reason}`);
+        pass.settled.set(row.line, { line: row.line, outcome: 'bad', reason, isNew: null });
+        file.good.persons.delete(row.id!);
+        file.heads.delete(row.id!);
+        file.bad.add(row.id!);
+      }
+      fresh = fresh.filter((row) => !taken.has(row));
+      batch = batch.filter((row) => !taken.has(row));
+    }
     counts.present += batch.length - fresh.length;
     counts.imported += fresh.length;
     // Timeline entries a run that was stopped did not write are new records of their own.
-    const missing = await missingStatuses(ctx, batch.filter((row) => row.id !== null && known.has(row.id)));
+    const missing = await missingStatuses(ctx, operator, batch.filter((row) => row.id !== null && known.has(row.id)));
     counts.imported += missing.length;
     if (write) {
       citingStatuses.push(...missing);
@@ -276,6 +292,7 @@ async function runPass(ctx: ServiceContext, operator: Principal, pass: Pass): Pr
     } else {
       await settleBefore('person');
       if (row.id) file.good.persons.add(row.id);
+      if (row.id && row.case_id === null) file.heads.add(row.id);
       batch.push(row);
       if (batch.length >= batchSize) await flush();
     }
@@ -287,7 +304,7 @@ async function runPass(ctx: ServiceContext, operator: Principal, pass: Pass): Pr
   await settleBefore('intervention');
   await settleBefore('person');
   if (!write) {
-    for (const found of await settleReferences(ctx, file)) {
+    for (const found of await settleReferences(ctx, file, operator.actor)) {
       pass.settled.set(found.line, found);
       note(`line ${found.line}: ${found.reason}`);
       if (found.isNew === true) counts.imported -= 1;
@@ -330,6 +347,11 @@ function checkRow(source: SourceRow, seen: Map<string, number>): Checked {
     if (earlier !== undefined) return { line, error: `${key === source.id ? 'id' : 'external_id'} ${shown(key)} is also on line ${earlier}` };
   }
   for (const key of keys) seen.set(key, line);
+  for (const [index, id] of source.statusIds.entries()) {
+    const earlier = id === null ? undefined : seen.get(id);
+    if (earlier !== undefined) return { line, ...(source.id ? { id: source.id } : {}), error: `${source.statusField(index, 'id')} ${id} is also on line ${earlier}` };
+    if (id !== null) seen.set(id, line);
+  }
   const errors: string[] = [];
   translateVocabularies({ kind: 'person', body: source.person }, (field) => field, errors);
   source.statuses.forEach((status, index) => translateVocabularies({ kind: 'status', body: status }, (field) => source.statusField(index, field), errors));
@@ -418,18 +440,35 @@ async function writeRows(ctx: ServiceContext, operator: Principal, rows: Checked
   return citing;
 }
 
+/** New rows whose timeline entry ids the store has already (for another person, or retracted): the first such id of each. */
+async function takenStatusIds(ctx: ServiceContext, rows: CheckedRow[]): Promise<Map<CheckedRow, string>> {
+  const have = await findExistingIds(ctx.db, 'status_entries', rows.flatMap((row) => row.statuses.flatMap((status) => (status.id ? [status.id] : []))));
+  const taken = new Map<CheckedRow, string>();
+  for (const row of rows) {
+    const id = row.statuses.find((status) => status.id && have.has(status.id))?.id;
+    if (id) taken.set(row, id);
+  }
+  return taken;
+}
+
 /**
- * The timeline entries of persons already in the store under their export ids that the store does
- * not have: those citing a source are written after the sources, so an import stopped in between
- * wrote the person without them, and running it again completes it.
+ * The timeline entries citing a source of persons an earlier import wrote under their export ids
+ * that the store does not have: they are written after the sources, so an import stopped in between
+ * wrote the person without them, and running it again completes it — in the person's case as the
+ * store has it. Any other person already in the store is left as it is: an import never adds to a
+ * record it did not write, nor to one a user has had since to change it by other entries.
  */
-async function missingStatuses(ctx: ServiceContext, present: CheckedRow[]): Promise<CitingStatus[]> {
-  const ids = present.flatMap((row) => row.statuses.flatMap((status) => (status.id ? [status.id] : [])));
-  if (ids.length === 0) return [];
-  const have = await findExistingIds(ctx.db, 'status_entries', ids);
-  return present.flatMap((row) =>
-    row.statuses.flatMap((status) => (status.id && !have.has(status.id) ? [{ personId: row.id!, caseId: row.case_id ?? row.id!, id: status.id, input: status.input }] : [])),
-  );
+async function missingStatuses(ctx: ServiceContext, operator: Principal, present: CheckedRow[]): Promise<CitingStatus[]> {
+  const citing = (row: CheckedRow) => row.statuses.filter((status) => status.id && status.input.citations?.length);
+  const candidates = present.filter((row) => citing(row).length > 0);
+  if (candidates.length === 0) return [];
+  const imported = await findImportedPersons(ctx.db, candidates.map((row) => row.id!), operator.actor);
+  const have = await findExistingIds(ctx.db, 'status_entries', candidates.flatMap((row) => citing(row).map((status) => status.id!)));
+  return candidates.flatMap((row) => {
+    const caseId = imported.get(row.id!);
+    if (caseId === undefined) return [];
+    return citing(row).flatMap((status) => (have.has(status.id!) ? [] : [{ personId: row.id!, caseId, id: status.id, input: status.input }]));
+  });
 }
 
 async function writeCitingStatuses(ctx: ServiceContext, operator: Principal, entries: CitingStatus[]): Promise<void> {
