@@ -147,8 +147,9 @@ describe(`JSON export → import round trip of every record kind (${BACKEND})`, 
         ],
       });
       await post('/api/v1/relations', { from_person_id: person.id, to_person_id: relative.id, relation: 'sister', trusted_contact: true, contact: { phone: 'SECRET-PHONE +7 701', messenger: '@gulnur' } });
-      await post('/api/v1/interventions', { person_id: person.id, type: 'wgeid_urgent', addressee: 'WGEID', date: '2021-04', status: 'sent', note: 'urgent appeal' });
-      await post('/api/v1/interventions', { person_id: uyghur.id, type: 'press', status: 'draft' });
+      // A follow-up other than the default one, and none at all although sent: the import keeps both as they are.
+      await post('/api/v1/interventions', { person_id: person.id, type: 'wgeid_urgent', addressee: 'WGEID', date: '2021-04', status: 'sent', note: 'urgent appeal', follow_up_on: '2021-09-30' });
+      await post('/api/v1/interventions', { person_id: uyghur.id, type: 'press', status: 'sent', follow_up_on: null });
     });
     exportFile = join(source.dataDir, 'export.json');
     const done = await vigil(['export', '--format', 'json', '--out', exportFile, ...source.storeArgs]);
@@ -166,6 +167,7 @@ describe(`JSON export → import round trip of every record kind (${BACKEND})`, 
       { persons: 3, sources: 2, actors: 2, events: 1, relations: 1, interventions: 2 },
     );
     assert.equal(exported.actors[0].name, 'Aaa County Police', 'the child actor comes first');
+    assert.deepEqual(exported.interventions.map((i: { follow_up_on: string | null }) => i.follow_up_on).sort(), ['2021-09-30', null]);
   });
 
   const roundTrip = async (target: Store) => {

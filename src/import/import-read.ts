@@ -272,7 +272,7 @@ const JSON_RECORD_FIELDS: Record<RecordKind, string[]> = {
   actor: ['name', 'names', 'type', 'parent_id', 'place'],
   event: ['title', 'date', 'place', 'description', 'person_id', 'citations', 'acts'],
   relation: ['from_person_id', 'to_person_id', 'relation', 'trusted_contact', 'contact'],
-  intervention: ['person_id', 'type', 'addressee', 'date', 'status', 'note', 'response'],
+  intervention: ['person_id', 'type', 'addressee', 'date', 'status', 'note', 'response', 'follow_up_on'],
 };
 const ACT_FIELDS = ['type', 'victim_id', 'perpetrators', 'date', 'place', 'status_at_end', 'citations'];
 
