@@ -176,7 +176,7 @@ describe(`JSON export → import round trip of every record kind (${BACKEND})`, 
       other: await createToken(app.ctx.db, app.ctx.clock, { role: 'coordinator', name: 'not a member' }),
     }));
     const email = `token-${coordinator.member.userId}@service.invalid`;
-    const imported = await vigil(['import', exportFile, '--coordinator', email, ...target.storeArgs]);
+    const imported = await vigil(['import', exportFile, '--coordinator', email, '--keep-published', ...target.storeArgs]);
     assert.equal(imported.status, 0, imported.stderr);
     assert.match(imported.stdout, /imported 11 rows: 11 new, 0 already in the store, 0 bad/);
     const again = join(target.dataDir, 'again.json');
@@ -234,7 +234,7 @@ describe(`JSON export → import round trip of every record kind (${BACKEND})`, 
 
   it('an import stopped after the persons and before the sources is completed by running it again', async () => {
     const target = await newStore('resumed');
-    assert.equal((await vigil(['import', exportFile, ...target.storeArgs])).status, 0);
+    assert.equal((await vigil(['import', exportFile, '--keep-published', ...target.storeArgs])).status, 0);
     const cited = exported.persons.find((p: { id: string }) => p.id === ids.person).timeline.find((entry: { citations: unknown[] }) => entry.citations.length > 0).id;
     // As an import stopped there leaves the store: the person written, her timeline entry citing a source not yet.
     await withApp(target, async (app) => {
@@ -242,7 +242,7 @@ describe(`JSON export → import round trip of every record kind (${BACKEND})`, 
       await app.ctx.db.deleteFrom('text_search_keys').where('record_id', '=', cited).execute();
       await app.ctx.db.deleteFrom('status_entries').where('id', '=', cited).execute();
     });
-    const again = await vigil(['import', exportFile, ...target.storeArgs]);
+    const again = await vigil(['import', exportFile, '--keep-published', ...target.storeArgs]);
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stdout, /imported 11 rows: 1 new, 11 already in the store/);
     const out = join(target.dataDir, 'resumed.json');
@@ -316,6 +316,17 @@ describe(`JSON export → import round trip of every record kind (${BACKEND})`, 
     writeFileSync(file, exportOf(collections));
     return file;
   };
+
+  it('imported persons are unpublished unless --keep-published', async () => {
+    assert.equal(exported.persons.find((p: { id: string }) => p.id === ids.person).published, true);
+    const published = async (target: Store) => withApp(target, (app) => app.ctx.db.selectFrom('persons').select(['id', 'published']).where('id', '=', ids.person).executeTakeFirstOrThrow());
+    const plain = await newStore('unpublished');
+    assert.equal((await vigil(['import', exportFile, ...plain.storeArgs])).status, 0);
+    assert.equal(Boolean((await published(plain)).published), false);
+    const kept = await newStore('kept_published');
+    assert.equal((await vigil(['import', exportFile, '--keep-published', ...kept.storeArgs])).status, 0);
+    assert.equal(Boolean((await published(kept)).published), true);
+  });
 
   it('a new person is never filed into a case the file does not open, nor a record of the store added to', async () => {
     const target = await newStore('intruder');

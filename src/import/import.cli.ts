@@ -8,6 +8,7 @@ interface ImportFlags extends StoreFlags {
   duplicates: string;
   format?: string;
   coordinator?: string;
+  keepPublished?: boolean;
 }
 
 export function registerImportCommand(program: Command, out: Out): void {
@@ -20,11 +21,12 @@ export function registerImportCommand(program: Command, out: Out): void {
       .option('--skip-bad', 'write the good rows even when some are bad')
       .option('--duplicates <rows>', 'look for likely duplicates already in the store for the first ROWS new rows (0: none)', '1000')
       .option('--format <format>', 'csv or json (default: by the file name)')
-      .option('--coordinator <email>', 'make this user coordinator of every imported case'),
+      .option('--coordinator <email>', 'make this user coordinator of every imported case')
+      .option('--keep-published', "keep a JSON export's published persons published (otherwise every imported person is unpublished)"),
   ).action(async (file: string, flags: ImportFlags) => {
     if (!/^\d{1,9}$/.test(flags.duplicates)) throw new CliError('--duplicates takes a number of rows (0: none)');
     const output = terminalOutput();
-    const options = { dryRun: Boolean(flags.dryRun), skipBad: Boolean(flags.skipBad), duplicateRows: Number(flags.duplicates), format: flags.format, coordinator: flags.coordinator };
+    const options = { dryRun: Boolean(flags.dryRun), skipBad: Boolean(flags.skipBad), duplicateRows: Number(flags.duplicates), format: flags.format, coordinator: flags.coordinator, keepPublished: Boolean(flags.keepPublished) };
     const summary = await withStore(flags, (store) => importFile(store.ctx, file, options, output).finally(output.end));
     out(describe(summary));
     if (summary.bad > 0) {

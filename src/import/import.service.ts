@@ -34,6 +34,8 @@ export interface ImportOptions {
   coordinator?: string | undefined;
   /** Rows per transaction. */
   batchSize?: number;
+  /** Keep a JSON export's `published: true`; otherwise every imported person is written unpublished, for someone to review before the public register shows it. */
+  keepPublished?: boolean;
 }
 
 export interface ImportSummary {
@@ -206,7 +208,7 @@ async function runPass(ctx: ServiceContext, operator: Principal, pass: Pass): Pr
     counts.imported += missing.length;
     if (write) {
       citingStatuses.push(...missing);
-      citingStatuses.push(...(await writeRows(ctx, operator, fresh, pass.coordinatorId)));
+      citingStatuses.push(...(await writeRows(ctx, operator, fresh, pass.coordinatorId, options.keepPublished ?? false)));
       pass.committed.persons += fresh.length;
     } else {
       const freshRows = new Set(fresh);
@@ -417,7 +419,7 @@ interface CitingStatus {
  * per batch instead of two per row. Returns the timeline entries that cite sources, left to write
  * once the sources are in.
  */
-async function writeRows(ctx: ServiceContext, operator: Principal, rows: CheckedRow[], coordinatorId: string | null): Promise<CitingStatus[]> {
+async function writeRows(ctx: ServiceContext, operator: Principal, rows: CheckedRow[], coordinatorId: string | null, keepPublished: boolean): Promise<CitingStatus[]> {
   if (rows.length === 0) return [];
   const searchKey = await loadSearchKey(ctx);
   const citing: CitingStatus[] = [];
@@ -428,7 +430,7 @@ async function writeRows(ctx: ServiceContext, operator: Principal, rows: Checked
       const id = row.id ?? newId();
       const caseId = row.case_id ?? id;
       const names = row.person.names.map(normaliseName);
-      await writeNewPerson(batch, trx, operator, searchKey, { id, case_id: caseId, names, fields: newPersonFields(row.person), external_id: row.external_id });
+      await writeNewPerson(batch, trx, operator, searchKey, { id, case_id: caseId, names, fields: newPersonFields(keepPublished ? row.person : { ...row.person, published: false }), external_id: row.external_id });
       if (coordinatorId && caseId === id) await upsertMember(trx, { case_id: id, user_id: coordinatorId, role: 'coordinator', added_at: ctx.clock.now().toISOString(), added_by: operator.actor });
       for (const status of row.statuses) {
         if (status.input.citations?.length) citing.push({ personId: id, caseId, id: status.id, input: status.input });
