@@ -12,7 +12,6 @@ import { normaliseName } from '../persons/persons.types.ts';
 import { checkDraftDuplicates, QUICK_BUDGET } from '../search/duplicates.service.ts';
 import { loadSearchKey } from '../search/search-keys.ts';
 import { withRebuildCache } from '../search/rebuild.repository.ts';
-import { withBufferedInserts } from '../db/buffered-inserts.ts';
 import type { ServiceContext } from '../services.ts';
 import { CreateStatusBody, type CreateStatusInput } from '../timeline/statuses.schemas.ts';
 import { writeStatusEntry } from '../timeline/statuses.service.ts';
@@ -398,13 +397,6 @@ function describeField(value: Record<string, unknown>, field: string, label: str
   return `${label} ${message}`;
 }
 
-/**
- * What a batch writes and does not read back, sent as multi-row inserts at the end of the batch (or
- * when a statement names the table): names, name and text keys, revisions, log statements. None of
- * them refers to another of them; the persons and status entries they belong to are written at once.
- */
-const BUFFERED_TABLES = ['person_names', 'person_name_keys', 'text_search_keys', 'revisions', 'log_entries'];
-
 /** A timeline entry written after the sources it cites. */
 interface CitingStatus {
   personId: string;
@@ -423,7 +415,7 @@ async function writeRows(ctx: ServiceContext, operator: Principal, rows: Checked
   if (rows.length === 0) return [];
   const searchKey = await loadSearchKey(ctx);
   const citing: CitingStatus[] = [];
-  await ctx.db.transaction().execute((outer) => withBufferedInserts(outer, ctx.dialect, BUFFERED_TABLES, async (trx) => {
+  await ctx.db.transaction().execute(async (trx) => {
     const audited: AuditEvent[] = [];
     const batch: ServiceContext = { ...ctx, audit: { ...ctx.audit, appendIn: async (_trx, event) => void audited.push(event) } };
     for (const row of rows) {
@@ -438,7 +430,7 @@ async function writeRows(ctx: ServiceContext, operator: Principal, rows: Checked
       }
     }
     await ctx.audit.appendAllIn(trx, audited);
-  }));
+  });
   return citing;
 }
 
