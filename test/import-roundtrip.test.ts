@@ -317,6 +317,18 @@ describe(`JSON export → import round trip of every record kind (${BACKEND})`, 
     return file;
   };
 
+  it('a record line that ends in a list of its own is read as it is', async () => {
+    const target = await newStore('ends_in_list');
+    const header = readFileSync(exportFile, 'utf8').split('\n')[0]!;
+    const record = JSON.stringify({ id: uuid(40), case_id: uuid(40), external_id: null, names: named('Ends In A List') });
+    assert.ok(record.endsWith(']}'));
+    const file = join(target.dataDir, 'ends-in-list.json');
+    writeFileSync(file, [header, '"persons":[', record, '"relations":[]}'].join('\n') + '\n');
+    const result = await vigil(['import', file, ...target.storeArgs]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /imported 1 rows: 1 new/);
+  });
+
   it('imported persons are unpublished unless --keep-published', async () => {
     assert.equal(exported.persons.find((p: { id: string }) => p.id === ids.person).published, true);
     const published = async (target: Store) => withApp(target, (app) => app.ctx.db.selectFrom('persons').select(['id', 'published']).where('id', '=', ids.person).executeTakeFirstOrThrow());

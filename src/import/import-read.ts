@@ -225,14 +225,15 @@ async function* readJsonRows(text: Readable): AsyncGenerator<SourceRow> {
     }
     if (raw === '}' || raw === '') continue;
     // A record, then what closes it: `,` before the next, `]` ending the list, `],` or `]}` after that.
-    const json = raw.replace(/(\](\}|,)?|,)$/, '');
-    const closes = json.length !== raw.length && raw.slice(json.length).startsWith(']');
-    if (!collection || !json.startsWith('{')) {
+    // Only what the line cannot be read with is taken off: a record may itself end in a list (`…:[1]}`).
+    const { record, closer } = recordOfLine(raw);
+    const closes = closer.startsWith(']');
+    if (!collection || !raw.startsWith('{')) {
       yield { line: number, error: 'not a line of a Vigil JSON export' };
       continue;
     }
-    if (collection === 'persons') yield jsonPersonRow(number, json);
-    else if (collection in RECORD_KINDS) yield jsonRecordRow(number, RECORD_KINDS[collection as keyof typeof RECORD_KINDS], json);
+    if (collection === 'persons') yield jsonPersonRow(number, record);
+    else if (collection in RECORD_KINDS) yield jsonRecordRow(number, RECORD_KINDS[collection as keyof typeof RECORD_KINDS], record);
     else yield { line: number, error: `a record of an unknown collection "${collection}"` };
     if (closes) collection = null;
   }
@@ -286,6 +287,16 @@ function pickEach(list: unknown, fields: string[], withNulls = true): unknown {
   return Array.isArray(list) ? list.map((item: unknown) => (item && typeof item === 'object' ? pick(item as Record<string, unknown>, fields, withNulls) : item)) : list;
 }
 
+/** A line's record and what follows it (`,`, `]`, `],`, `]}` or nothing): the line as it is if it reads as a record, else less the first of these it ends with that leaves one. */
+function recordOfLine(raw: string): { record: Record<string, unknown> | null; closer: string } {
+  for (const closer of ['', ',', ']', '],', ']}']) {
+    if (!raw.endsWith(closer)) continue;
+    const record = parseRecord(raw.slice(0, raw.length - closer.length));
+    if (record) return { record, closer };
+  }
+  return { record: null, closer: /(\](\}|,)?|,)$/.exec(raw)?.[0] ?? '' };
+}
+
 function parseRecord(json: string): Record<string, unknown> | null {
   try {
     const record: unknown = JSON.parse(json);
@@ -297,8 +308,7 @@ function parseRecord(json: string): Record<string, unknown> | null {
 
 
 /** A person of an export as an API body, with the ids the import keeps: what the API reads back in, without the store's own bookkeeping. */
-function jsonPersonRow(line: number, json: string): SourceRow {
-  const record = parseRecord(json);
+function jsonPersonRow(line: number, record: Record<string, unknown> | null): SourceRow {
   if (!record) return { line, error: 'not valid JSON' };
   if (typeof record.id !== 'string' || !isId(record.id)) return { line, error: 'id is not a Vigil record id (a UUID)' };
   if (record.retracted === true) return { line, skipped: 'retracted in the source', kind: 'person', id: record.id };
@@ -314,8 +324,7 @@ function jsonPersonRow(line: number, json: string): SourceRow {
 }
 
 /** A source, actor, event, relation or intervention of an export as its API create body, with its id. */
-function jsonRecordRow(line: number, kind: RecordKind, json: string): SourceRow {
-  const record = parseRecord(json);
+function jsonRecordRow(line: number, kind: RecordKind, record: Record<string, unknown> | null): SourceRow {
   if (!record) return { line, error: 'not valid JSON' };
   if (typeof record.id !== 'string' || !isId(record.id)) return { line, error: 'id is not a Vigil record id (a UUID)' };
   if (record.retracted === true) return { line, skipped: 'retracted in the source', kind, id: record.id };
