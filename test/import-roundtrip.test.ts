@@ -346,7 +346,8 @@ describe(`JSON export → import round trip of every record kind (${BACKEND})`, 
     // A case opened in the store by a user, not by an import.
     const own = await withApp(target, async (app) => {
       const person = await createPerson(app.ctx, systemPrincipal('test'), { names: named('Store Person') } as never);
-      return { id: person.id, row: { id: person.id, case_id: person.id, names: named('Store Person'), timeline: [] } };
+      const relative = await createPerson(app.ctx, systemPrincipal('test'), { case_id: person.id, names: named('Store Relative') } as never);
+      return { id: person.id, row: { id: person.id, case_id: person.id, names: named('Store Person'), timeline: [] }, relative: { id: relative.id, case_id: person.id, names: named('Store Relative'), timeline: [] } };
     });
     const before = await counts(target);
     const fileOf = exportOf({ persons: [] });
@@ -380,6 +381,11 @@ describe(`JSON export → import round trip of every record kind (${BACKEND})`, 
     assert.deepEqual(await counts(target), { ...before, status_entries: before.status_entries + 1, citations: before.citations + 1, revisions: before.revisions + 1 });
     const entries = await withApp(target, (app) => app.ctx.db.selectFrom('status_entries').select(['id', 'person_id', 'case_id']).where('id', 'in', [uuid(4), uuid(5), uuid(6)]).execute());
     assert.deepEqual(entries, [{ id: uuid(5), person_id: ids.person, case_id: ids.person }]);
+    // The store's own case, exported and imported back: already there, relative and all, and nothing is bad.
+    const own_export = writeExport(target, 'own.json', { persons: [own.row, own.relative] });
+    const back = await vigil(['import', own_export, ...target.storeArgs]);
+    assert.equal(back.status, 0, back.stderr);
+    assert.match(back.stdout, /0 new, 2 already in the store, 0 bad/);
   });
 
   it('persons the store has under another id, records retracted in the store, taken timeline ids and actor loops are reported at the check', async () => {

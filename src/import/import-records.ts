@@ -162,9 +162,10 @@ export async function settleReferences(ctx: ServiceContext, file: FileRecords, i
     (outcome === 'skipped' ? file.leftOut : file.bad).add(referrer.id);
   };
   for (const referrer of actorLoops(file.referrers)) settle(referrer, 'bad', `parent_id: this actor's parents form a loop (${referrer.id})`);
-  const problem = (r: Reference): { outcome: Settled['outcome']; reason: string } | null => {
+  const problem = (referrer: Referrer, r: Reference): { outcome: Settled['outcome']; reason: string } | null => {
     const noun = NOUNS[r.table];
-    if (r.field === 'case_id' && !opensCase(r.id) && !file.bad.has(r.id) && !file.leftOut.has(r.id)) {
+    // A person already in the store is left as it is, in the case it is in: only a new one is filed.
+    if (r.field === 'case_id' && referrer.isNew !== false && !opensCase(r.id) && !file.bad.has(r.id) && !file.leftOut.has(r.id)) {
       return { outcome: 'bad', reason: `case_id names no case this file opens (${r.id}): a case_id must name a person of the file whose case is their own` };
     }
     if (r.table === 'persons' && file.elsewhere.has(r.id)) return { outcome: 'bad', reason: `${r.field} names person ${r.id}, which the store has under another id (by its external id); it is not written` };
@@ -178,7 +179,7 @@ export async function settleReferences(ctx: ServiceContext, file: FileRecords, i
     changed = false;
     for (const referrer of file.referrers) {
       if (settled.has(referrer.line)) continue;
-      const found = referrer.refs.map(problem).find((p) => p !== null);
+      const found = referrer.refs.map((r) => problem(referrer, r)).find((p) => p !== null);
       if (!found) continue;
       settle(referrer, found.outcome, found.reason);
       changed = true;
