@@ -449,28 +449,66 @@ describe('public register', () => {
       const h = await makePerson(t, { names: names('H', true), consent: { publicity: 'named', location: 'exact' }, published: true });
       caseNumbers.push(h.case_number);
       assert.equal((await patchPerson(t, h.id, { duplicate_of: ids.A })).status, 200);
+
+      // History: values that were on a case for a while, then taken off, must never come back.
+      const edit = async (id: string, body: Record<string, unknown>) => assert.equal((await patchPerson(t, id, body)).status, 200);
+      const named = (label: string) => [{ text: `Visiblehistory${label} Person`, script: 'Latn', lang: 'en', kind: 'primary' }];
+      // I: named and exact; a name and a hometown changed to marked values, then reverted.
+      const i = await makePerson(t, { names: named('I'), hometown: 'Historytown Ghulja', consent: { publicity: 'named', location: 'exact' }, published: true });
+      caseNumbers.push(i.case_number);
+      await edit(i.id, { names: [...named('I'), { text: mark('Imistakenname'), script: 'Latn', kind: 'alias' }], hometown: mark('Imistakenaddress') });
+      await edit(i.id, { names: named('I'), hometown: 'Historytown Ghulja' });
+      const wrong = await api('POST', `/api/v1/persons/${i.id}/statuses`, { status: 'detained', date: '2021-04-05', place: mark('Iwithdrawnplace') });
+      assert.equal(wrong.status, 201, wrong.text);
+      assert.equal((await api('POST', `/api/v1/persons/${i.id}/statuses/${wrong.body.id}/retract`, { reason: mark('Iretractreason') })).status, 200);
+      // J: anonymous while a marked name and birth were recorded and taken off; then the consent widened to named and exact.
+      const j = await makePerson(t, { names: named('J'), birth: '1975', hometown: 'Ghulja', consent: { publicity: 'anonymous', location: 'region' }, published: true });
+      caseNumbers.push(j.case_number);
+      await edit(j.id, { names: [...named('J'), { text: mark('Jformername'), script: 'Latn', kind: 'birth' }], hometown: mark('Jformertown') });
+      await edit(j.id, { names: named('J'), hometown: 'Ghulja' });
+      await edit(j.id, { consent: { publicity: 'named', location: 'exact' } });
+      // K: unpublished, edited with marked values, reverted, republished.
+      const k = await makePerson(t, { names: named('K'), hometown: 'Ghulja', consent: { publicity: 'named', location: 'exact' }, published: true });
+      caseNumbers.push(k.case_number);
+      await edit(k.id, { published: false });
+      await edit(k.id, { names: [{ text: mark('Kunpubname'), script: 'Latn', kind: 'primary' }], hometown: mark('Kunpubtown') });
+      await edit(k.id, { names: named('K'), hometown: 'Ghulja' });
+      await edit(k.id, { published: true });
+      visible.push('VisiblehistoryI', 'VisiblehistoryJ', 'VisiblehistoryK');
     });
 
-    /** Every public page: lists (with and without queries, every page of them), case pages, feed, statistics. */
+    /**
+     * Every public page — lists (with and without queries, every page of them), case pages, feed,
+     * statistics — and each HTML page again in every other language; a page is its headers and its body.
+     */
     async function crawl(): Promise<Array<{ url: string; body: string }>> {
       const pages: Array<{ url: string; body: string }> = [];
       const seen = new Set<string>();
-      const queue = ['/public', '/public?lang=ru', '/public?lang=ug', '/public?status=disappeared', '/public/feed.atom', '/public/stats', '/public/stats?lang=zh', '/public/stats.csv'];
+      const queue = ['/public', '/public?status=disappeared', '/public/feed.atom', '/public/stats', '/public/stats.csv'];
       for (const q of [...nameQueries, ...caseNumbers, ...Object.values(secrets)]) queue.push(`/public?q=${encodeURIComponent(q)}`);
       for (const number of caseNumbers) queue.push(`/public/cases/${number}`);
-      while (queue.length) {
-        const url = queue.shift()!;
-        if (seen.has(url)) continue;
-        seen.add(url);
+      const read = async (url: string) => {
         const response = await get(t, url);
         assert.ok([200, 404].includes(response.status), `${url}: ${response.status}`);
         // The search box and the language links repeat what was typed: that echo is the visitor's own text, not a leak.
         const body = response.body.replace(/<input id="public-q"[^>]*>/, '').replace(/<nav class="langs"[\s\S]*?<\/nav>/, '');
-        pages.push({ url, body });
+        const headers = [...response.headers].map(([name, value]) => `${name}: ${value}`).join('\n');
+        pages.push({ url, body: `${headers}\n\n${body}` });
+        return body;
+      };
+      while (queue.length) {
+        const url = queue.shift()!;
+        if (seen.has(url)) continue;
+        seen.add(url);
+        const body = await read(url);
         for (const [, href] of body.matchAll(/href="(\/public[^"]*)"/g)) {
           const path = href!.replace(/&amp;/g, '&');
           if (!seen.has(path) && !path.includes('lang=') && !path.endsWith('.css')) queue.push(path);
         }
+      }
+      // The feed and the CSV take no language; every other page is read in the four other languages too.
+      for (const url of [...seen].filter((url) => !/\.(atom|csv)$/.test(url))) {
+        for (const lang of ['ru', 'kk', 'ug', 'zh']) await read(`${url}${url.includes('?') ? '&' : '?'}lang=${lang}`);
       }
       return pages;
     }
@@ -493,7 +531,7 @@ describe('public register', () => {
 
     it('an unpublished, retracted, merged or unknown case number gives the same 404 page', async () => {
       const shapes: string[] = [];
-      const absent = [caseNumbers[6]!, caseNumbers[10]!, caseNumbers.at(-1)!, 'VG-999999', 'VG-00000x', '%3Cscript%3E', 'vg-000001'];
+      const absent = [caseNumbers[6]!, caseNumbers[10]!, caseNumbers[12]!, 'VG-999999', 'VG-00000x', '%3Cscript%3E', 'vg-000001'];
       for (const number of absent) {
         const response = await get(t, `/public/cases/${number}`);
         assert.equal(response.status, 404, number);
