@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { sealContext, type FieldCipher } from '../keys/field-cipher.ts';
 import type { Changes } from '../records/versioning.ts';
@@ -92,34 +92,32 @@ export interface RegisterPageFilter {
 }
 
 /**
- * A page of the register in case-number order (one extra row tells whether more follow), walked
- * along persons_public_list_idx; SQLite is told which index, since without statistics it may pick
- * the status or ethnicity index and sort.
+ * Persons on the register along one of its partial indexes (SQLite is told which, since without
+ * statistics it may pick the status or ethnicity index and sort), with extra conditions and an order.
  */
-export async function listRegisterPage(db: Db, dialect: 'sqlite' | 'postgres', filter: RegisterPageFilter): Promise<RegisterRow[]> {
-  const from = dialect === 'sqlite' ? sql`persons indexed by persons_public_list_idx` : sql`persons`;
+async function readRegister(db: Db, dialect: 'sqlite' | 'postgres', index: string, query: { where: RawBuilder<unknown>; orderBy: RawBuilder<unknown>; limit: number }): Promise<RegisterRow[]> {
+  const from = dialect === 'sqlite' ? sql`persons indexed by ${sql.raw(index)}` : sql`persons`;
   const { rows } = await sql<RegisterRow>`
     select ${sql.join(COLUMNS.map((column) => sql.ref(column)))}
     from ${from}
-    where persons.published = 1 and persons.retracted_at is null and persons.duplicate_of is null
-      ${filter.afterSeq === undefined ? sql`` : sql`and persons.case_seq > ${filter.afterSeq}`}
-      ${filter.status ? sql`and persons.current_status = ${filter.status}` : sql``}
-      ${filter.ethnicity ? sql`and persons.ethnicity = ${filter.ethnicity}` : sql``}
-    order by persons.case_seq asc
-    limit ${filter.limit + 1}`.execute(db);
+    where persons.published = 1 and persons.retracted_at is null and persons.duplicate_of is null ${query.where}
+    order by ${query.orderBy}
+    limit ${query.limit}`.execute(db);
   return rows.map(normaliseRow);
+}
+
+/** A page of the register in case-number order (one extra row tells whether more follow), along persons_public_list_idx. */
+export async function listRegisterPage(db: Db, dialect: 'sqlite' | 'postgres', filter: RegisterPageFilter): Promise<RegisterRow[]> {
+  const where = sql`
+    ${filter.afterSeq === undefined ? sql`` : sql`and persons.case_seq > ${filter.afterSeq}`}
+    ${filter.status ? sql`and persons.current_status = ${filter.status}` : sql``}
+    ${filter.ethnicity ? sql`and persons.ethnicity = ${filter.ethnicity}` : sql``}`;
+  return readRegister(db, dialect, 'persons_public_list_idx', { where, orderBy: sql`persons.case_seq asc`, limit: filter.limit + 1 });
 }
 
 /** The most recently published persons on the register, newest first (the feed), along persons_public_feed_idx. */
 export async function listLatestPublished(db: Db, dialect: 'sqlite' | 'postgres', limit: number): Promise<RegisterRow[]> {
-  const from = dialect === 'sqlite' ? sql`persons indexed by persons_public_feed_idx` : sql`persons`;
-  const { rows } = await sql<RegisterRow>`
-    select ${sql.join(COLUMNS.map((column) => sql.ref(column)))}
-    from ${from}
-    where persons.published = 1 and persons.retracted_at is null and persons.duplicate_of is null
-    order by persons.published_at desc, persons.case_seq desc
-    limit ${limit}`.execute(db);
-  return rows.map(normaliseRow);
+  return readRegister(db, dialect, 'persons_public_feed_idx', { where: sql``, orderBy: sql`persons.published_at desc, persons.case_seq desc`, limit });
 }
 
 /** PostgreSQL answers bigint as a string. */
