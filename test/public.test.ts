@@ -300,6 +300,9 @@ describe('public register', () => {
       assert.equal(refused.status, 403, refused.text);
       assert.match(refused.text, /merged published case back/);
       assert.equal((await get(t, `/public/cases/${h.case_number}`)).status, 404);
+      const unmerge = await t.api('POST', `/api/v1/persons/${h.id}/unmerge`, { token: t.tokens.researcher, body: { reason: 'not the same person' } });
+      assert.equal(unmerge.status, 403, unmerge.text);
+      assert.equal((await get(t, `/public/cases/${h.case_number}`)).status, 404);
       // Unpublished, a researcher may unmerge (nothing shows); merging stays open to every writer.
       assert.equal((await patchPerson(t, h.id, { published: false }, t.tokens.researcher)).status, 200);
       assert.equal((await patchPerson(t, h.id, { duplicate_of: null }, t.tokens.researcher)).status, 200);
