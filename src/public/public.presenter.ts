@@ -228,10 +228,7 @@ function shownValue(consent: PublicConsent, field: PublicField, value: unknown):
 /** Whether a change of this field showed on the register under the consent (a move within a region, or an alias under anonymity, did not). */
 function isPublicCorrection(consent: PublicConsent, field: string, change: Change): field is PublicField {
   if (!(PUBLIC_FIELDS as readonly string[]).includes(field)) return false; // consent, published, risk, residence, notes…: never public
-  const before = shownValue(consent, field as PublicField, change.from);
-  const after = shownValue(consent, field as PublicField, change.to);
-  if (after === null || (Array.isArray(after) && after.length === 0 && field === 'names')) return false;
-  return JSON.stringify(before) !== JSON.stringify(after);
+  return JSON.stringify(shownValue(consent, field as PublicField, change.from)) !== JSON.stringify(shownValue(consent, field as PublicField, change.to));
 }
 
 /**
