@@ -18,6 +18,7 @@ import { createApp } from '../src/app.ts';
 import { readConfig } from '../src/config.ts';
 import { generateSyntheticStore } from '../src/demo/synthetic.ts';
 import { encodeCursor } from '../src/http/schemas.ts';
+import { listNamesOfPersons } from '../src/persons/persons.repository.ts';
 import { reindexAllPersons } from '../src/search/name-index.ts';
 import { loadSearchKey } from '../src/search/search-keys.ts';
 import { openStore } from '../src/store.ts';
@@ -99,17 +100,19 @@ async function main(): Promise<void> {
     const lastSeq = Number(published.rows[0]!.last);
     // Cursors spread over the whole register: a page anywhere in it.
     const cursorAt = (i: number) => encodeCursor(Math.floor(((i * 7919) % 1000) / 1000 * lastSeq));
-    // Names of persons published with their names, to search for (and case numbers).
-    const namedRows = await sql<{ case_number: string }>`select case_number from persons where published = 1 and consent like '%"publicity":"named"%' order by case_seq limit 50`.execute(ctx.db);
+    // Persons published with their names, picked at random over the whole register (seeded, so every run
+    // asks the same): their primary names to search for, and their case numbers.
+    const namedRows = await sql<{ id: string; case_number: string }>`
+      select id, case_number from persons
+      where published = 1 and retracted_at is null and duplicate_of is null and consent like '%"publicity":"named"%'
+      order by (case_seq * 7919) % 100003, case_seq limit 200`.execute(ctx.db);
     const numbers = namedRows.rows.map((row) => row.case_number);
-    const firstPage = await fetchOk('/public');
-    // The names of the named persons on the first page (not initials), as a visitor would type them.
-    const names = firstPage
-      .split('<tr')
-      .filter((row) => !row.includes('tag-muted'))
-      .flatMap((row) => [...row.matchAll(/<bdi dir="auto" lang="[^"]*" class="nm[^"]*">([^<]+)<\/bdi>/g)].map((m) => m[1]!))
-      .slice(0, 50);
-    if (names.length === 0) throw new Error('no named person on the first page');
+    const namesOf = await listNamesOfPersons(ctx.db, ctx.cipher, namedRows.rows.map((row) => row.id));
+    const searches = namedRows.rows.flatMap((row) => {
+      const primary = (namesOf.get(row.id) ?? []).find((name) => name.kind === 'primary') ?? namesOf.get(row.id)?.[0];
+      return primary ? [{ name: primary.text, case_number: row.case_number }] : [];
+    });
+    if (searches.length === 0) throw new Error('no person on the register with named consent');
 
     const healthz = await timed(() => fetchOk('/healthz'));
     const sqlBaseline = await timed((i) => sql`select id, case_number, consent from persons where case_seq > ${Math.floor(((i * 7919) % 1000) / 1000 * lastSeq)} order by case_seq limit 51`.execute(ctx.db));
@@ -119,10 +122,12 @@ async function main(): Promise<void> {
     const listByRareStatus = await timed((i) => fetchOk(`/public?status=forced_psychiatric&cursor=${cursorAt(i)}`));
     let found = 0;
     let searched = 0;
+    // Found only if THAT person's case is among the results (not merely some case).
     const searchName = await timed(async (i) => {
-      const body = await fetchOk(`/public?q=${encodeURIComponent(names[i % names.length]!)}`);
+      const search = searches[i % searches.length]!;
+      const body = await fetchOk(`/public?q=${encodeURIComponent(search.name)}`);
       searched++;
-      if (body.includes('class="list public-list"')) found++;
+      if (body.includes(`/public/cases/${search.case_number}"`)) found++;
     });
     const searchNumber = await timed((i) => fetchOk(`/public?q=${numbers[i % numbers.length]!}`));
     const casePage = await timed((i) => fetchOk(`/public/cases/${numbers[i % numbers.length]!}`));

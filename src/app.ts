@@ -101,7 +101,6 @@ const ROUTES = [
   searchPages,
   reportPages,
   statsPages,
-  publicPages,
   duplicatePages,
   statusPages,
   sourcePages,
@@ -132,7 +131,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     throw error;
   }
   const vaultRoutes = [evidenceRoutes(vault), logRoutes(vault, { public: config.logPublic }), bundleRoutes(vault), evidencePages(vault)];
-  const server = await buildServer(ctx, { bodyLimit: config.bodyLimit, logger: config.logger, routes: [...ROUTES, inboundRoutes(config.inboundSecret), ...vaultRoutes], demo: config.demo, renderHtmlError, keyBesideData: store.keyBesideData, trustProxy: config.trustProxy });
+  const configured = [publicPages({ publicUrl: config.publicUrl }), ...vaultRoutes];
+  const server = await buildServer(ctx, { bodyLimit: config.bodyLimit, logger: config.logger, routes: [...ROUTES, inboundRoutes(config.inboundSecret), ...configured], demo: config.demo, renderHtmlError, keyBesideData: store.keyBesideData, trustProxy: config.trustProxy });
   for (const notice of store.notices) server.log.info(notice);
   // On every start, until the key is moved out of the data directory.
   if (store.keyBesideData) server.log.warn(keyBesideDataWarning(config.dataDir));

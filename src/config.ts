@@ -26,6 +26,11 @@ export interface Config {
   mailFrom: string;
   /** VIGIL_BASE_URL: Vigil's public address, for links in notices; unset, the address it listens on. */
   baseUrl: string | undefined;
+  /**
+   * VIGIL_PUBLIC_URL: the address the public register is read at (http(s), no query), for the
+   * feed's id and links; unset, the feed has a fixed tag: id and relative links (never the Host header).
+   */
+  publicUrl: string | undefined;
   /** VIGIL_HEARTBEAT_URL: a monitor the worker calls every minute, so that a Vigil that died is noticed. */
   heartbeatUrl: string | undefined;
   /**
@@ -74,6 +79,8 @@ export function readConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   const host = flags.host ?? env.VIGIL_HOST ?? '127.0.0.1';
   const baseUrl = env.VIGIL_BASE_URL ? env.VIGIL_BASE_URL.replace(/\/+$/, '') : undefined;
   const heartbeatUrl = env.VIGIL_HEARTBEAT_URL || undefined;
+  const publicUrl = env.VIGIL_PUBLIC_URL ? env.VIGIL_PUBLIC_URL.replace(/\/+$/, '') : undefined;
+  if (publicUrl !== undefined && (!isHttpUrl(publicUrl) || /[?#]/.test(publicUrl))) throw new ConfigError('VIGIL_PUBLIC_URL takes an http:// or https:// address without a query, such as https://register.example.org');
   for (const [name, value] of [['VIGIL_BASE_URL', baseUrl], ['VIGIL_HEARTBEAT_URL', heartbeatUrl]] as const) {
     if (value !== undefined && !isHttpUrl(value)) throw new ConfigError(`${name} takes an http:// or https:// address`);
   }
@@ -101,6 +108,7 @@ export function readConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     smtpUrl,
     mailFrom,
     baseUrl,
+    publicUrl,
     heartbeatUrl,
     inboundSecret,
     evidenceMaxBytes: Number(maxText),

@@ -29,6 +29,8 @@ export interface PersonRow extends VersionedRow {
   verification: number | null;
   consent: string | null;
   published: number;
+  /** When the person was last published (ISO time); null while unpublished (migration T1750). */
+  published_at: string | null;
   duplicate_of: string | null;
   current_status: string | null;
   current_status_id: string | null;

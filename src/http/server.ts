@@ -111,6 +111,9 @@ export async function buildServer(ctx: ServiceContext, options: ServerOptions): 
     if (request.protocol === 'https') reply.header('strict-transport-security', HSTS);
     request.webSecret = webSecret;
     request.keyBesideData = options.keyBesideData ?? false;
+    // The public register uses nothing of the visitor: a session or token sent along is not even
+    // looked at (no last-used time refreshed, no token.use audit written).
+    if (isPublicPath(request.url)) return;
     const credential = credentialOf(request);
     if (!credential) return;
     if (credential.kind === 'session') {
@@ -222,4 +225,9 @@ async function authenticateBearer(ctx: ServiceContext, limits: AttemptLimits, re
     entity_id: result.tokenId,
     detail: { reason: result.reason, method: request.method, route },
   });
+}
+
+/** /public and everything under it (the register's pages), however the query goes on. */
+export function isPublicPath(url: string): boolean {
+  return /^\/public(?:[/?#]|$)/.test(url);
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { openRetractionReason } from '../records/records.repository.ts';
 import type { Database, PersonNameRow, PersonRow } from '../db/schema.ts';
 import { reusableQuery } from '../db/reusable-query.ts';
@@ -97,6 +97,7 @@ export async function insertPerson(
       version: 1,
       created_at: person.at,
       updated_at: person.at,
+      published_at: person.fields.published ? person.at : null,
       retracted_at: null,
       retraction_reason: null,
       current_status: null,
@@ -125,6 +126,15 @@ function openName(cipher: FieldCipher, row: { id: string; text: string; script: 
   return { text: cipher.open(row.text, sealContext('person_names', 'text', row.id)), script: row.script, lang: row.lang, kind: row.kind };
 }
 
+/**
+ * published_at follows `published`: set when it turns true (kept when it already was: the old
+ * value on the right of SET, in both dialects), cleared when it turns false.
+ */
+function publishedAtChange(published: boolean | undefined, at: string): { published_at?: RawBuilder<string | null> | null } {
+  if (published === undefined) return {};
+  return { published_at: published ? sql<string | null>`case when published = 1 then coalesce(published_at, ${at}) else ${at} end` : null };
+}
+
 /** Applies an update only if the row is still at `expectedVersion`; false means someone was first. */
 export async function updatePersonFields(
   db: Db,
@@ -138,6 +148,7 @@ export async function updatePersonFields(
     .set({
       ...fieldsToRow(cipher, id, change.fields),
       ...(change.birth_earliest !== undefined ? { birth_earliest: change.birth_earliest } : {}),
+      ...publishedAtChange(change.fields.published, change.at),
       updated_at: change.at,
       version: expectedVersion + 1,
     })

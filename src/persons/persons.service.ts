@@ -57,7 +57,7 @@ async function assertDuplicateTarget(ctx: ServiceContext, principal: Principal, 
 /** Coordinators approve publication (DESIGN §2): a researcher who asks to publish is told so. */
 export class PublishForbiddenError extends ForbiddenError {
   constructor() {
-    super('only a coordinator or an administrator may publish a case on the public register, or widen what its consent shows while it is published');
+    super('only a coordinator or an administrator may publish a case on the public register, widen what its consent shows while it is published, or put a merged published case back on it');
   }
 }
 
@@ -70,15 +70,18 @@ function disclosureOf(consent: Person['consent'] | undefined): [number, number] 
 }
 
 /**
- * Publishing, and widening the consent of a published person (which shows more on the register),
- * are for coordinators and administrators; unpublishing and narrowing are for every writer, since
- * taking something off the register must never wait for a coordinator.
+ * Whatever makes a person newly visible on the register is for coordinators and administrators:
+ * publishing, widening the consent of a published person, and clearing duplicate_of of a published
+ * person (a merged case is off the register; unmerging puts it back). Unpublishing, narrowing and
+ * merging are for every writer, since taking something off the register must never wait for a
+ * coordinator. (A retracted person cannot be edited, so a retraction is never undone here.)
  */
-export function assertMayPublish(principal: Principal, before: Pick<Person, 'published' | 'consent'> | null, fields: Partial<PersonFields>): void {
+export function assertMayPublish(principal: Principal, before: Pick<Person, 'published' | 'consent' | 'duplicate_of'> | null, fields: Partial<PersonFields>): void {
   if (principal.role === 'coordinator' || principal.role === 'admin') return;
   const published = fields.published ?? before?.published ?? false;
   if (!published) return;
   if (!before?.published) throw new PublishForbiddenError();
+  if (before.duplicate_of && fields.duplicate_of === null) throw new PublishForbiddenError();
   if (fields.consent === undefined) return;
   const [publicityBefore, locationBefore] = disclosureOf(before.consent);
   const [publicityAfter, locationAfter] = disclosureOf(fields.consent);

@@ -5,7 +5,7 @@ import { publicTitleOf, type PublicCase } from './public.presenter.ts';
 
 /**
  * The register as an Atom 1.0 feed (RFC 4287): one entry per case, its title as consent allows,
- * `updated` the case's last public change. Pure: the service gives the entries, the page the base URL.
+ * `updated` the case's last public change. Pure: the service gives the entries, the page the configured public address.
  */
 
 export interface AtomEntry {
@@ -37,13 +37,20 @@ function summaryOf(item: PublicCase, i18n: Translator): string {
   return `${status}${ethnicity}`;
 }
 
-export function renderAtomFeed(options: { baseUrl: string; entries: readonly AtomEntry[]; i18n: Translator; now: string }): string {
-  const { baseUrl, entries, i18n } = options;
+/**
+ * The feed's id when no public address is configured: a tag URI (RFC 4151) that no request can change.
+ * Links are then relative (no xml:base), which Atom readers resolve against the feed's own address.
+ */
+export const FEED_TAG_ID = 'tag:vigil,2026:public-register';
+
+export function renderAtomFeed(options: { publicUrl: string | undefined; entries: readonly AtomEntry[]; i18n: Translator; now: string }): string {
+  const { entries, i18n } = options;
+  const baseUrl = options.publicUrl ?? '';
   const updated = entries.reduce((latest, entry) => (entry.updated_at > latest ? entry.updated_at : latest), entries.length ? '' : options.now);
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
     `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${i18n.lang}">`,
-    `  <id>${xmlText(`${baseUrl}/public/feed.atom`)}</id>`,
+    `  <id>${xmlText(options.publicUrl ? `${options.publicUrl}/public/feed.atom` : FEED_TAG_ID)}</id>`,
     `  <title>${xmlText(`${i18n.t('app.name')} · ${i18n.t('public.title')}`)}</title>`,
     `  <updated>${xmlText(updated)}</updated>`,
     `  <link rel="self" type="application/atom+xml" href="${xmlText(`${baseUrl}/public/feed.atom`)}"/>`,

@@ -64,11 +64,15 @@ async function guarded(request: FastifyRequest, reply: FastifyReply, run: (conte
   }
 }
 
-function baseUrlOf(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
+/**
+ * `publicUrl` (VIGIL_PUBLIC_URL) is where the register is read, for the feed's id and links; the
+ * Host header is never used, since anyone can send any.
+ */
+export function publicPages(options: { publicUrl: string | undefined }) {
+  return (app: FastifyInstance, ctx: ServiceContext): void => registerPublicPages(app, ctx, options.publicUrl);
 }
 
-export function publicPages(app: FastifyInstance, ctx: ServiceContext): void {
+function registerPublicPages(app: FastifyInstance, ctx: ServiceContext, publicUrl: string | undefined): void {
   app.get('/public', async (request, reply) =>
     guarded(request, reply, async (context) => {
       const params = stringParams(request, REGISTER_QUERY_KEYS);
@@ -90,7 +94,7 @@ export function publicPages(app: FastifyInstance, ctx: ServiceContext): void {
     guarded(request, reply, async () => {
       stringParams(request, []);
       const entries = await registerFeed(ctx);
-      return send(reply, 200, 'application/atom+xml; charset=utf-8', renderAtomFeed({ baseUrl: baseUrlOf(request), entries, i18n: translator('en'), now: ctx.clock.now().toISOString() }));
+      return send(reply, 200, 'application/atom+xml; charset=utf-8', renderAtomFeed({ publicUrl, entries, i18n: translator('en'), now: ctx.clock.now().toISOString() }));
     }),
   );
 

@@ -54,13 +54,14 @@ export interface PublicCase {
   current_status: PublicStatus | null;
 }
 
+/** The fields a correction may name: those a case page shows. */
+export const PUBLIC_FIELDS = ['names', 'birth', 'sex', 'ethnicity', 'citizenships', 'hometown', 'verification'] as const;
+export type PublicField = (typeof PUBLIC_FIELDS)[number];
+
+/** A correction says what changed and when, never a value (presentCorrections). */
 export type PublicCorrection =
-  | { at: string; kind: 'field'; field: 'names'; value: PublicName[] }
-  | { at: string; kind: 'field'; field: 'birth' | 'sex' | 'ethnicity'; value: string }
-  | { at: string; kind: 'field'; field: 'citizenships'; value: string[] }
-  | { at: string; kind: 'field'; field: 'verification'; value: number }
-  | { at: string; kind: 'field'; field: 'hometown'; value: PublicPlace }
-  | { at: string; kind: 'status_added' | 'status_corrected' | 'status_retracted'; status: PublicStatus };
+  | { at: string; kind: 'field'; field: PublicField }
+  | { at: string; kind: 'status_added' | 'status_retracted'; status: { status: string; date: string } };
 
 const NO_CONSENT: PublicConsent = { publicity: 'none', location: 'hidden' };
 
@@ -190,78 +191,66 @@ export function presentPublicTimeline(row: RegisterRow, timeline: readonly Regis
   return timeline.filter((entry) => !entry.retracted_at).map((entry) => publicStatus(consent, entry));
 }
 
-/** When the person was first published: the first revision that set `published`, else when recorded. */
-export function firstPublishedAt(row: RegisterRow, revisions: readonly RegisterRevision[]): string {
-  const publishing = revisions.find((revision) => revision.entity === 'person' && revision.entity_id === row.id && revision.changes.published?.to === true);
-  return publishing?.at ?? row.created_at;
+/**
+ * When the person was last published: the latest revision that set `published`, else the column
+ * (migration T1750), else when recorded. Everything before it — an earlier publication, and what
+ * changed while the case was off the register — is not the public's to see.
+ */
+export function lastPublishedAt(row: RegisterRow, revisions: readonly RegisterRevision[]): string {
+  const publishing = [...revisions].reverse().find((revision) => revision.entity === 'person' && revision.entity_id === row.id && revision.changes.published?.to === true);
+  return publishing?.at ?? row.published_at ?? row.created_at;
 }
 
 type Change = { from?: unknown; to?: unknown };
 
-/** One change of a person's field as a correction, or null when the consent withholds it (or nothing public changed). */
-function fieldCorrection(consent: PublicConsent, at: string, field: string, change: Change): PublicCorrection | null {
-  const to = change.to;
+function namesOf(value: unknown): PersonName[] {
+  return Array.isArray(value) ? (value as PersonName[]) : [];
+}
+
+function stringOf(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** What the public saw of a field's value under this consent, to tell whether a change showed at all. */
+function shownValue(consent: PublicConsent, field: PublicField, value: unknown): unknown {
   switch (field) {
     case 'names':
-      if (consent.publicity !== 'named' || !Array.isArray(to)) return null;
-      return { at, kind: 'field', field, value: (to as PersonName[]).map((name) => ({ text: String(name.text), script: String(name.script), lang: name.lang ?? null })) };
-    case 'birth': {
-      const value = publicBirth(consent, typeof to === 'string' ? to : null);
-      // Under anonymity only a change of year is a change the public can see.
-      if (value === null || (consent.publicity === 'anonymous' && value === yearOfEdtf(typeof change.from === 'string' ? change.from : null))) return null;
-      return { at, kind: 'field', field, value };
-    }
-    case 'sex':
-    case 'ethnicity':
-      return typeof to === 'string' ? { at, kind: 'field', field, value: to } : null;
-    case 'citizenships':
-      return Array.isArray(to) ? { at, kind: 'field', field, value: to.map(String) } : null;
-    case 'verification':
-      return typeof to === 'number' ? { at, kind: 'field', field, value: to } : null;
-    case 'hometown': {
-      const value = publicPlace(consent, typeof to === 'string' ? to : null);
-      if (!value) return null;
-      const before = publicPlace(consent, typeof change.from === 'string' ? change.from : null);
-      // A move within the same region is no change at the region level.
-      if ('region' in value && before && 'region' in before && before.region === value.region) return null;
-      return { at, kind: 'field', field, value };
-    }
+      return publicNames(consent, namesOf(value));
+    case 'birth':
+      return publicBirth(consent, stringOf(value));
+    case 'hometown':
+      return publicPlace(consent, stringOf(value));
     default:
-      // consent, published, risk, residence, occupation, father's name, national id, notes, duplicate_of…: never public.
-      return null;
+      return value ?? null;
   }
 }
 
+/** Whether a change of this field showed on the register under the consent (a move within a region, or an alias under anonymity, did not). */
+function isPublicCorrection(consent: PublicConsent, field: string, change: Change): field is PublicField {
+  if (!(PUBLIC_FIELDS as readonly string[]).includes(field)) return false; // consent, published, risk, residence, notes…: never public
+  return JSON.stringify(shownValue(consent, field as PublicField, change.from)) !== JSON.stringify(shownValue(consent, field as PublicField, change.to));
+}
+
 /**
- * The corrections log: what changed in the public fields after the person was first published,
- * dated, with the new value as the consent allows; status entries added, corrected and withdrawn.
- * Retraction reasons and who made a change are not shown (they may name people).
+ * The corrections log: which public field changed since the person was last published, and when;
+ * status entries added and withdrawn, by status and date. Never a value: a past value may be one
+ * taken off because it was wrong or dangerous (a mistaken name, a home address), or one recorded
+ * while the consent showed less. Retraction reasons and who made a change are not shown either.
  */
 export function presentCorrections(row: RegisterRow, timeline: readonly RegisterStatusEntry[], revisions: readonly RegisterRevision[]): PublicCorrection[] {
   const consent = publicConsentOf(row.consent);
-  const since = firstPublishedAt(row, revisions);
+  const since = lastPublishedAt(row, revisions);
   const corrections: PublicCorrection[] = [];
-  const entries = new Map(timeline.map((entry) => [entry.id, entry]));
   for (const revision of revisions) {
-    if (revision.at <= since) continue;
-    if (revision.entity === 'person' && revision.entity_id === row.id && revision.action === 'update') {
-      for (const [field, change] of Object.entries(revision.changes)) {
-        const correction = fieldCorrection(consent, revision.at, field, change);
-        if (correction) corrections.push(correction);
-      }
-    }
-    const entry = revision.entity === 'status_entry' ? entries.get(revision.entity_id) : undefined;
-    if (entry && revision.action === 'update' && ['status', 'date', 'place'].some((field) => field in revision.changes)) {
-      const to = (field: 'status' | 'date' | 'place', current: string | null) => {
-        const change = revision.changes[field];
-        return change && (typeof change.to === 'string' || change.to === null) ? (change.to as string | null) : current;
-      };
-      corrections.push({ at: revision.at, kind: 'status_corrected', status: publicStatus(consent, { status: to('status', entry.status) ?? entry.status, date: to('date', entry.date) ?? entry.date, place: to('place', entry.place) }) });
+    if (revision.at <= since || revision.entity !== 'person' || revision.entity_id !== row.id || revision.action !== 'update') continue;
+    for (const [field, change] of Object.entries(revision.changes)) {
+      if (isPublicCorrection(consent, field, change)) corrections.push({ at: revision.at, kind: 'field', field });
     }
   }
   for (const entry of timeline) {
-    if (entry.created_at > since) corrections.push({ at: entry.created_at, kind: 'status_added', status: publicStatus(consent, entry) });
-    if (entry.retracted_at && entry.retracted_at > since) corrections.push({ at: entry.retracted_at, kind: 'status_retracted', status: publicStatus(consent, entry) });
+    const status = { status: entry.status, date: entry.date };
+    if (entry.created_at > since) corrections.push({ at: entry.created_at, kind: 'status_added', status });
+    if (entry.retracted_at && entry.retracted_at > since) corrections.push({ at: entry.retracted_at, kind: 'status_retracted', status });
   }
   return corrections.sort((a, b) => b.at.localeCompare(a.at));
 }

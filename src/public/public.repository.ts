@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { sealContext, type FieldCipher } from '../keys/field-cipher.ts';
 import type { Changes } from '../records/versioning.ts';
@@ -27,6 +27,8 @@ export interface RegisterRow {
   current_status: string | null;
   current_status_id: string | null;
   created_at: string;
+  /** When last published (migration T1750); null only for a row published before it was kept. */
+  published_at: string | null;
 }
 
 /** A status entry as the register reads it (no note, no whereabouts, no citations). */
@@ -63,6 +65,7 @@ const COLUMNS = [
   'persons.current_status',
   'persons.current_status_id',
   'persons.created_at',
+  'persons.published_at',
 ] as const;
 
 /**
@@ -89,22 +92,32 @@ export interface RegisterPageFilter {
 }
 
 /**
- * A page of the register in case-number order (one extra row tells whether more follow), or with
- * `newest` its last rows first (the feed), walked along persons_public_list_idx; SQLite is told
- * which index, since without statistics it may pick the status or ethnicity index and sort.
+ * Persons on the register along one of its partial indexes (SQLite is told which, since without
+ * statistics it may pick the status or ethnicity index and sort), with extra conditions and an order.
  */
-export async function listRegisterPage(db: Db, dialect: 'sqlite' | 'postgres', filter: RegisterPageFilter & { newest?: boolean }): Promise<RegisterRow[]> {
-  const from = dialect === 'sqlite' ? sql`persons indexed by persons_public_list_idx` : sql`persons`;
+async function readRegister(db: Db, dialect: 'sqlite' | 'postgres', index: string, query: { where: RawBuilder<unknown>; orderBy: RawBuilder<unknown>; limit: number }): Promise<RegisterRow[]> {
+  const from = dialect === 'sqlite' ? sql`persons indexed by ${sql.raw(index)}` : sql`persons`;
   const { rows } = await sql<RegisterRow>`
     select ${sql.join(COLUMNS.map((column) => sql.ref(column)))}
     from ${from}
-    where persons.published = 1 and persons.retracted_at is null and persons.duplicate_of is null
-      ${filter.afterSeq === undefined ? sql`` : sql`and persons.case_seq > ${filter.afterSeq}`}
-      ${filter.status ? sql`and persons.current_status = ${filter.status}` : sql``}
-      ${filter.ethnicity ? sql`and persons.ethnicity = ${filter.ethnicity}` : sql``}
-    order by persons.case_seq ${filter.newest ? sql`desc` : sql`asc`}
-    limit ${filter.newest ? filter.limit : filter.limit + 1}`.execute(db);
+    where persons.published = 1 and persons.retracted_at is null and persons.duplicate_of is null ${query.where}
+    order by ${query.orderBy}
+    limit ${query.limit}`.execute(db);
   return rows.map(normaliseRow);
+}
+
+/** A page of the register in case-number order (one extra row tells whether more follow), along persons_public_list_idx. */
+export async function listRegisterPage(db: Db, dialect: 'sqlite' | 'postgres', filter: RegisterPageFilter): Promise<RegisterRow[]> {
+  const where = sql`
+    ${filter.afterSeq === undefined ? sql`` : sql`and persons.case_seq > ${filter.afterSeq}`}
+    ${filter.status ? sql`and persons.current_status = ${filter.status}` : sql``}
+    ${filter.ethnicity ? sql`and persons.ethnicity = ${filter.ethnicity}` : sql``}`;
+  return readRegister(db, dialect, 'persons_public_list_idx', { where, orderBy: sql`persons.case_seq asc`, limit: filter.limit + 1 });
+}
+
+/** The most recently published persons on the register, newest first (the feed), along persons_public_feed_idx. */
+export async function listLatestPublished(db: Db, dialect: 'sqlite' | 'postgres', limit: number): Promise<RegisterRow[]> {
+  return readRegister(db, dialect, 'persons_public_feed_idx', { where: sql``, orderBy: sql`persons.published_at desc, persons.case_seq desc`, limit });
 }
 
 /** PostgreSQL answers bigint as a string. */
@@ -131,16 +144,22 @@ export const PUBLIC_KEY_ROW_CAP = 20_000;
 /**
  * Persons on the register with named consent who share the most of these (hashed) name keys, at most
  * `limit`. Only they are candidates, so a search for the name of a person published anonymously, or
- * not at all, finds nothing and so confirms nothing.
+ * not at all, finds nothing and so confirms nothing. The cap counts only the key rows of such
+ * persons (the condition is inside the capped query): the many unpublished persons with a common
+ * name cannot fill it and so hide a published one.
  */
 export async function findNamedCandidates(db: Db, dialect: 'sqlite' | 'postgres', keys: string[], limit: number): Promise<string[]> {
   if (keys.length === 0) return [];
   const persons = dialect === 'sqlite' ? sql`persons indexed by persons_public_named_idx` : sql`persons`;
   const { rows } = await sql<{ person_id: string }>`
     select k.person_id, count(*) as hits
-    from (select person_id from person_name_keys where key in (${sql.join(keys)}) limit ${PUBLIC_KEY_ROW_CAP}) as k
-    join ${persons} on persons.id = k.person_id
-    where persons.published = 1 and persons.retracted_at is null and persons.duplicate_of is null and persons.consent like ${NAMED_CONSENT_SQL}
+    from (
+      select person_name_keys.person_id from person_name_keys
+      join ${persons} on persons.id = person_name_keys.person_id
+      where person_name_keys.key in (${sql.join(keys)})
+        and persons.published = 1 and persons.retracted_at is null and persons.duplicate_of is null and persons.consent like ${NAMED_CONSENT_SQL}
+      limit ${PUBLIC_KEY_ROW_CAP}
+    ) as k
     group by k.person_id
     order by hits desc, k.person_id
     limit ${limit}`.execute(db);

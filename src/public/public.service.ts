@@ -9,7 +9,7 @@ import { MAX_QUERY, MIN_SCORE } from '../search/search.service.ts';
 import type { ServiceContext } from '../services.ts';
 import { STATUSES } from '../timeline/statuses.schemas.ts';
 import {
-  firstPublishedAt,
+  lastPublishedAt,
   needsNames,
   presentCorrections,
   presentPublicCase,
@@ -24,6 +24,7 @@ import {
   findNamedOnRegister,
   findOnRegister,
   findRegisterStatuses,
+  listLatestPublished,
   listRegisterPage,
   listRegisterRevisions,
   listRegisterTimelines,
@@ -149,13 +150,13 @@ export async function getPublicCase(ctx: ServiceContext, caseNumber: string): Pr
     case: presentPublicCase(row, names.get(row.id), current),
     timeline: presentPublicTimeline(row, timeline),
     corrections: presentCorrections(row, timeline, revisions),
-    published_at: firstPublishedAt(row, revisions),
+    published_at: lastPublishedAt(row, revisions),
   };
 }
 
-/** The newest cases on the register (by case number), each with its publication and last public change. */
+/** The cases most recently published on the register, each with its (latest) publication and last public change. */
 export async function registerFeed(ctx: ServiceContext): Promise<AtomEntry[]> {
-  const rows = await listRegisterPage(ctx.db, ctx.dialect, { newest: true, limit: FEED_SIZE });
+  const rows = await listLatestPublished(ctx.db, ctx.dialect, FEED_SIZE);
   const ids = rows.map((row) => row.id);
   const timelines = await listRegisterTimelines(ctx.db, ids);
   const [cases, revisions] = await Promise.all([
@@ -166,7 +167,7 @@ export async function registerFeed(ctx: ServiceContext): Promise<AtomEntry[]> {
     const timeline = timelines.filter((entry) => entry.person_id === row.id);
     const entryIds = new Set(timeline.map((entry) => entry.id));
     const own = revisions.filter((revision) => revision.entity_id === row.id || entryIds.has(revision.entity_id));
-    const published = firstPublishedAt(row, own);
+    const published = lastPublishedAt(row, own);
     const newest = presentCorrections(row, timeline, own)[0]?.at;
     // updated: the last public change (the newest correction), else the publication.
     return { case: cases[i]!, id: feedEntryId(row.id), published_at: published, updated_at: newest && newest > published ? newest : published };

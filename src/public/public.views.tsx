@@ -158,28 +158,17 @@ export function RegisterListView(props: RegisterListProps) {
   );
 }
 
+/** A correction names the field or the status entry, never a value (public.presenter.ts presentCorrections). */
 function CorrectionText(props: { correction: PublicCorrection; i18n: Translator }) {
   const { correction: c, i18n } = props;
   if (c.kind !== 'field') {
     return (
       <>
-        {i18n.t(`public.correction.${c.kind}`)}: <StatusText status={c.status} i18n={i18n} withPlace />
+        {i18n.t(`public.correction.${c.kind}`)}: <StatusText status={{ ...c.status, place: null }} i18n={i18n} />
       </>
     );
   }
-  const label = i18n.t(c.field === 'hometown' ? 'field.hometown' : `field.${c.field}`);
-  let value: ComponentChildren;
-  if (c.field === 'names') value = <NameList names={c.value} i18n={i18n} />;
-  else if (c.field === 'birth') value = <EdtfDate value={c.value} i18n={i18n} />;
-  else if (c.field === 'citizenships') value = <span dir="ltr">{c.value.join(', ') || '—'}</span>;
-  else if (c.field === 'verification') value = i18n.label('verification', c.value);
-  else if (c.field === 'hometown') value = <PlaceText place={c.value} i18n={i18n} />;
-  else value = i18n.label(c.field, c.value);
-  return (
-    <>
-      {i18n.t('public.correction.field', { field: label })}: {value}
-    </>
-  );
+  return <>{i18n.t('public.correction.field', { field: i18n.t(`field.${c.field}`) })}</>;
 }
 
 export function PublicCaseView(props: { page: PageContext; lang: string | null; file: PublicCaseFile }) {

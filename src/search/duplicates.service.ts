@@ -10,7 +10,7 @@ import { recordChange } from '../records/changes.ts';
 import { assertCurrentVersion } from '../records/versioning.ts';
 import { findPersonById, listNamesOfPersons, listPersonsByIds, updatePersonFields, type PersonFilter } from '../persons/persons.repository.ts';
 import type { CreatePersonInput } from '../persons/persons.schemas.ts';
-import { hidePersonSecrets, statusLoader } from '../persons/persons.service.ts';
+import { assertMayPublish, hidePersonSecrets, statusLoader } from '../persons/persons.service.ts';
 import { normaliseName, type Person } from '../persons/persons.types.ts';
 import type { ServiceContext } from '../services.ts';
 import { DUPLICATE_THRESHOLD, scoreDuplicate, type DuplicateReason, type DuplicateSubject } from './duplicates.ts';
@@ -216,6 +216,8 @@ export async function unmergePerson(ctx: ServiceContext, principal: Principal, i
   await requireCaseWrite(ctx, principal, person.case_id, 'person');
   if (person.retracted_at) throw new RetractedRecordError('this person');
   if (!person.duplicate_of) throw new StateConflictError('this person is not merged into another record', 'not_merged');
+  // A published person unmerged is back on the public register: for a coordinator or an administrator.
+  assertMayPublish(principal, person, { duplicate_of: null });
   const version = expected ?? person.version;
   assertCurrentVersion(person.version, version);
   await setDuplicateOf(ctx, principal, person, version, null, 'unmerge', reason);

@@ -16,6 +16,7 @@ import * as stats from './2026-11-29T1610-stats.ts';
 import * as directory from './2026-11-29T1700-directory.ts';
 import * as interventionFollowUp from './2026-11-29T1710-intervention-follow-up.ts';
 import * as publicRegister from './2026-11-29T1720-public-register.ts';
+import * as publishedAt from './2026-11-29T1750-published-at.ts';
 import * as followUpBackfill from './2026-11-29T1740-follow-up-backfill.ts';
 
 /** Every migration, by name; names sort in the order they run. Never edit a released one. */
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T1710-intervention-follow-up': interventionFollowUp,
   '2026-11-29T1720-public-register': publicRegister,
   '2026-11-29T1740-follow-up-backfill': followUpBackfill,
+  '2026-11-29T1750-published-at': publishedAt,
 };
