@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../src/lib/clock.ts';
-import { asksFor, initialsOf } from '../src/reports/public-document.ts';
+import { initialsOf } from '../src/public/public.presenter.ts';
+import { asksFor } from '../src/reports/public-document.ts';
 import { BACKEND, startTestApp, type TestApp } from './helpers/test-app.ts';
 import { STORY_PERSON } from './helpers/story-person.ts';
 import { prepareSessions, session, webClient } from './helpers/web-client.ts';
@@ -278,6 +279,26 @@ describe(`urgent action and press brief (${BACKEND})`, () => {
         else assert.ok(!body.includes('Bekbolat') && !body.includes('Asemgul'), `${label} names her`);
       }
     }
+  });
+
+  it("her consent to be named does not cover her father: his name is struck when he is a withheld person of the case", async () => {
+    const person = await created('/api/v1/persons', { ...STORY_PERSON, father_name: 'Bolat Tursyn', consent: { publicity: 'named', location: 'exact' } });
+    const father = await created('/api/v1/persons', { case_id: person, names: [{ text: 'Bolat Tursyn', script: 'Latn' }] });
+    await created('/api/v1/relations', { from_person_id: person, to_person_id: father, relation: 'father' });
+    await created('/api/v1/events', { title: 'Bolat Tursyn questioned about his daughter', date: '2026-09-20', acts: [{ type: 'summons', victim_id: person, perpetrators: [{ actor_id: police, involvement: 'direct' }] }] });
+    const r = await doc(person, 'urgent_action');
+    assert.equal(r.status, 200, r.text);
+    assert.ok(!r.text.includes('Tursyn'), 'the father is named');
+    assert.ok(r.text.includes('Asemgul Bekbolat'), 'she is not named although she agreed');
+  });
+
+  it('an anonymous person carries the initials the public register shows, never an alias', async () => {
+    const names = [{ text: 'Aika Smith', script: 'Latn', lang: 'en', kind: 'alias' }, ...STORY_PERSON.names];
+    const person = await created('/api/v1/persons', { ...STORY_PERSON, names, consent: { publicity: 'anonymous', location: 'hidden' } });
+    const r = await doc(person, 'brief');
+    assert.equal(r.status, 200, r.text);
+    assert.ok(r.text.includes('A. B.'), r.text.slice(0, 300));
+    assert.ok(!r.text.includes('A. S.') && !r.text.includes('Aika'), 'the alias shows');
   });
 
   it('whom to write to: chosen by ?to=, in that order; unknown, retracted or malformed ids refused', async () => {

@@ -114,9 +114,14 @@ export function initialsOf(text: string): string {
 /** Name kinds initials are taken from: the person's own name and its renderings, not aliases or a birth name. */
 const INITIAL_KINDS = ['primary', 'transliteration', 'official_chinese'];
 
+/** Whether a name form is the person's own name or a rendering of it (not an alias or a birth name). */
+export function isOwnNameKind(kind: string): boolean {
+  return INITIAL_KINDS.includes(kind);
+}
+
 /** Initials of the primary name, and of its first rendering in each other script; one per script. */
 export function initialsPerScript(names: readonly PersonName[]): PublicName[] {
-  const ordered = [...names.filter((name) => name.kind === 'primary'), ...names.filter((name) => name.kind !== 'primary' && INITIAL_KINDS.includes(name.kind))];
+  const ordered = [...names.filter((name) => name.kind === 'primary'), ...names.filter((name) => name.kind !== 'primary' && isOwnNameKind(name.kind))];
   const seen = new Set<string>();
   const out: PublicName[] = [];
   for (const name of ordered) {

@@ -10,6 +10,7 @@
  * snapshot; a confidential source is cited without its title.
  */
 import type { DirectoryEntry } from '../directory/directory.types.ts';
+import { initialsPerScript, isOwnNameKind } from '../public/public.presenter.ts';
 import { regionOf, UNKNOWN_REGION } from '../stats/regions.ts';
 import { translator } from '../web/i18n.ts';
 import type { CaseFileName, CaseFileSource, WgeidCaseFile } from './wgeid.ts';
@@ -101,24 +102,22 @@ export function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** The Latin form a document leads with: the person's own name or a rendering of it before an alias or a birth name. */
 function leadingName(names: CaseFileName[]): CaseFileName | null {
-  return names.find((n) => n.script === 'Latn') ?? names[0] ?? null;
-}
-
-/** "Asemgul Bekbolat" → "A. B."; a name in a script without capitals keeps its first letters. */
-export function initialsOf(name: string): string {
-  return name
-    .split(/[\s·.\-‐]+/u)
-    .filter(Boolean)
-    .map((part) => `${[...part][0]!.toLocaleUpperCase()}.`)
-    .join(' ');
+  const latin = names.filter((n) => n.script === 'Latn');
+  return latin.find((n) => n.kind === 'primary') ?? latin.find((n) => isOwnNameKind(n.kind)) ?? latin[0] ?? names[0] ?? null;
 }
 
 /** How the document names the person, as far as her consent allows. */
 export function shownAs(file: PublicCaseFile): { text: string; named: boolean } {
   const lead = leadingName(file.person.names);
   if (file.publicity === 'named' && lead) return { text: lead.text, named: true };
-  if (file.publicity === 'anonymous' && lead) return { text: initialsOf(lead.text), named: false };
+  if (file.publicity === 'anonymous') {
+    // The register's initials (public/public.presenter.ts), so one case never carries two sets of them.
+    const initials = initialsPerScript(file.person.names);
+    const shown = initials.find((n) => n.script === 'Latn') ?? initials[0];
+    if (shown) return { text: shown.text, named: false };
+  }
   return { text: `the person of case ${file.person.case_number}`, named: false };
 }
 
@@ -136,8 +135,10 @@ const WITHHELD = '[name withheld]';
  * the named person's own name (her sister's surname is hers too, and she agreed to it).
  */
 export function redactorFor(file: PublicCaseFile, replacement: string): (text: string) => string {
-  const own = [...file.person.names.map((n) => n.text), ...(file.person.father_name ? [file.person.father_name] : [])];
-  const kept = new Set(file.publicity === 'named' ? [...own, ...wordsOf(own)].map(fold) : []);
+  const names = file.person.names.map((n) => n.text);
+  const own = [...names, ...(file.person.father_name ? [file.person.father_name] : [])];
+  // Only her own names are kept when she is named: her consent does not cover her father, who may be withheld.
+  const kept = new Set(file.publicity === 'named' ? [...names, ...wordsOf(names)].map(fold) : []);
   const struck = new Map<string, string>();
   const strike = (forms: string[], by: string) => {
     for (const form of [...forms, ...wordsOf(forms)]) if (!kept.has(fold(form)) && !struck.has(fold(form))) struck.set(fold(form), by);
