@@ -51,7 +51,7 @@ export const SYNTHETIC_ACTOR = 'system:synthetic';
 const PERSON_COLUMNS = [
   'id', 'case_id', 'case_seq', 'case_number', 'sex', 'birth', 'birth_earliest', 'ethnicity', 'citizenships', 'hometown', 'residence',
   'occupation', 'father_name', 'national_id', 'notes', 'risk', 'verification', 'consent', 'published', 'current_status', 'current_status_id',
-  'detention_year', 'version', 'created_at', 'updated_at',
+  'detention_year', 'version', 'created_at', 'updated_at', 'published_at',
 ] as const satisfies readonly (keyof PersonRow)[];
 const NAME_COLUMNS = ['id', 'person_id', 'position', 'text', 'script', 'lang', 'kind'] as const satisfies readonly (keyof PersonNameRow)[];
 const STATUS_COLUMNS = [
@@ -563,6 +563,7 @@ export function buildSyntheticBatch(random: SyntheticRandom, firstSeq: number, c
       id, id, seq, formatCaseNumber(seq), fields.sex, fields.birth, birth.earliest, fields.ethnicity, JSON.stringify(fields.citizenships),
       fields.hometown, fields.residence, fields.occupation, fields.father_name, fields.national_id, fields.notes, fields.risk, fields.verification,
       consent === null ? null : JSON.stringify(consent), fields.published ? 1 : 0, current.status, current.id, detentionYearOf(timeline), 1, at, at,
+      fields.published ? at : null,
     ]);
     names.forEach((name, position) => {
       batch.names.push([random.uuid(recordedMs), id, position, name.text, name.script, name.lang, name.kind]);
