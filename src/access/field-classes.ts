@@ -24,7 +24,7 @@ export const FIELD_CLASSES = {
   actor: { public: ['name', 'names', 'type', 'parent_id', 'place'], internal: ['case_id'], secret: [] },
   event: { public: ['title', 'date', 'place'], internal: ['person_id', 'description', 'acts', 'citations'], secret: [] },
   relation: { public: [], internal: ['from_person_id', 'to_person_id', 'relation', 'trusted_contact'], secret: ['contact'] },
-  intervention: { public: ['type', 'addressee', 'date', 'status'], internal: ['person_id', 'note', 'response'], secret: [] },
+  intervention: { public: ['type', 'addressee', 'date', 'status'], internal: ['person_id', 'note', 'response', 'follow_up_on'], secret: [] },
   // PINs and the check-in link are write-only: stored as hashes, sent never (the link once, at creation).
   // Escalation recipients are contacts, secret like a relation's.
   watch: {
